@@ -1,0 +1,26 @@
+//===- Passes.h - Conversions out of the sparse dialect ---------*- C++ -*-===//
+
+#ifndef SLICEGRAD_CONVERSION_PASSES_H
+#define SLICEGRAD_CONVERSION_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Complex/IR/Complex.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+namespace sparse {
+
+#define GEN_PASS_DECL
+#include "SliceGrad/Conversion/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "SliceGrad/Conversion/Passes.h.inc"
+
+} // namespace sparse
+} // namespace mlir
+
+#endif // SLICEGRAD_CONVERSION_PASSES_H

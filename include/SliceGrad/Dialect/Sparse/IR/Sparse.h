@@ -1,0 +1,19 @@
+//===- Sparse.h - The sparse dialect and its ops ----------------*- C++ -*-===//
+
+#ifndef SLICEGRAD_DIALECT_SPARSE_IR_SPARSE_H
+#define SLICEGRAD_DIALECT_SPARSE_IR_SPARSE_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "SliceGrad/Dialect/Sparse/IR/SparseOpsDialect.h.inc"
+
+#define GET_OP_CLASSES
+#include "SliceGrad/Dialect/Sparse/IR/SparseOps.h.inc"
+
+#endif // SLICEGRAD_DIALECT_SPARSE_IR_SPARSE_H

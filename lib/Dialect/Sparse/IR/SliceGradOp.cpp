@@ -1,0 +1,141 @@
+//===- SliceGradOp.cpp - sparse.slice_grad builders and verifier ----------===//
+//
+// The verifier applies TensorFlow's shape checks (sparse_slice_grad_op.cc),
+// in TensorFlow's order and wording, wherever the static shapes decide them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::sparse;
+
+#define GET_OP_CLASSES
+#include "SliceGrad/Dialect/Sparse/IR/SparseOps.cpp.inc"
+
+void SliceGradOp::build(OpBuilder &builder, OperationState &state,
+                        Type resultType, Value backpropValGrad,
+                        Value inputIndices, Value inputStart,
+                        Value outputIndices) {
+  build(builder, state, TypeRange{resultType}, backpropValGrad, inputIndices,
+        inputStart, outputIndices, /*out=*/Value());
+}
+
+void SliceGradOp::build(OpBuilder &builder, OperationState &state,
+                        Value backpropValGrad, Value inputIndices,
+                        Value inputStart, Value outputIndices, Value out) {
+  build(builder, state, TypeRange{}, backpropValGrad, inputIndices, inputStart,
+        outputIndices, out);
+}
+
+/// TensorFlow's TensorShape::DebugString, with `?` for a dynamic size.
+static std::string shapeString(Value v) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << '[';
+  llvm::interleave(
+      cast<ShapedType>(v.getType()).getShape(), os,
+      [&](int64_t d) {
+        if (ShapedType::isDynamic(d))
+          os << '?';
+        else
+          os << d;
+      },
+      ",");
+  os << ']';
+  return s;
+}
+
+static int64_t dimSize(Value v, unsigned d) {
+  return cast<ShapedType>(v.getType()).getDimSize(d);
+}
+
+/// True when both sizes are static and differ.
+static bool staticallyDiffer(int64_t a, int64_t b) {
+  return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
+}
+
+LogicalResult SliceGradOp::verify() {
+  Value grad = getBackpropValGrad(), inIdx = getInputIndices(),
+        start = getInputStart(), outIdx = getOutputIndices();
+  auto rank = [](Value v) { return cast<ShapedType>(v.getType()).getRank(); };
+
+  // Form: all tensors with a result, or all memrefs with a destination.
+  bool isTensor = isa<RankedTensorType>(grad.getType());
+  for (Value v : {inIdx, start, outIdx})
+    if (isa<RankedTensorType>(v.getType()) != isTensor)
+      return emitOpError("operands must be all tensors or all memrefs");
+  if (isTensor && (getOut() || !getValGrad()))
+    return emitOpError("on tensors takes four operands and has one result");
+  if (!isTensor && (!getOut() || getValGrad()))
+    return emitOpError("on memrefs takes a destination after 'into' and has "
+                       "no result");
+
+  // TensorFlow's checks, in TensorFlow's order.
+  if (rank(inIdx) != 2 || rank(outIdx) != 2)
+    return emitOpError("Input and output indices should be matrices but "
+                       "received shapes: ")
+           << shapeString(inIdx) << " and " << shapeString(outIdx);
+  if (rank(grad) != 1)
+    return emitOpError("Input backprop_val_grad should be a vector but "
+                       "received shape: ")
+           << shapeString(grad);
+  if (staticallyDiffer(dimSize(inIdx, 1), dimSize(outIdx, 1)))
+    return emitOpError("The input and output should have the same ndims: "
+                       "got: ")
+           << dimSize(inIdx, 1) << " and " << dimSize(outIdx, 1);
+  int64_t nOut = dimSize(outIdx, 0), nIn = dimSize(inIdx, 0);
+  if (!ShapedType::isDynamic(nOut) && !ShapedType::isDynamic(nIn) &&
+      nOut > nIn)
+    return emitOpError("# rows of output_indices should be not greater than "
+                       "of input_indices, got ")
+           << nOut << " and " << nIn;
+  if (staticallyDiffer(dimSize(grad, 0), nOut))
+    return emitOpError("# elements of backprop_val_grad and # rows of "
+                       "output_indices should match (#nnz of sum): got ")
+           << dimSize(grad, 0) << " and " << nOut;
+  if (rank(start) != 1)
+    return emitOpError("The input_start should be a vector but received "
+                       "shape ")
+           << shapeString(start);
+  if (staticallyDiffer(dimSize(inIdx, 1), dimSize(start, 0)))
+    return emitOpError("Expected input_start to be a vector of length ")
+           << dimSize(inIdx, 1) << " but got length " << dimSize(start, 0);
+
+  // The result (or destination): one value per input row, of grad's type.
+  Value res = getValGradOrOut();
+  StringRef resName = isTensor ? "result" : "destination";
+  auto resType = cast<ShapedType>(res.getType());
+  if (resType.getRank() != 1)
+    return emitOpError() << resName << " must be a vector but has shape "
+                         << shapeString(res);
+  Type gradElt = cast<ShapedType>(grad.getType()).getElementType();
+  if (resType.getElementType() != gradElt)
+    return emitOpError() << resName << " element type "
+                         << resType.getElementType()
+                         << " must match backprop_val_grad's " << gradElt;
+  if (staticallyDiffer(resType.getDimSize(0), nIn))
+    return emitOpError() << resName << " must have one element per row of "
+                         << "input_indices, got " << resType.getDimSize(0)
+                         << " and " << nIn;
+  return success();
+}
+
+void SliceGradOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  // The tensor form is pure; the memref form reads its inputs and writes its
+  // destination.
+  if (!hasBufferSemantics())
+    return;
+  for (OpOperand &operand : getOperation()->getOpOperands()) {
+    if (&operand == &getOutMutable()[0])
+      effects.emplace_back(MemoryEffects::Write::get(), &operand,
+                           SideEffects::DefaultResource::get());
+    else
+      effects.emplace_back(MemoryEffects::Read::get(), &operand,
+                           SideEffects::DefaultResource::get());
+  }
+}

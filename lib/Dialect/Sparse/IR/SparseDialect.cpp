@@ -1,0 +1,21 @@
+//===- SparseDialect.cpp - The sparse dialect -----------------------------===//
+
+#include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
+
+#include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
+
+using namespace mlir;
+using namespace mlir::sparse;
+
+#include "SliceGrad/Dialect/Sparse/IR/SparseOpsDialect.cpp.inc"
+
+void SparseDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "SliceGrad/Dialect/Sparse/IR/SparseOps.cpp.inc"
+      >();
+  // The bufferization model lives in SparseTransforms; fail clearly when a
+  // user bufferizes without registering it.
+  declarePromisedInterface<bufferization::BufferizableOpInterface,
+                           SliceGradOp>();
+}

@@ -1,0 +1,88 @@
+//===- BufferizableOpInterfaceImpl.cpp - sparse bufferization -------------===//
+//
+// sparse.slice_grad on tensors reads its four operands and returns a fresh
+// tensor that aliases none of them: it bufferizes to the memref form writing
+// into a new allocation of N_in elements.
+//
+//===----------------------------------------------------------------------===//
+
+#include "SliceGrad/Dialect/Sparse/Transforms/BufferizableOpInterfaceImpl.h"
+#include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
+
+#include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/DialectRegistry.h"
+
+using namespace mlir;
+using namespace mlir::bufferization;
+using namespace mlir::sparse;
+
+namespace {
+struct SliceGradOpInterface
+    : public BufferizableOpInterface::ExternalModel<SliceGradOpInterface,
+                                                    SliceGradOp> {
+  bool bufferizesToAllocation(Operation *, Value) const { return true; }
+
+  bool bufferizesToMemoryRead(Operation *, OpOperand &,
+                              const AnalysisState &) const {
+    return true;
+  }
+
+  bool bufferizesToMemoryWrite(Operation *, OpOperand &,
+                               const AnalysisState &) const {
+    return false;
+  }
+
+  AliasingValueList getAliasingValues(Operation *, OpOperand &,
+                                      const AnalysisState &) const {
+    return {};
+  }
+
+  FailureOr<BufferLikeType>
+  getBufferType(Operation *op, Value value, const BufferizationOptions &,
+                const BufferizationState &, SmallVector<Value> &) const {
+    auto type = cast<RankedTensorType>(value.getType());
+    return cast<BufferLikeType>(
+        MemRefType::get(type.getShape(), type.getElementType()));
+  }
+
+  LogicalResult bufferize(Operation *op, RewriterBase &rewriter,
+                          const BufferizationOptions &options,
+                          BufferizationState &state) const {
+    auto sliceGrad = cast<SliceGradOp>(op);
+    Location loc = op->getLoc();
+    SmallVector<Value, 4> buffers;
+    for (Value operand : op->getOperands()) {
+      FailureOr<Value> buffer = getBuffer(rewriter, operand, options, state);
+      if (failed(buffer))
+        return failure();
+      buffers.push_back(*buffer);
+    }
+
+    // One output element per input row.
+    auto resultType = cast<RankedTensorType>(sliceGrad.getValGrad().getType());
+    auto memrefType =
+        MemRefType::get(resultType.getShape(), resultType.getElementType());
+    SmallVector<Value, 1> dynSizes;
+    if (resultType.isDynamicDim(0))
+      dynSizes.push_back(memref::DimOp::create(rewriter, loc, buffers[1], 0));
+    FailureOr<Value> alloc =
+        options.createAlloc(rewriter, loc, memrefType, dynSizes);
+    if (failed(alloc))
+      return failure();
+
+    SliceGradOp::create(rewriter, loc, buffers[0], buffers[1], buffers[2],
+                        buffers[3], *alloc);
+    replaceOpWithBufferizedValues(rewriter, op, *alloc);
+    return success();
+  }
+};
+} // namespace
+
+void mlir::sparse::registerBufferizableOpInterfaceExternalModels(
+    DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *ctx, SparseDialect *) {
+    SliceGradOp::attachInterface<SliceGradOpInterface>(*ctx);
+  });
+}

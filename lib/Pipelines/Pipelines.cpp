@@ -1,0 +1,59 @@
+//===- Pipelines.cpp - Registered sparse pipelines ------------------------===//
+
+#include "SliceGrad/Pipelines/Pipelines.h"
+#include "SliceGrad/Conversion/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void sparse::buildSparseLowerToLLVMPipeline(
+    OpPassManager &pm, const SparseLowerToLLVMOptions &options) {
+  // Tensors to memrefs; sparse.slice_grad goes to its memref form.
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
+  bufferization::OneShotBufferizePassOptions bufferizeOptions;
+  bufferizeOptions.bufferizeFunctionBoundaries = true;
+  bufferizeOptions.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+
+  // Our op to loops, with its run-time checks.
+  pm.addPass(sparse::createConvertSparseToLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  if (options.deallocate)
+    bufferization::buildBufferDeallocationPipeline(pm);
+
+  // Loops and memrefs to the LLVM dialect.
+  pm.addPass(createConvertVectorToSCFPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertComplexToLLVMPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void sparse::registerSparsePipelines() {
+  PassPipelineRegistration<SparseLowerToLLVMOptions>(
+      "sparse-lower-to-llvm",
+      "Lower tensor-level sparse dialect code (with func, arith, tensor, "
+      "linalg, scf, complex and vector) to the LLVM dialect, ready for the JIT",
+      buildSparseLowerToLLVMPipeline);
+}

@@ -1,0 +1,60 @@
+# -*- Python -*-
+import os
+import subprocess
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "SPARSE"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.slice_grad_obj_root, "test")
+config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py",
+                   "lit.site.cfg.py", "lib"]
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
+config.substitutions.append(("%slice_grad_src", config.slice_grad_src_root))
+config.substitutions.append(("%slice_grad_lib", config.slice_grad_lib_dir))
+config.substitutions.append(("%mlir_lib_dir", config.llvm_lib_dir))
+config.substitutions.append(("%golden", os.path.join(
+    config.slice_grad_src_root, "..", "shared", "golden")))
+config.substitutions.append(("%testlib", os.path.join(
+    config.test_source_root, "lib")))
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.slice_grad_tools_dir,
+                             append_path=True)
+llvm_config.with_system_environment(["HOME", "TMPDIR", "TF_CPP_MIN_LOG_LEVEL"])
+config.environment["FILECHECK_OPTS"] = (
+    "-enable-var-scope --allow-unused-prefixes=false")
+if config.slice_grad_sanitizers in ("ON", "1", "TRUE", "YES"):
+    config.available_features.add("sanitizers")
+    # JIT-compiled code is not instrumented; what it leaks is its own.
+    config.environment["ASAN_OPTIONS"] = "detect_leaks=1"
+
+tools = [ToolSubst("sparse-opt", unresolved="fatal"),
+         ToolSubst("%python", config.slice_grad_test_python,
+                   unresolved="fatal")]
+llvm_config.add_tool_substitutions(tools, [config.slice_grad_tools_dir,
+                                           config.llvm_tools_dir])
+
+
+def python_has(module):
+    try:
+        subprocess.run([config.slice_grad_test_python, "-c",
+                        "import " + module], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=120)
+        return True
+    except Exception:
+        return False
+
+
+if python_has("numpy"):
+    config.available_features.add("numpy")
+if python_has("tensorflow"):
+    config.available_features.add("tensorflow")

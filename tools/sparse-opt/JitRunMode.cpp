@@ -1,0 +1,101 @@
+//===- JitRunMode.cpp - sparse-opt --run ----------------------------------===//
+//
+// Hands off to mlir::JitRunnerMain, so --run takes mlir-runner's flags with
+// their defaults (-e main, --entry-point-result=f32, --shared-libs, -O0..3),
+// plus the pass flags of sparse-opt to replace the default pipeline. The
+// runner-utils libraries are always loaded, and the symbol that lowered
+// run-time checks call is provided by this process.
+//
+//===----------------------------------------------------------------------===//
+
+#include "JitRunMode.h"
+
+#include "SliceGrad/Pipelines/Pipelines.h"
+#include "SliceGrad/Runtime/SliceGradRuntime.h"
+
+#include "mlir/ExecutionEngine/JitRunner.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+
+#include "llvm/ExecutionEngine/Orc/Mangling.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+using namespace mlir;
+
+static bool isRunFlag(const char *arg) {
+  return std::strcmp(arg, "--run") == 0 || std::strcmp(arg, "-run") == 0;
+}
+
+bool isRunMode(int argc, char **argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--") == 0)
+      return false;
+    if (isRunFlag(argv[i]))
+      return true;
+  }
+  return false;
+}
+
+int runJit(int argc, char **argv, DialectRegistry &registry) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  registerAllToLLVMIRTranslations(registry);
+
+  // Pass flags (and --pass-pipeline) replace the default pipeline.
+  PassPipelineCLParser passPipeline("", "Passes to run before the JIT "
+                                        "(default: sparse-lower-to-llvm)");
+  registerPassManagerCLOptions();
+  registerMLIRContextCLOptions();
+  registerAsmPrinterCLOptions();
+  llvm::cl::opt<bool> run("run",
+                          llvm::cl::desc("Lower the input and JIT-execute its "
+                                         "entry function, like mlir-runner"));
+
+  // The runner-utils libraries come first so that printMemref* always
+  // resolves; libraries named with --shared-libs add to them.
+  std::string defaultLibs =
+      std::string("--shared-libs=") + SLICE_GRAD_DEFAULT_SHARED_LIBS;
+  std::vector<char *> args(argv, argv + argc);
+  args.insert(args.begin() + 1, defaultLibs.data());
+
+  auto transform = [&](Operation *op, JitRunnerOptions &) -> LogicalResult {
+    PassManager pm(op->getContext(), ModuleOp::getOperationName());
+    if (failed(applyPassManagerCLOptions(pm)))
+      return failure();
+    if (passPipeline.hasAnyOccurrences()) {
+      auto errorHandler = [&](const llvm::Twine &msg) {
+        return emitError(UnknownLoc::get(pm.getContext())) << msg;
+      };
+      if (failed(passPipeline.addToPipeline(pm, errorHandler)))
+        return failure();
+    } else {
+      sparse::buildSparseLowerToLLVMPipeline(
+          pm, sparse::SparseLowerToLLVMOptions());
+    }
+    return pm.run(op);
+  };
+
+  auto runtimeSymbols = [](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    symbols[interner(kSparseSliceGradCheckFailedName)] = {
+        llvm::orc::ExecutorAddr::fromPtr(&sparseSliceGradCheckFailed),
+        llvm::JITSymbolFlags::Exported};
+    return symbols;
+  };
+
+  JitRunnerConfig config;
+  config.mlirTransformer = transform;
+  config.runtimesymbolMap = runtimeSymbols;
+  return JitRunnerMain(static_cast<int>(args.size()), args.data(), registry,
+                       config);
+}

@@ -1,0 +1,34 @@
+//===- sparse-opt.cpp - The sparse dialect's opt driver and JIT runner ----===//
+//
+// Without --run: mlir-opt with every upstream dialect and pass plus ours.
+// With --run: lower the module and JIT-execute its entry function, with
+// mlir-runner's flags (see JitRunMode.cpp).
+//
+//===----------------------------------------------------------------------===//
+
+#include "JitRunMode.h"
+
+#include "SliceGrad/InitSliceGrad.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  mlir::sparse::registerSliceGradDialects(registry);
+  mlir::registerAllPasses();
+  mlir::sparse::registerSliceGradPasses();
+
+  if (isRunMode(argc, argv))
+    return runJit(argc, argv, registry);
+  return mlir::asMainReturnCode(mlir::MlirOptMain(
+      argc, argv,
+      "sparse-opt: optimizer driver for the sparse dialect (add --run to "
+      "JIT-execute)\n",
+      registry));
+}
