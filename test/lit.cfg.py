@@ -15,7 +15,6 @@ config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py",
                    "lit.site.cfg.py", "lib"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
-config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 config.substitutions.append(("%slice_grad_src", config.slice_grad_src_root))
 config.substitutions.append(("%slice_grad_lib", config.slice_grad_lib_dir))
 config.substitutions.append(("%mlir_lib_dir", config.llvm_lib_dir))
@@ -37,7 +36,7 @@ if config.slice_grad_sanitizers in ("ON", "1", "TRUE", "YES"):
     config.environment["ASAN_OPTIONS"] = "detect_leaks=1"
 
 tools = [ToolSubst("sparse-opt", unresolved="fatal"),
-         ToolSubst("%python", config.slice_grad_test_python,
+         ToolSubst("%test_python", config.slice_grad_test_python,
                    unresolved="fatal")]
 llvm_config.add_tool_substitutions(tools, [config.slice_grad_tools_dir,
                                            config.llvm_tools_dir])

@@ -35,7 +35,8 @@ static Value buildZero(OpBuilder &b, Location loc, Type type) {
   if (isa<FloatType>(type))
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, 0.0));
   auto intType = cast<IntegerType>(type);
-  Value zero = arith::ConstantIntOp::create(b, loc, intType.getWidth(), 0);
+  Value zero = arith::ConstantIntOp::create(
+      b, loc, b.getIntegerType(intType.getWidth()), 0);
   if (intType.isSignless())
     return zero;
   // arith has no signed/unsigned constants; the LLVM type converter maps both

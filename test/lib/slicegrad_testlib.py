@@ -1,0 +1,328 @@
+"""Shared helpers of the Python tests: TensorFlow's loop as the reference,
+MLIR emission of test cases, and running them through `sparse-opt --run`.
+
+A case is a dict of numpy arrays: `g` (backprop_val_grad), `ii`
+(input_indices), `s` (input_start), `oi` (output_indices), plus `name`.
+Values are compared as bit patterns, so every value type, -0.0 included,
+is checked exactly.
+"""
+
+import os
+import re
+import subprocess
+
+import numpy as np
+
+INT64_MIN = -(1 << 63)
+
+# name -> (MLIR element type, numpy dtype of the stored value, bit width)
+DTYPES = {
+    "f16": ("f16", np.float16, 16),
+    "bf16": ("bf16", np.uint16, 16),  # bf16 values are carried as raw bits
+    "f32": ("f32", np.float32, 32),
+    "f64": ("f64", np.float64, 64),
+    "complex64": ("complex<f32>", np.complex64, 64),
+    "complex128": ("complex<f64>", np.complex128, 128),
+    "i8": ("i8", np.int8, 8),
+    "i16": ("i16", np.int16, 16),
+    "i32": ("i32", np.int32, 32),
+    "i64": ("i64", np.int64, 64),
+    "ui8": ("ui8", np.uint8, 8),
+    "ui16": ("ui16", np.uint16, 16),
+    "ui32": ("ui32", np.uint32, 32),
+    "ui64": ("ui64", np.uint64, 64),
+}
+# The short names of the golden file.
+ALIASES = {"complex<f32>": "complex64", "complex<f64>": "complex128"}
+
+MESSAGES = {
+    "matrices": "Input and output indices should be matrices but received "
+                "shapes: {} and {}",
+    "vector": "Input backprop_val_grad should be a vector but received "
+              "shape: {}",
+    "ndims": "The input and output should have the same ndims: got: {} and {}",
+    "rows": "# rows of output_indices should be not greater than of "
+            "input_indices, got {} and {}",
+    "nnz": "# elements of backprop_val_grad and # rows of output_indices "
+           "should match (#nnz of sum): got {} and {}",
+    "start_vector": "The input_start should be a vector but received shape {}",
+    "start_len": "Expected input_start to be a vector of length {} but got "
+                 "length {}",
+    "propagated": "Elements of backprop_val_grad aren't all propagated. Num "
+                  "elements:{}, used: {}",
+}
+
+
+def shape_str(a):
+    return "[" + ",".join(str(d) for d in a.shape) + "]"
+
+
+def wrap64(x):
+    return ((x - INT64_MIN) % (1 << 64)) + INT64_MIN
+
+
+def reference(case):
+    """TensorFlow's CPU kernel (sparse_slice_grad_op.cc), checks included.
+
+    Returns (values, None) or (None, error message)."""
+    g, ii, s, oi = case["g"], case["ii"], case["s"], case["oi"]
+    if ii.ndim != 2 or oi.ndim != 2:
+        return None, MESSAGES["matrices"].format(shape_str(ii), shape_str(oi))
+    if g.ndim != 1:
+        return None, MESSAGES["vector"].format(shape_str(g))
+    if ii.shape[1] != oi.shape[1]:
+        return None, MESSAGES["ndims"].format(ii.shape[1], oi.shape[1])
+    if oi.shape[0] > ii.shape[0]:
+        return None, MESSAGES["rows"].format(oi.shape[0], ii.shape[0])
+    if g.shape[0] != oi.shape[0]:
+        return None, MESSAGES["nnz"].format(g.shape[0], oi.shape[0])
+    if s.ndim != 1:
+        return None, MESSAGES["start_vector"].format(shape_str(s))
+    if ii.shape[1] != s.shape[0]:
+        return None, MESSAGES["start_len"].format(ii.shape[1], s.shape[0])
+    n_in, n_out, rank = ii.shape[0], oi.shape[0], ii.shape[1]
+    out = np.zeros(n_in, dtype=g.dtype)
+    iil, oil, sl = ii.tolist(), oi.tolist(), s.tolist()
+    j = 0
+    for i in range(n_in):
+        if j >= n_out:
+            break
+        if all(iil[i][d] == wrap64(oil[j][d] + sl[d]) for d in range(rank)):
+            out[i] = g[j]
+            j += 1
+    if j != n_out:
+        return None, MESSAGES["propagated"].format(n_out, j)
+    return out, None
+
+
+def convert(values, dtype):
+    """`values` (any numbers) as a numpy array of `dtype`; bf16 becomes its
+    bit patterns (float32 truncated, exact for the values tests use)."""
+    if dtype == "bf16" and np.asarray(values).dtype != np.uint16:
+        f = np.asarray(values, dtype=np.float32)
+        return (f.view(np.uint32) >> 16).astype(np.uint16)
+    return np.asarray(values, dtype=DTYPES[dtype][1])
+
+
+def bits(values, dtype):
+    """The bit patterns of `values` as Python ints (complex: re, im)."""
+    _, npdt, width = DTYPES[dtype]
+    a = np.ascontiguousarray(np.asarray(values, dtype=npdt))
+    if dtype.startswith("complex"):
+        a = a.view(np.float32 if dtype == "complex64" else np.float64)
+        width //= 2
+    return [int(x) for x in a.view("u%d" % (width // 8))]
+
+
+def random_values(rng, dtype, n):
+    """Random values of `dtype`, with signed zeros and extremes mixed in."""
+    _, npdt, width = DTYPES[dtype]
+    if dtype.startswith("complex"):
+        part = np.float32 if dtype == "complex64" else np.float64
+        re = rng.standard_normal(n).astype(part)
+        im = rng.standard_normal(n).astype(part)
+        return (re + 1j * im).astype(npdt)
+    if dtype in ("f16", "f32", "f64"):
+        v = rng.standard_normal(n).astype(npdt) * npdt(100)
+        if n:
+            v[rng.integers(0, n, size=max(1, n // 8))] = npdt(-0.0)
+        return v
+    # Integers and bf16 bit patterns: the whole range.
+    info = np.iinfo(npdt)
+    return rng.integers(info.min, info.max, size=n, endpoint=True,
+                        dtype=npdt)
+
+
+def dense_literal(a, mlir_type):
+    """An exact `dense<...> : tensor<...>` literal (raw little-endian hex)."""
+    shape = "x".join(str(d) for d in a.shape)
+    ttype = "tensor<%s%s>" % (shape + "x" if a.ndim else "", mlir_type)
+    if a.size == 0:
+        return "dense<> : " + ttype
+    raw = np.ascontiguousarray(a).astype(a.dtype.newbyteorder("<")).tobytes()
+    return 'dense<"0x%s"> : %s' % (raw.hex().upper(), ttype)
+
+
+def tensor_type(shape, elt):
+    return "tensor<%s%s>" % ("".join("%sx" % d for d in shape), elt)
+
+
+PRINT_FUNC = """
+func.func private @print_{name}(%t: tensor<?x{elt}>) {{
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = tensor.dim %t, %c0 : tensor<?x{elt}>
+  scf.for %i = %c0 to %n step %c1 {{
+    %x = tensor.extract %t[%i] : tensor<?x{elt}>
+{body}
+  }}
+  vector.print str "\\n"
+  return
+}}
+"""
+
+
+def print_body(dtype):
+    elt, _, width = DTYPES[dtype]
+    pr = "    vector.print %{v} : {t} punctuation <no_punctuation>\n" \
+         "    vector.print str \" \"\n"
+    if dtype.startswith("complex"):
+        part = "f32" if dtype == "complex64" else "f64"
+        iw = "i32" if part == "f32" else "i64"
+        return ("    %re = complex.re %x : {elt}\n"
+                "    %im = complex.im %x : {elt}\n"
+                "    %rb = arith.bitcast %re : {p} to {iw}\n"
+                "    %ib = arith.bitcast %im : {p} to {iw}\n").format(
+                    elt=elt, p=part, iw=iw) + \
+            pr.format(v="rb", t=iw) + pr.format(v="ib", t=iw)
+    if dtype in ("f16", "bf16", "f32", "f64"):
+        iw = "i%d" % width
+        return "    %b = arith.bitcast %x : {} to {}\n".format(elt, iw) + \
+            pr.format(v="b", t=iw)
+    return pr.format(v="x", t=elt)
+
+
+def emit_module(cases, dtype, dynamic):
+    """One module: @main runs every case and prints `CASE <k>` and its
+    result's bit patterns. Dynamic cases go through a function whose operand
+    sizes are all dynamic, so the run-time checks are exercised."""
+    elt = DTYPES[dtype][0]
+    lines = [PRINT_FUNC.format(name=dtype, elt=elt, body=print_body(dtype))]
+    if dynamic:
+        lines.append(
+            "func.func private @kernel(%g: tensor<?x{e}>, %ii: tensor<?x?xi64>,"
+            " %s: tensor<?xi64>, %oi: tensor<?x?xi64>) -> tensor<?x{e}> {{\n"
+            "  %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<?x{e}>, "
+            "tensor<?x?xi64>, tensor<?xi64>, tensor<?x?xi64> -> tensor<?x{e}>\n"
+            "  return %r : tensor<?x{e}>\n}}\n".format(e=elt))
+    main = ["func.func @main() {"]
+    for k, case in enumerate(cases):
+        g = convert(case["g"], dtype)
+        ii, s, oi = case["ii"], case["s"], case["oi"]
+        lines.append("func.func private @case_%d() {" % k)
+        lines.append("  %%g = arith.constant %s" % dense_literal(g, elt))
+        lines.append("  %%ii = arith.constant %s" % dense_literal(ii, "i64"))
+        lines.append("  %%s = arith.constant %s" % dense_literal(s, "i64"))
+        lines.append("  %%oi = arith.constant %s" % dense_literal(oi, "i64"))
+        gt, iit = tensor_type(g.shape, elt), tensor_type(ii.shape, "i64")
+        st, oit = tensor_type(s.shape, "i64"), tensor_type(oi.shape, "i64")
+        if dynamic:
+            dyn = {"g": "tensor<?x%s>" % elt, "ii": "tensor<?x?xi64>",
+                   "s": "tensor<?xi64>", "oi": "tensor<?x?xi64>"}
+            for v, t in (("g", gt), ("ii", iit), ("s", st), ("oi", oit)):
+                lines.append("  %%%s_d = tensor.cast %%%s : %s to %s"
+                             % (v, v, t, dyn[v]))
+            lines.append(
+                "  %%r = call @kernel(%%g_d, %%ii_d, %%s_d, %%oi_d) : (%s, %s, "
+                "%s, %s) -> tensor<?x%s>" % (dyn["g"], dyn["ii"], dyn["s"],
+                                             dyn["oi"], elt))
+        else:
+            rt = tensor_type((ii.shape[0],), elt)
+            lines.append(
+                "  %%r0 = sparse.slice_grad %%g, %%ii, %%s, %%oi : %s, %s, %s, "
+                "%s -> %s" % (gt, iit, st, oit, rt))
+            lines.append("  %%r = tensor.cast %%r0 : %s to tensor<?x%s>"
+                         % (rt, elt))
+        lines.append('  vector.print str "CASE %d\\n"' % k)
+        lines.append("  call @print_%s(%%r) : (tensor<?x%s>) -> ()"
+                     % (dtype, elt))
+        lines.append("  return\n}")
+        main.append("  call @case_%d() : () -> ()" % k)
+    main.append("  return\n}")
+    return "\n".join(lines + main) + "\n"
+
+
+def sparse_opt():
+    return os.environ.get("SPARSE_OPT", "sparse-opt")
+
+
+def run_module(text, extra_args=()):
+    """Runs `sparse-opt --run` on `text`; returns (exit code, stdout,
+    stderr)."""
+    proc = subprocess.run(
+        [sparse_opt(), "--run", "-e", "main", "--entry-point-result=void",
+         *extra_args, "-"],
+        input=text, capture_output=True, text=True, timeout=600)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def parse_results(stdout):
+    """Maps case number -> list of printed ints."""
+    results, current = {}, None
+    for line in stdout.splitlines():
+        m = re.match(r"CASE (\d+)$", line.strip())
+        if m:
+            current = int(m.group(1))
+            continue
+        if current is not None:
+            results[current] = [int(x) for x in line.split()]
+            current = None
+    return results
+
+
+def printed_bits(printed, dtype):
+    """Printed ints (signed or unsigned) as bit patterns."""
+    width = DTYPES[dtype][2]
+    if dtype.startswith("complex"):
+        width //= 2
+    return [x % (1 << width) for x in printed]
+
+
+def check_values(cases, dtype, dynamic, extra_args=()):
+    """Runs `cases` (none of which may fail) in one module and compares every
+    value with the reference. Returns a list of failure descriptions."""
+    failures = []
+    rc, out, err = run_module(emit_module(cases, dtype, dynamic), extra_args)
+    if rc != 0:
+        return ["%s/%s: sparse-opt exited %d: %s" % (dtype, dynamic, rc,
+                                                      err.strip()[-2000:])]
+    results = parse_results(out)
+    for k, case in enumerate(cases):
+        g = convert(case["g"], dtype)
+        expected, error = reference(dict(case, g=g))
+        assert error is None, case["name"]
+        got = results.get(k)
+        want = bits(expected, dtype)
+        if got is None or printed_bits(got, dtype) != want:
+            failures.append("%s (%s, dynamic=%s): expected %s, got %s" % (
+                case["name"], dtype, dynamic, want[:40],
+                None if got is None else printed_bits(got, dtype)[:40]))
+    return failures
+
+
+def check_error(case, dtype, dynamic, extra_args=()):
+    """Runs one failing case; the run must exit non-zero with the reference's
+    message. Returns a failure description or None."""
+    g = convert(case["g"], dtype)
+    _, error = reference(dict(case, g=g))
+    assert error is not None, case["name"]
+    rc, out, err = run_module(emit_module([case], dtype, dynamic), extra_args)
+    if rc == 0:
+        return "%s (%s, dynamic=%s): expected error %r, but exit 0" % (
+            case["name"], dtype, dynamic, error)
+    if rc < 0:
+        return "%s: crashed with signal %d" % (case["name"], -rc)
+    if error not in err:
+        return "%s (%s, dynamic=%s): expected %r in stderr, got %r" % (
+            case["name"], dtype, dynamic, error, err.strip()[-500:])
+    return None
+
+
+def golden_cases(path):
+    import json
+    with open(path) as f:
+        data = json.load(f)
+    cases = []
+    for c in data["cases"]:
+        rank = len(c["input_start"])
+        ii = np.array(c["input_indices"], dtype=np.int64).reshape(-1, rank)
+        oi = np.array(c["output_indices"], dtype=np.int64).reshape(-1, rank)
+        cases.append({
+            "name": c["name"],
+            "g": np.array(c["backprop_val_grad"], dtype=np.float64),
+            "ii": ii, "s": np.array(c["input_start"], dtype=np.int64),
+            "oi": oi,
+            "expected": c.get("expected_val_grad"),
+            "expected_error": c.get("expected_error"),
+        })
+    return data, cases
