@@ -1,0 +1,72 @@
+# Differential test: seeded random and adversarial cases (unsorted and
+# duplicate rows, rows outside the slice, foreign output rows, empty
+# operands, R = 0..5, N_in up to 3000, coordinates near INT64_MIN/MAX) run
+# through sparse-opt --run with static and dynamic shapes, against the
+# Python reference of TensorFlow's loop. Values are compared bit for bit;
+# a case the reference rejects must fail with the same message.
+#
+# REQUIRES: numpy
+# RUN: %test_python %s --seed 1 --cases 300 | FileCheck %s
+# RUN: %test_python %s --seed 2 --cases 150 --dtypes f64,i8,ui16,complex128,bf16 | FileCheck %s
+# CHECK: differential: {{[1-9][0-9]*}} value cases, {{[1-9][0-9]*}} error cases, 0 failures
+
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import numpy as np  # noqa: E402
+import slicegrad_cases as gen  # noqa: E402
+import slicegrad_testlib as lib  # noqa: E402
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--seed", type=int, default=1)
+parser.add_argument("--cases", type=int, default=300)
+parser.add_argument("--dtypes", default="f32,i32,f16,ui8,complex64,i64")
+parser.add_argument("--max-errors", type=int, default=12,
+                    help="error cases to run (each needs its own process)")
+parser.add_argument("--batch", type=int, default=50)
+args = parser.parse_args()
+
+rng = np.random.default_rng(args.seed)
+dtypes = args.dtypes.split(",")
+failures = []
+value_cases = {d: [] for d in dtypes}
+error_cases = []
+for k in range(args.cases):
+    case = gen.random_case(rng, "rand%d" % k)
+    dtype = dtypes[k % len(dtypes)]
+    case["g"] = lib.random_values(rng, dtype, case["oi"].shape[0])
+    _, error = lib.reference(dict(case, g=lib.convert(case["g"], dtype)))
+    if error is None:
+        value_cases[dtype].append(case)
+    else:
+        error_cases.append((case, dtype))
+for k in range(args.max_errors // 2):
+    case = gen.shape_error_case(rng, "shape%d" % k)
+    case["g"] = lib.random_values(rng, "f32", case.pop("g_len"))
+    error_cases.append((case, "f32"))
+
+n_values = 0
+for dtype, cases in value_cases.items():
+    for b in range(0, len(cases), args.batch):
+        batch = cases[b:b + args.batch]
+        for dynamic in (False, True):
+            failures += lib.check_values(batch, dtype, dynamic)
+        n_values += len(batch)
+
+# Errors: the not-all-propagated ones first, then shape errors.
+chosen = [e for e in error_cases if "shape" not in e[0]["name"]]
+chosen = chosen[:args.max_errors - args.max_errors // 2] + \
+    [e for e in error_cases if "shape" in e[0]["name"]]
+for case, dtype in chosen:
+    for dynamic in (False, True):
+        f = lib.check_error(case, dtype, dynamic)
+        if f:
+            failures.append(f)
+
+for f in failures:
+    print("FAIL:", f)
+print("differential: %d value cases, %d error cases, %d failures"
+      % (n_values, len(chosen), len(failures)))
+sys.exit(1 if failures else 0)

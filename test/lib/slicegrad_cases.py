@@ -1,0 +1,98 @@
+"""Seeded random and adversarial SparseSliceGrad cases.
+
+Each case is a dict of numpy arrays (see slicegrad_testlib). The generator
+mixes the normal case (output rows from a real SparseSlice of the input) with
+unsorted rows, duplicate rows, rows outside the slice, output rows absent
+from the input, empty operands, R = 0..5 and coordinates near INT64_MIN/MAX
+whose shift by input_start wraps around.
+"""
+
+import numpy as np
+
+INT64_MIN = np.iinfo(np.int64).min
+INT64_MAX = np.iinfo(np.int64).max
+
+
+def _coords(rng, n, rank, kind):
+    if kind == "small":
+        return rng.integers(0, 6, size=(n, rank), dtype=np.int64)
+    if kind == "wide":
+        return rng.integers(-1000, 1000, size=(n, rank), dtype=np.int64)
+    # "huge": around both ends of int64.
+    lo = rng.integers(INT64_MIN, INT64_MIN + 8, size=(n, rank), dtype=np.int64,
+                      endpoint=True)
+    hi = rng.integers(INT64_MAX - 8, INT64_MAX, size=(n, rank), dtype=np.int64,
+                      endpoint=True)
+    return np.where(rng.random((n, rank)) < 0.5, lo, hi)
+
+
+def _slice_of(rng, ii, start, size):
+    """The output indices SparseSlice would give: the input rows inside
+    [start, start + size), in input order, shifted by -start (wrapping)."""
+    with np.errstate(over="ignore"):
+        rel = ii - start  # int64 arithmetic wraps
+    inside = np.all((rel >= 0) & (rel < size), axis=1) if ii.shape[1] else \
+        np.ones(ii.shape[0], dtype=bool)
+    return rel[inside]
+
+
+def random_case(rng, name, max_rows=3000):
+    rank = int(rng.integers(0, 6))
+    big = rng.random() < 0.1
+    n_in = int(rng.integers(0, max_rows if big else 40, endpoint=True))
+    kind = rng.choice(["small", "small", "wide", "huge"])
+    ii = _coords(rng, n_in, rank, kind)
+    if rng.random() < 0.5 and n_in:
+        ii = ii[np.lexsort(ii.T[::-1])] if rank else ii  # sorted, as TF makes
+    if rng.random() < 0.3 and n_in:
+        dup = rng.integers(0, n_in, size=max(1, n_in // 4))
+        ii = np.insert(ii, dup, ii[dup], axis=0)  # duplicate rows
+    if kind == "huge":
+        start = _coords(rng, 1, rank, "huge")[0]
+    else:
+        start = rng.integers(-1, 3, size=rank, dtype=np.int64)
+    mode = rng.choice(["slice", "slice", "slice", "subset", "shuffled",
+                       "foreign", "empty"])
+    if mode == "empty" or ii.shape[0] == 0:
+        oi = np.zeros((0, rank), dtype=np.int64)
+    else:
+        size = rng.integers(2, 7, size=rank, dtype=np.int64) if kind != "huge" \
+            else np.full(rank, INT64_MAX, dtype=np.int64)
+        oi = _slice_of(rng, ii, start, size)
+        if mode == "subset" and oi.shape[0]:
+            keep = np.sort(rng.choice(oi.shape[0], size=int(
+                rng.integers(0, oi.shape[0], endpoint=True)), replace=False))
+            oi = oi[keep]
+        elif mode == "shuffled" and oi.shape[0] > 1:
+            oi = oi[rng.permutation(oi.shape[0])]
+        elif mode == "foreign":
+            with np.errstate(over="ignore"):
+                extra = _coords(rng, int(rng.integers(1, 3)), rank, kind) - start
+            pos = int(rng.integers(0, oi.shape[0], endpoint=True))
+            oi = np.insert(oi, pos, extra, axis=0)[:ii.shape[0]]
+    return {"name": "%s_R%d_%s_%s" % (name, rank, kind, mode),
+            "g": None, "ii": np.ascontiguousarray(ii, dtype=np.int64),
+            "s": np.ascontiguousarray(start, dtype=np.int64),
+            "oi": np.ascontiguousarray(oi, dtype=np.int64)}
+
+
+def shape_error_case(rng, name):
+    """Well-ranked operands whose sizes break one of TF's checks."""
+    rank = int(rng.integers(1, 4))
+    n_in = int(rng.integers(1, 6))
+    ii = rng.integers(0, 3, size=(n_in, rank), dtype=np.int64)
+    oi = ii[:1].copy()
+    s = np.zeros(rank, dtype=np.int64)
+    g_len = 1
+    which = rng.choice(["ndims", "rows", "nnz", "start_len"])
+    if which == "ndims":
+        oi = np.zeros((1, rank + 1), dtype=np.int64)
+    elif which == "rows":
+        oi = np.zeros((n_in + 1, rank), dtype=np.int64)
+        g_len = n_in + 1
+    elif which == "nnz":
+        g_len = 2
+    else:
+        s = np.zeros(rank + 1, dtype=np.int64)
+    return {"name": "%s_%s" % (name, which), "g": None, "ii": ii, "s": s,
+            "oi": oi, "g_len": g_len}
