@@ -79,11 +79,11 @@ struct SliceGradToLoops : public OpConversionPattern<SliceGradOp> {
       return arith::IndexCastOp::create(rewriter, loc, rewriter.getI64Type(),
                                         v);
     };
-    // Emits `if (!ok) sparseSliceGradCheckFailed(check, a, b)`.
-    auto emitCheck = [&](Value ok, SliceGradCheck check, Value a, Value b) {
-      Value failed = arith::XOrIOp::create(
-          rewriter, loc, ok,
-          arith::ConstantIntOp::create(rewriter, loc, 1, /*width=*/1));
+    // Emits `if (a <pred> b) sparseSliceGradCheckFailed(check, a, b)`, where
+    // `pred` is the failing comparison.
+    auto emitCheck = [&](arith::CmpIPredicate pred, SliceGradCheck check,
+                         Value a, Value b) {
+      Value failed = arith::CmpIOp::create(rewriter, loc, pred, a, b);
       scf::IfOp::create(rewriter, loc, failed, [&](OpBuilder &nb, Location l) {
         Value code = arith::ConstantIntOp::create(
             nb, l, static_cast<int64_t>(check), /*width=*/32);
@@ -105,31 +105,26 @@ struct SliceGradToLoops : public OpConversionPattern<SliceGradOp> {
     // TensorFlow's shape checks, in its order (ranks are static).
     if (isDynamic(inIdx, 1) || isDynamic(outIdx, 1)) {
       Value outDims = dim(outIdx, 1);
-      emitCheck(arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
-                                      numDims, outDims),
-                SliceGradCheck::SameNumDims, numDims, outDims);
+      emitCheck(arith::CmpIPredicate::ne, SliceGradCheck::SameNumDims,
+                numDims, outDims);
     }
     if (isDynamic(outIdx, 0) || isDynamic(inIdx, 0))
-      emitCheck(arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ule,
-                                      nOut, nIn),
-                SliceGradCheck::OutputRowsNotGreater, nOut, nIn);
+      emitCheck(arith::CmpIPredicate::ugt, SliceGradCheck::OutputRowsNotGreater,
+                nOut, nIn);
     if (isDynamic(grad, 0) || isDynamic(outIdx, 0)) {
       Value nGrad = dim(grad, 0);
-      emitCheck(arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
-                                      nGrad, nOut),
+      emitCheck(arith::CmpIPredicate::ne,
                 SliceGradCheck::GradMatchesOutputRows, nGrad, nOut);
     }
     if (isDynamic(inIdx, 1) || isDynamic(start, 0)) {
       Value nStart = dim(start, 0);
-      emitCheck(arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
-                                      numDims, nStart),
-                SliceGradCheck::StartLength, numDims, nStart);
+      emitCheck(arith::CmpIPredicate::ne, SliceGradCheck::StartLength,
+                numDims, nStart);
     }
     if (isDynamic(out, 0) || isDynamic(inIdx, 0)) {
       Value nDest = dim(out, 0);
-      emitCheck(arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
-                                      nDest, nIn),
-                SliceGradCheck::DestinationLength, nDest, nIn);
+      emitCheck(arith::CmpIPredicate::ne, SliceGradCheck::DestinationLength,
+                nDest, nIn);
     }
 
     // val_grad[0..N_in) = 0.
@@ -177,9 +172,8 @@ struct SliceGradToLoops : public OpConversionPattern<SliceGradOp> {
 
     // TensorFlow's run-time error when not every gradient found its row.
     Value used = outer.getResult(1);
-    emitCheck(arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
-                                    used, nOut),
-              SliceGradCheck::AllPropagated, nOut, used);
+    emitCheck(arith::CmpIPredicate::ne, SliceGradCheck::AllPropagated, nOut,
+              used);
     rewriter.eraseOp(op);
     return success();
   }

@@ -1,0 +1,89 @@
+// RUN: sparse-opt %s -convert-sparse-to-loops -split-input-file | FileCheck %s
+
+// Dynamic sizes: every check the types leave open runs at run time, in
+// TensorFlow's order, then the zero fill, the greedy loop and the
+// all-propagated check.
+
+// CHECK-LABEL: func.func private @sparseSliceGradCheckFailed(i32, i64, i64)
+// CHECK-LABEL: func @dynamic
+//  CHECK-SAME: (%[[G:.*]]: memref<?xf32>, %[[II:.*]]: memref<?x?xi64>, %[[S:.*]]: memref<?xi64>, %[[OI:.*]]: memref<?x?xi64>, %[[OUT:.*]]: memref<?xf32>)
+//   CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+//   CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+//       CHECK: %[[NIN:.*]] = memref.dim %[[II]], %{{.*}}
+//       CHECK: %[[R:.*]] = memref.dim %[[II]], %{{.*}}
+//       CHECK: %[[NOUT:.*]] = memref.dim %[[OI]], %{{.*}}
+//       CHECK: %[[ROUT:.*]] = memref.dim %[[OI]], %{{.*}}
+//       CHECK: %[[NDIMS:.*]] = arith.cmpi ne, %[[R]], %[[ROUT]]
+//       CHECK: scf.if %[[NDIMS]] {
+//       CHECK:   %[[CODE1:.*]] = arith.constant 1 : i32
+//       CHECK:   func.call @sparseSliceGradCheckFailed(%[[CODE1]], %{{.*}}, %{{.*}})
+//       CHECK: arith.cmpi ugt, %[[NOUT]], %[[NIN]]
+//       CHECK: arith.constant 2 : i32
+//       CHECK: %[[NG:.*]] = memref.dim %[[G]]
+//       CHECK: arith.cmpi ne, %[[NG]], %[[NOUT]]
+//       CHECK: arith.constant 3 : i32
+//       CHECK: %[[NS:.*]] = memref.dim %[[S]]
+//       CHECK: arith.cmpi ne, %[[R]], %[[NS]]
+//       CHECK: arith.constant 4 : i32
+//       CHECK: %[[ND:.*]] = memref.dim %[[OUT]]
+//       CHECK: arith.cmpi ne, %[[ND]], %[[NIN]]
+//       CHECK: arith.constant 5 : i32
+//       CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+//       CHECK: scf.for %[[I:.*]] = %[[C0]] to %[[NIN]] step %[[C1]] {
+//       CHECK:   memref.store %[[ZERO]], %[[OUT]][%[[I]]]
+//       CHECK: %[[LOOP:.*]]:2 = scf.while (%[[IA:.*]] = %[[C0]], %[[JA:.*]] = %[[C0]])
+//       CHECK:   %[[IOK:.*]] = arith.cmpi ult, %[[IA]], %[[NIN]]
+//       CHECK:   %[[JOK:.*]] = arith.cmpi ult, %[[JA]], %[[NOUT]]
+//       CHECK:   %[[BOTH:.*]] = arith.andi %[[IOK]], %[[JOK]]
+//       CHECK:   scf.condition(%[[BOTH]])
+//       CHECK: ^bb0(%[[I2:.*]]: index, %[[J2:.*]]: index):
+//       CHECK:   %[[D:.*]] = scf.while (%[[DA:.*]] = %{{.*}}) : (index) -> index {
+//       CHECK:     %[[A:.*]] = memref.load %[[II]][%[[I2]], %{{.*}}]
+//       CHECK:     %[[B:.*]] = memref.load %[[OI]][%[[J2]], %{{.*}}]
+//       CHECK:     %[[OFF:.*]] = memref.load %[[S]][%{{.*}}]
+//       CHECK:     %[[SHIFTED:.*]] = arith.addi %[[B]], %[[OFF]] : i64
+//       CHECK:     arith.cmpi eq, %[[A]], %[[SHIFTED]] : i64
+//       CHECK:   %[[SAME:.*]] = arith.cmpi eq, %[[D]], %[[R]]
+//       CHECK:   %[[NEXTJ:.*]] = scf.if %[[SAME]] -> (index) {
+//       CHECK:     %[[V:.*]] = memref.load %[[G]][%[[J2]]]
+//       CHECK:     memref.store %[[V]], %[[OUT]][%[[I2]]]
+//       CHECK:     arith.addi %[[J2]], %[[C1]]
+//       CHECK:   } else {
+//       CHECK:     scf.yield %[[J2]]
+//       CHECK: %[[UNUSED:.*]] = arith.cmpi ne, %[[NOUT]], %[[LOOP]]#1
+//       CHECK: scf.if %[[UNUSED]] {
+//       CHECK:   arith.constant 6 : i32
+//       CHECK: return
+//   CHECK-NOT: sparse.slice_grad
+func.func @dynamic(%g: memref<?xf32>, %ii: memref<?x?xi64>, %s: memref<?xi64>, %oi: memref<?x?xi64>, %out: memref<?xf32>) {
+  sparse.slice_grad %g, %ii, %s, %oi : memref<?xf32>, memref<?x?xi64>, memref<?xi64>, memref<?x?xi64> into %out : memref<?xf32>
+  return
+}
+
+// -----
+
+// Static sizes: the verifier has decided the shape checks; only the
+// all-propagated check remains. Unsigned zeros go through a cast.
+
+// CHECK-LABEL: func @static_ui8
+//   CHECK-NOT: arith.constant {{[1-5]}} : i32
+//       CHECK: %[[Z:.*]] = arith.constant 0 : i8
+//       CHECK: %[[UZ:.*]] = builtin.unrealized_conversion_cast %[[Z]] : i8 to ui8
+//       CHECK: scf.for
+//       CHECK:   memref.store %[[UZ]]
+//       CHECK: scf.while
+//       CHECK: arith.constant 6 : i32
+//   CHECK-NOT: sparse.slice_grad
+func.func @static_ui8(%g: memref<3xui8>, %ii: memref<14x2xi64>, %s: memref<2xi64>, %oi: memref<3x2xi64>, %out: memref<14xui8>) {
+  sparse.slice_grad %g, %ii, %s, %oi : memref<3xui8>, memref<14x2xi64>, memref<2xi64>, memref<3x2xi64> into %out : memref<14xui8>
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func @complex_zero
+//       CHECK: complex.constant [0.000000e+00, 0.000000e+00] : complex<f64>
+func.func @complex_zero(%g: memref<3xcomplex<f64>>, %ii: memref<14x2xi64>, %s: memref<2xi64>, %oi: memref<3x2xi64>, %out: memref<14xcomplex<f64>>) {
+  sparse.slice_grad %g, %ii, %s, %oi : memref<3xcomplex<f64>>, memref<14x2xi64>, memref<2xi64>, memref<3x2xi64> into %out : memref<14xcomplex<f64>>
+  return
+}

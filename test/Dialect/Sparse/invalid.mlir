@@ -1,0 +1,150 @@
+// RUN: sparse-opt %s -split-input-file -verify-diagnostics
+
+// TensorFlow's seven shape checks, in its wording.
+
+func.func @indices_not_matrices(%g: tensor<3xf32>, %ii: tensor<14xi64>, %s: tensor<2xi64>, %oi: tensor<3x2xi64>) {
+  // expected-error@+1 {{'sparse.slice_grad' op Input and output indices should be matrices but received shapes: [14] and [3,2]}}
+  %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<3xf32>, tensor<14xi64>, tensor<2xi64>, tensor<3x2xi64> -> tensor<14xf32>
+  return
+}
+
+// -----
+
+func.func @output_indices_not_matrix(%g: tensor<3xf32>, %ii: tensor<14x2xi64>, %s: tensor<2xi64>, %oi: tensor<3x2x1xi64>) {
+  // expected-error@+1 {{Input and output indices should be matrices but received shapes: [14,2] and [3,2,1]}}
+  %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<3xf32>, tensor<14x2xi64>, tensor<2xi64>, tensor<3x2x1xi64> -> tensor<14xf32>
+  return
+}
+
+// -----
+
+func.func @grad_not_vector(%g: tensor<3x1xf32>, %ii: tensor<14x2xi64>, %s: tensor<2xi64>, %oi: tensor<3x2xi64>) {
+  // expected-error@+1 {{Input backprop_val_grad should be a vector but received shape: [3,1]}}
+  %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<3x1xf32>, tensor<14x2xi64>, tensor<2xi64>, tensor<3x2xi64> -> tensor<14xf32>
+  return
+}
+
+// -----
+
+func.func @ndims_differ(%g: tensor<3xf32>, %ii: tensor<14x2xi64>, %s: tensor<2xi64>, %oi: tensor<3x3xi64>) {
+  // expected-error@+1 {{The input and output should have the same ndims: got: 2 and 3}}
+  %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<3xf32>, tensor<14x2xi64>, tensor<2xi64>, tensor<3x3xi64> -> tensor<14xf32>
+  return
+}
+
+// -----
+
+func.func @too_many_output_rows(%g: tensor<5xf32>, %ii: tensor<4x2xi64>, %s: tensor<2xi64>, %oi: tensor<5x2xi64>) {
+  // expected-error@+1 {{# rows of output_indices should be not greater than of input_indices, got 5 and 4}}
+  %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<5xf32>, tensor<4x2xi64>, tensor<2xi64>, tensor<5x2xi64> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @grad_count_differs(%g: tensor<2xf32>, %ii: tensor<14x2xi64>, %s: tensor<2xi64>, %oi: tensor<3x2xi64>) {
+  // expected-error@+1 {{# elements of backprop_val_grad and # rows of output_indices should match (#nnz of sum): got 2 and 3}}
+  %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<2xf32>, tensor<14x2xi64>, tensor<2xi64>, tensor<3x2xi64> -> tensor<14xf32>
+  return
+}
+
+// -----
+
+func.func @start_not_vector(%g: tensor<3xf32>, %ii: tensor<14x2xi64>, %s: tensor<1x2xi64>, %oi: tensor<3x2xi64>) {
+  // expected-error@+1 {{The input_start should be a vector but received shape [1,2]}}
+  %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<3xf32>, tensor<14x2xi64>, tensor<1x2xi64>, tensor<3x2xi64> -> tensor<14xf32>
+  return
+}
+
+// -----
+
+func.func @start_length(%g: tensor<3xf32>, %ii: tensor<14x2xi64>, %s: tensor<3xi64>, %oi: tensor<3x2xi64>) {
+  // expected-error@+1 {{Expected input_start to be a vector of length 2 but got length 3}}
+  %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<3xf32>, tensor<14x2xi64>, tensor<3xi64>, tensor<3x2xi64> -> tensor<14xf32>
+  return
+}
+
+// -----
+
+// Dynamic sizes leave a check to run time; the static ones still apply.
+func.func @dynamic_still_checks_ranks(%g: tensor<?xf32>, %ii: tensor<?xi64>, %s: tensor<?xi64>, %oi: tensor<?x?xi64>) {
+  // expected-error@+1 {{Input and output indices should be matrices but received shapes: [?] and [?,?]}}
+  %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<?xf32>, tensor<?xi64>, tensor<?xi64>, tensor<?x?xi64> -> tensor<?xf32>
+  return
+}
+
+// -----
+
+// The result.
+
+func.func @result_element_type(%g: tensor<3xf32>, %ii: tensor<14x2xi64>, %s: tensor<2xi64>, %oi: tensor<3x2xi64>) {
+  // expected-error@+1 {{result element type 'f64' must match backprop_val_grad's 'f32'}}
+  %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<3xf32>, tensor<14x2xi64>, tensor<2xi64>, tensor<3x2xi64> -> tensor<14xf64>
+  return
+}
+
+// -----
+
+func.func @result_length(%g: tensor<3xf32>, %ii: tensor<14x2xi64>, %s: tensor<2xi64>, %oi: tensor<3x2xi64>) {
+  // expected-error@+1 {{result must have one element per row of input_indices, got 13 and 14}}
+  %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<3xf32>, tensor<14x2xi64>, tensor<2xi64>, tensor<3x2xi64> -> tensor<13xf32>
+  return
+}
+
+// -----
+
+func.func @result_rank(%g: tensor<3xf32>, %ii: tensor<14x2xi64>, %s: tensor<2xi64>, %oi: tensor<3x2xi64>) {
+  // expected-error@+1 {{result must be a vector but has shape [14,1]}}
+  %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<3xf32>, tensor<14x2xi64>, tensor<2xi64>, tensor<3x2xi64> -> tensor<14x1xf32>
+  return
+}
+
+// -----
+
+func.func @destination_length(%g: memref<3xf32>, %ii: memref<14x2xi64>, %s: memref<2xi64>, %oi: memref<3x2xi64>, %out: memref<15xf32>) {
+  // expected-error@+1 {{destination must have one element per row of input_indices, got 15 and 14}}
+  sparse.slice_grad %g, %ii, %s, %oi : memref<3xf32>, memref<14x2xi64>, memref<2xi64>, memref<3x2xi64> into %out : memref<15xf32>
+  return
+}
+
+// -----
+
+// Element types and forms.
+
+func.func @index_type(%g: tensor<3xf32>, %ii: tensor<14x2xi32>, %s: tensor<2xi64>, %oi: tensor<3x2xi64>) {
+  // expected-error@+1 {{operand #1 must be ranked tensor or memref of i64}}
+  %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<3xf32>, tensor<14x2xi32>, tensor<2xi64>, tensor<3x2xi64> -> tensor<14xf32>
+  return
+}
+
+// -----
+
+func.func @value_type(%g: tensor<3xi1>, %ii: tensor<14x2xi64>, %s: tensor<2xi64>, %oi: tensor<3x2xi64>) {
+  // expected-error@+1 {{operand #0 must be ranked tensor or memref of TensorFlow number type}}
+  %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<3xi1>, tensor<14x2xi64>, tensor<2xi64>, tensor<3x2xi64> -> tensor<14xi1>
+  return
+}
+
+// -----
+
+func.func @mixed_forms(%g: tensor<3xf32>, %ii: memref<14x2xi64>, %s: tensor<2xi64>, %oi: tensor<3x2xi64>) {
+  // expected-error@+1 {{operands must be all tensors or all memrefs}}
+  %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<3xf32>, memref<14x2xi64>, tensor<2xi64>, tensor<3x2xi64> -> tensor<14xf32>
+  return
+}
+
+// -----
+
+func.func @memref_with_result(%g: memref<3xf32>, %ii: memref<14x2xi64>, %s: memref<2xi64>, %oi: memref<3x2xi64>) {
+  // expected-error@+1 {{on memrefs takes a destination after 'into' and has no result}}
+  %r = "sparse.slice_grad"(%g, %ii, %s, %oi) : (memref<3xf32>, memref<14x2xi64>, memref<2xi64>, memref<3x2xi64>) -> tensor<14xf32>
+  return
+}
+
+// -----
+
+func.func @tensor_without_result(%g: tensor<3xf32>, %ii: tensor<14x2xi64>, %s: tensor<2xi64>, %oi: tensor<3x2xi64>, %out: memref<14xf32>) {
+  // expected-error@+1 {{on tensors takes four operands and has one result}}
+  "sparse.slice_grad"(%g, %ii, %s, %oi, %out) : (tensor<3xf32>, tensor<14x2xi64>, tensor<2xi64>, tensor<3x2xi64>, memref<14xf32>) -> ()
+  return
+}

@@ -1,0 +1,23 @@
+// RUN: sparse-opt %s --sparse-lower-to-llvm | FileCheck %s
+// RUN: sparse-opt %s --sparse-lower-to-llvm --mlir-print-ir-after-all 2>&1 >/dev/null | FileCheck %s --check-prefix=STEPS
+
+// The pipeline takes tensor-level code all the way to the LLVM dialect.
+
+// CHECK-LABEL: llvm.func @sparseSliceGradCheckFailed(i32, i64, i64)
+// CHECK-LABEL: llvm.func @grad
+// CHECK: llvm.call @malloc
+// CHECK: llvm.call @sparseSliceGradCheckFailed
+// CHECK-NOT: sparse.slice_grad
+// CHECK-NOT: memref.
+// CHECK-NOT: scf.
+// CHECK-NOT: builtin.unrealized_conversion_cast
+
+// STEPS: IR Dump After OneShotBufferizePass
+// STEPS: sparse.slice_grad {{.*}} into
+// STEPS: IR Dump After ConvertSparseToLoopsPass
+// STEPS: scf.while
+// STEPS: IR Dump After ReconcileUnrealizedCastsPass
+func.func @grad(%g: tensor<?xui16>, %ii: tensor<?x?xi64>, %s: tensor<?xi64>, %oi: tensor<?x?xi64>) -> tensor<?xui16> {
+  %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<?xui16>, tensor<?x?xi64>, tensor<?xi64>, tensor<?x?xi64> -> tensor<?xui16>
+  return %r : tensor<?xui16>
+}
