@@ -85,22 +85,7 @@ for c, dtype in cases:
     else:
         by_dtype.setdefault(dtype, []).append(c)
 
-n_values = 0
-for dtype, group in by_dtype.items():
-    for dynamic in (False, True):
-        failures += lib.check_values(group, dtype, dynamic)
-    n_values += len(group)
 propagated = [e for e in errors if "shape" not in e[0]["name"]]
 shape = [e for e in errors if "shape" in e[0]["name"]]
 chosen = propagated[:args.max_errors - len(shape)] + shape
-for c, dtype in chosen:
-    for dynamic in (False, True):
-        f = lib.check_error(c, dtype, dynamic)
-        if f:
-            failures.append(f)
-
-for f in failures:
-    print("FAIL:", f)
-print("conformance: %d value cases, %d error cases, %d failures"
-      % (n_values, len(chosen), len(failures)))
-sys.exit(1 if failures else 0)
+sys.exit(lib.run_and_report("conformance", by_dtype, chosen, failures))

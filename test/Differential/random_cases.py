@@ -47,26 +47,9 @@ for k in range(args.max_errors // 2):
     case["g"] = lib.random_values(rng, "f32", case.pop("g_len"))
     error_cases.append((case, "f32"))
 
-n_values = 0
-for dtype, cases in value_cases.items():
-    for b in range(0, len(cases), args.batch):
-        batch = cases[b:b + args.batch]
-        for dynamic in (False, True):
-            failures += lib.check_values(batch, dtype, dynamic)
-        n_values += len(batch)
-
 # Errors: the not-all-propagated ones first, then shape errors.
 chosen = [e for e in error_cases if "shape" not in e[0]["name"]]
 chosen = chosen[:args.max_errors - args.max_errors // 2] + \
     [e for e in error_cases if "shape" in e[0]["name"]]
-for case, dtype in chosen:
-    for dynamic in (False, True):
-        f = lib.check_error(case, dtype, dynamic)
-        if f:
-            failures.append(f)
-
-for f in failures:
-    print("FAIL:", f)
-print("differential: %d value cases, %d error cases, %d failures"
-      % (n_values, len(chosen), len(failures)))
-sys.exit(1 if failures else 0)
+sys.exit(lib.run_and_report("differential", value_cases, chosen, failures,
+                            batch=args.batch))

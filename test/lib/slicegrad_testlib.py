@@ -308,6 +308,29 @@ def check_error(case, dtype, dynamic, extra_args=()):
     return None
 
 
+def run_and_report(label, value_cases, error_cases, failures, batch=50):
+    """Runs `value_cases` ({dtype: [case]}) in batches and `error_cases`
+    ([(case, dtype)]), each with static and dynamic shapes, adds what fails
+    to `failures`, prints a summary line and returns the exit code."""
+    n_values = 0
+    for dtype, cases in value_cases.items():
+        for b in range(0, len(cases), batch):
+            group = cases[b:b + batch]
+            for dynamic in (False, True):
+                failures += check_values(group, dtype, dynamic)
+            n_values += len(group)
+    for case, dtype in error_cases:
+        for dynamic in (False, True):
+            f = check_error(case, dtype, dynamic)
+            if f:
+                failures.append(f)
+    for f in failures:
+        print("FAIL:", f)
+    print("%s: %d value cases, %d error cases, %d failures"
+          % (label, n_values, len(error_cases), len(failures)))
+    return 1 if failures else 0
+
+
 def golden_cases(path):
     import json
     with open(path) as f:
