@@ -226,7 +226,9 @@ struct ConvertSparseToLoopsPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     // Name the reason before the generic "failed to legalize" error.
-    WalkResult walk = module.walk([](SliceGradOp op) {
+    bool found = false;
+    WalkResult walk = module.walk([&](SliceGradOp op) {
+      found = true;
       if (op.hasBufferSemantics())
         return WalkResult::advance();
       op.emitOpError("on tensors must be bufferized first (one-shot-bufferize)");
@@ -234,8 +236,7 @@ struct ConvertSparseToLoopsPass
     });
     if (walk.wasInterrupted())
       return signalPassFailure();
-    if (!module.walk([](SliceGradOp) { return WalkResult::interrupt(); })
-             .wasInterrupted())
+    if (!found)
       return;
     OpBuilder builder(&getContext());
     declareCheckFailedFunc(module, builder);
