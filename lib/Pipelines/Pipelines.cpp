@@ -27,10 +27,18 @@ void sparse::buildSparseLowerToLLVMPipeline(
   pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
 
   // Our op to loops, with its run-time checks.
-  pm.addPass(sparse::createConvertSparseToLoopsPass());
+  sparse::ConvertSparseToLoopsPassOptions loopOptions;
+  loopOptions.strategy = options.strategy;
+  loopOptions.vectorWidth = options.vectorWidth;
+  loopOptions.chunkRows = options.chunkRows;
+  pm.addPass(sparse::createConvertSparseToLoopsPass(loopOptions));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   if (options.deallocate)
     bufferization::buildBufferDeallocationPipeline(pm);
+  // Threads: scf.parallel to OpenMP (libomp at run time). Without it,
+  // scf-to-cf runs the parallel loops in order.
+  if (options.openmp)
+    pm.addPass(createConvertSCFToOpenMPPass());
 
   // Loops and memrefs to the LLVM dialect.
   pm.addPass(createConvertVectorToSCFPass());
@@ -38,6 +46,8 @@ void sparse::buildSparseLowerToLLVMPipeline(
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createSCFToControlFlowPass());
+  if (options.openmp)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertComplexToLLVMPass());
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
@@ -54,6 +64,8 @@ void sparse::registerSparsePipelines() {
   PassPipelineRegistration<SparseLowerToLLVMOptions>(
       "sparse-lower-to-llvm",
       "Lower tensor-level sparse dialect code (with func, arith, tensor, "
-      "linalg, scf, complex and vector) to the LLVM dialect, ready for the JIT",
+      "linalg, scf, complex and vector) to the LLVM dialect, ready for the "
+      "JIT; sparse.slice_grad lowers with the parallel strategy on OpenMP "
+      "threads by default",
       buildSparseLowerToLLVMPipeline);
 }

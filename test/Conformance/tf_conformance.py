@@ -6,7 +6,7 @@
 #
 # REQUIRES: tensorflow, numpy
 # RUN: %test_python %s --golden %golden/tf_cases.json --seed 7 --cases 300 | FileCheck %s
-# CHECK: conformance: {{[1-9][0-9]*}} value cases, {{[1-9][0-9]*}} error cases, 0 failures
+# CHECK: conformance: {{[1-9][0-9]*}} value cases, {{[1-9][0-9]*}} error cases, 1 configs, {{[0-9]+}} runs, 0 failures
 
 import argparse
 import os

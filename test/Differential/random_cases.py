@@ -6,9 +6,15 @@
 # a case the reference rejects must fail with the same message.
 #
 # REQUIRES: numpy
-# RUN: %test_python %s --seed 1 --cases 300 | FileCheck %s
-# RUN: %test_python %s --seed 2 --cases 150 --dtypes f64,i8,ui16,complex128,bf16 | FileCheck %s
-# CHECK: differential: {{[1-9][0-9]*}} value cases, {{[1-9][0-9]*}} error cases, 0 failures
+# Every case runs under several lowering configurations (slicegrad_testlib
+# CONFIGS): the sequential strategy, and the parallel one with 1 and 2
+# OpenMP threads, with and without vector steps, in order without OpenMP,
+# with chunks of 2 to 5 rows so that cases span many chunks.
+#
+# RUN: %test_python %s --seed 1 --cases 600 --configs sequential,parallel-t1,parallel-t2 | FileCheck %s
+# RUN: %test_python %s --seed 2 --cases 400 --dtypes f64,i8,ui16,complex128,bf16 --configs default,parallel-scalar-t2,parallel-inorder | FileCheck %s
+# RUN: %test_python %s --seed 3 --cases 400 --dtypes f32,i16,ui64 --configs parallel-t2,parallel-scalar-t2 | FileCheck %s
+# CHECK: differential: {{[1-9][0-9]*}} value cases, {{[1-9][0-9]*}} error cases, {{[2-9]}} configs, {{[0-9]+}} runs, 0 failures
 
 import argparse
 import os
@@ -25,7 +31,9 @@ parser.add_argument("--cases", type=int, default=300)
 parser.add_argument("--dtypes", default="f32,i32,f16,ui8,complex64,i64")
 parser.add_argument("--max-errors", type=int, default=12,
                     help="error cases to run (each needs its own process)")
-parser.add_argument("--batch", type=int, default=50)
+parser.add_argument("--batch", type=int, default=100)
+parser.add_argument("--configs", default="default",
+                    help="comma-separated slicegrad_testlib.CONFIGS names")
 args = parser.parse_args()
 
 rng = np.random.default_rng(args.seed)
@@ -52,4 +60,5 @@ chosen = [e for e in error_cases if "shape" not in e[0]["name"]]
 chosen = chosen[:args.max_errors - args.max_errors // 2] + \
     [e for e in error_cases if "shape" in e[0]["name"]]
 sys.exit(lib.run_and_report("differential", value_cases, chosen, failures,
-                            batch=args.batch))
+                            batch=args.batch,
+                            configs=args.configs.split(",")))

@@ -236,13 +236,39 @@ def sparse_opt():
     return os.environ.get("SPARSE_OPT", "sparse-opt")
 
 
-def run_module(text, extra_args=()):
-    """Runs `sparse-opt --run` on `text`; returns (exit code, stdout,
-    stderr)."""
+# Lowering configurations the differential tests run: (sparse-opt flags,
+# OpenMP threads). Small chunks make most cases span many chunks, so the
+# parallel strategy's guesses, chain check and fix-up all run; vector steps
+# run where a chunk has vector-width rows left and R is static.
+def _pipeline(options):
+    return "--pass-pipeline=builtin.module(sparse-lower-to-llvm{%s})" % options
+
+
+CONFIGS = {
+    "default": ((), None),
+    "sequential": ((_pipeline("strategy=sequential"),), None),
+    "parallel-t1": ((_pipeline("strategy=parallel chunk-rows=6 "
+                               "vector-width=2"),), 1),
+    "parallel-t2": ((_pipeline("strategy=parallel chunk-rows=16 "
+                               "vector-width=4"),), 2),
+    "parallel-scalar-t2": ((_pipeline("strategy=parallel chunk-rows=5 "
+                                      "vector-width=0"),), 2),
+    "parallel-inorder": ((_pipeline("strategy=parallel chunk-rows=3 "
+                                    "vector-width=2 openmp=false"),), None),
+}
+
+
+def run_module(text, config="default"):
+    """Runs `sparse-opt --run` on `text` with a CONFIGS entry; returns (exit
+    code, stdout, stderr)."""
+    extra_args, threads = CONFIGS[config]
+    env = dict(os.environ)
+    if threads is not None:
+        env["OMP_NUM_THREADS"] = str(threads)
     proc = subprocess.run(
         [sparse_opt(), "--run", "-e", "main", "--entry-point-result=void",
          *extra_args, "-"],
-        input=text, capture_output=True, text=True, timeout=600)
+        input=text, capture_output=True, text=True, timeout=600, env=env)
     return proc.returncode, proc.stdout, proc.stderr
 
 
@@ -268,14 +294,14 @@ def printed_bits(printed, dtype):
     return [x % (1 << width) for x in printed]
 
 
-def check_values(cases, dtype, dynamic, extra_args=()):
+def check_values(cases, dtype, dynamic, config="default"):
     """Runs `cases` (none of which may fail) in one module and compares every
     value with the reference. Returns a list of failure descriptions."""
     failures = []
-    rc, out, err = run_module(emit_module(cases, dtype, dynamic), extra_args)
+    rc, out, err = run_module(emit_module(cases, dtype, dynamic), config)
     if rc != 0:
-        return ["%s/%s: sparse-opt exited %d: %s" % (dtype, dynamic, rc,
-                                                      err.strip()[-2000:])]
+        return ["%s/%s/%s: sparse-opt exited %d: %s" % (
+            config, dtype, dynamic, rc, err.strip()[-2000:])]
     results = parse_results(out)
     for k, case in enumerate(cases):
         g = convert(case["g"], dtype)
@@ -284,19 +310,19 @@ def check_values(cases, dtype, dynamic, extra_args=()):
         got = results.get(k)
         want = bits(expected, dtype)
         if got is None or printed_bits(got, dtype) != want:
-            failures.append("%s (%s, dynamic=%s): expected %s, got %s" % (
-                case["name"], dtype, dynamic, want[:40],
+            failures.append("%s (%s, %s, dynamic=%s): expected %s, got %s" % (
+                case["name"], config, dtype, dynamic, want[:40],
                 None if got is None else printed_bits(got, dtype)[:40]))
     return failures
 
 
-def check_error(case, dtype, dynamic, extra_args=()):
+def check_error(case, dtype, dynamic, config="default"):
     """Runs one failing case; the run must exit non-zero with the reference's
     message. Returns a failure description or None."""
     g = convert(case["g"], dtype)
     _, error = reference(dict(case, g=g))
     assert error is not None, case["name"]
-    rc, out, err = run_module(emit_module([case], dtype, dynamic), extra_args)
+    rc, out, err = run_module(emit_module([case], dtype, dynamic), config)
     if rc == 0:
         return "%s (%s, dynamic=%s): expected error %r, but exit 0" % (
             case["name"], dtype, dynamic, error)
@@ -308,26 +334,33 @@ def check_error(case, dtype, dynamic, extra_args=()):
     return None
 
 
-def run_and_report(label, value_cases, error_cases, failures, batch=50):
+def run_and_report(label, value_cases, error_cases, failures, batch=50,
+                   configs=("default",)):
     """Runs `value_cases` ({dtype: [case]}) in batches and `error_cases`
-    ([(case, dtype)]), each with static and dynamic shapes, adds what fails
-    to `failures`, prints a summary line and returns the exit code."""
-    n_values = 0
+    ([(case, dtype)]), each with static and dynamic shapes and under every
+    lowering configuration in `configs`, adds what fails to `failures`,
+    prints a summary line and returns the exit code."""
+    n_values = n_runs = 0
     for dtype, cases in value_cases.items():
         for b in range(0, len(cases), batch):
             group = cases[b:b + batch]
-            for dynamic in (False, True):
-                failures += check_values(group, dtype, dynamic)
+            for config in configs:
+                for dynamic in (False, True):
+                    failures += check_values(group, dtype, dynamic, config)
+                    n_runs += len(group)
             n_values += len(group)
     for case, dtype in error_cases:
-        for dynamic in (False, True):
-            f = check_error(case, dtype, dynamic)
-            if f:
-                failures.append(f)
+        for config in configs:
+            for dynamic in (False, True):
+                f = check_error(case, dtype, dynamic, config)
+                n_runs += 1
+                if f:
+                    failures.append(f)
     for f in failures:
         print("FAIL:", f)
-    print("%s: %d value cases, %d error cases, %d failures"
-          % (label, n_values, len(error_cases), len(failures)))
+    print("%s: %d value cases, %d error cases, %d configs, %d runs, "
+          "%d failures" % (label, n_values, len(error_cases), len(configs),
+                           n_runs, len(failures)))
     return 1 if failures else 0
 
 

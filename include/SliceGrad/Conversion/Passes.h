@@ -8,11 +8,21 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {
 namespace sparse {
+
+/// How convert-sparse-to-loops lowers sparse.slice_grad.
+enum class SliceGradStrategy {
+  /// TensorFlow's sequential loop: the reference.
+  Sequential,
+  /// Chunks of the greedy loop under scf.parallel, each started from a
+  /// guessed output row, chained and verified, with a sequential fix-up.
+  Parallel,
+};
 
 #define GEN_PASS_DECL
 #include "SliceGrad/Conversion/Passes.h.inc"

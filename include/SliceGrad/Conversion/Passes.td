@@ -42,6 +42,25 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
     "::mlir::func::FuncDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+  let options = [
+    Option<"strategy", "strategy", "::mlir::sparse::SliceGradStrategy",
+           "::mlir::sparse::SliceGradStrategy::Sequential",
+           "How to lower the op",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::sparse::SliceGradStrategy::Sequential,
+                        "sequential", "TensorFlow's loop, one thread"),
+             clEnumValN(::mlir::sparse::SliceGradStrategy::Parallel,
+                        "parallel",
+                        "Chunked greedy loop under scf.parallel, chained "
+                        "and verified, with a sequential fix-up"))}]>,
+    Option<"vectorWidth", "vector-width", "unsigned", "8",
+           "Rows per vector step of the parallel strategy's scan over "
+           "non-matching rows (0 or 1: scalar code only)">,
+    Option<"chunkRows", "chunk-rows", "int64_t", "65536",
+           "Input rows per parallel chunk (the unit of work of one "
+           "scf.parallel iteration)">,
   ];
 }
 

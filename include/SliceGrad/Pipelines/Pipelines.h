@@ -3,6 +3,7 @@
 #ifndef SLICEGRAD_PIPELINES_PIPELINES_H
 #define SLICEGRAD_PIPELINES_PIPELINES_H
 
+#include "SliceGrad/Conversion/Passes.h"
 #include "mlir/Pass/PassOptions.h"
 
 namespace mlir {
@@ -17,6 +18,27 @@ struct SparseLowerToLLVMOptions
       *this, "deallocate",
       llvm::cl::desc("Insert deallocations for the buffers bufferization "
                      "allocates (buffer-deallocation-pipeline)"),
+      llvm::cl::init(true)};
+  PassOptions::Option<SliceGradStrategy> strategy{
+      *this, "strategy",
+      llvm::cl::desc("convert-sparse-to-loops strategy"),
+      llvm::cl::init(SliceGradStrategy::Parallel),
+      llvm::cl::values(
+          clEnumValN(SliceGradStrategy::Sequential, "sequential",
+                     "TensorFlow's loop, one thread"),
+          clEnumValN(SliceGradStrategy::Parallel, "parallel",
+                     "Chunked, verified greedy loop on threads"))};
+  PassOptions::Option<unsigned> vectorWidth{
+      *this, "vector-width",
+      llvm::cl::desc("convert-sparse-to-loops vector-width"),
+      llvm::cl::init(8)};
+  PassOptions::Option<int64_t> chunkRows{
+      *this, "chunk-rows", llvm::cl::desc("convert-sparse-to-loops chunk-rows"),
+      llvm::cl::init(65536)};
+  PassOptions::Option<bool> openmp{
+      *this, "openmp",
+      llvm::cl::desc("Run scf.parallel loops on OpenMP threads "
+                     "(convert-scf-to-openmp); otherwise they run in order"),
       llvm::cl::init(true)};
 };
 

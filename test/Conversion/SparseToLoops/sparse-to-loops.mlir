@@ -7,8 +7,6 @@
 // CHECK-LABEL: func.func private @sparseSliceGradCheckFailed(i32, i64, i64)
 // CHECK-LABEL: func @dynamic
 //  CHECK-SAME: (%[[G:.*]]: memref<?xf32>, %[[II:.*]]: memref<?x?xi64>, %[[S:.*]]: memref<?xi64>, %[[OI:.*]]: memref<?x?xi64>, %[[OUT:.*]]: memref<?xf32>)
-//   CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
-//   CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
 //       CHECK: %[[NIN:.*]] = memref.dim %[[II]], %{{.*}}
 //       CHECK: %[[R:.*]] = memref.dim %[[II]], %{{.*}}
 //       CHECK: %[[NOUT:.*]] = memref.dim %[[OI]], %{{.*}}
@@ -28,6 +26,8 @@
 //       CHECK: %[[ND:.*]] = memref.dim %[[OUT]]
 //       CHECK: arith.cmpi ne, %[[ND]], %[[NIN]]
 //       CHECK: arith.constant 5 : i32
+//       CHECK: %[[C0:.*]] = arith.constant 0 : index
+//       CHECK: %[[C1:.*]] = arith.constant 1 : index
 //       CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
 //       CHECK: scf.for %[[I:.*]] = %[[C0]] to %[[NIN]] step %[[C1]] {
 //       CHECK:   memref.store %[[ZERO]], %[[OUT]][%[[I]]]

@@ -1,17 +1,21 @@
 # Every case of shared/golden/tf_cases.json, through sparse-opt --run, in
 # every value type, with static and with dynamic shapes: each value is
 # compared bit for bit with TensorFlow's expected result, and each error case
-# must exit non-zero with TensorFlow's message.
+# must exit non-zero with TensorFlow's message. Both strategies run: the
+# sequential one and the parallel one on two threads with 1-row chunks.
 #
 # REQUIRES: numpy
 # RUN: %test_python %s %golden/tf_cases.json | FileCheck %s
-# CHECK: golden: 70 value cases, 14 error cases, 0 failures
+# CHECK: golden: 70 value cases, 14 error cases, 3 configs, 504 runs, 0 failures
 
 import sys
 
 sys.path.insert(0, __import__("os").path.join(
     __import__("os").path.dirname(__file__), "..", "..", "lib"))
 import slicegrad_testlib as lib  # noqa: E402
+
+lib.CONFIGS["parallel-chunk1-t2"] = ((lib._pipeline(
+    "strategy=parallel chunk-rows=1 vector-width=2"),), 2)
 
 data, cases = lib.golden_cases(sys.argv[1])
 ok_cases = [c for c in cases if c["expected_error"] is None]
@@ -37,4 +41,5 @@ for dtype in lib.DTYPES:
 
 sys.exit(lib.run_and_report(
     "golden", {dtype: ok_cases for dtype in lib.DTYPES},
-    [(c, dtype) for dtype in lib.DTYPES for c in error_cases], failures))
+    [(c, dtype) for dtype in lib.DTYPES for c in error_cases], failures,
+    configs=("sequential", "parallel-t2", "parallel-chunk1-t2")))

@@ -1,0 +1,161 @@
+//===- LoweringUtils.cpp - Shared pieces of the slice_grad lowerings ------===//
+
+#include "LoweringUtils.h"
+
+#include "mlir/Dialect/Complex/IR/Complex.h"
+
+using namespace mlir;
+using namespace mlir::sparse;
+using namespace mlir::sparse::lowering;
+
+Value lowering::buildZero(OpBuilder &b, Location loc, Type type) {
+  if (auto complexType = dyn_cast<ComplexType>(type)) {
+    auto eltType = cast<FloatType>(complexType.getElementType());
+    Attribute zero = b.getFloatAttr(eltType, 0.0);
+    return complex::ConstantOp::create(b, loc, complexType,
+                                       b.getArrayAttr({zero, zero}));
+  }
+  if (isa<FloatType>(type))
+    return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, 0.0));
+  auto intType = cast<IntegerType>(type);
+  Value zero = arith::ConstantIntOp::create(
+      b, loc, b.getIntegerType(intType.getWidth()), 0);
+  if (intType.isSignless())
+    return zero;
+  // arith has no signed/unsigned constants; the LLVM type converter maps both
+  // to the same signless type, so this cast folds away.
+  return UnrealizedConversionCastOp::create(b, loc, type, zero).getResult(0);
+}
+
+void lowering::emitCheck(OpBuilder &b, Location loc, arith::CmpIPredicate pred,
+                       SliceGradCheck check, Value lhs, Value rhs) {
+  auto callee =
+      FlatSymbolRefAttr::get(b.getContext(), kSparseSliceGradCheckFailedName);
+  Value failed = arith::CmpIOp::create(b, loc, pred, lhs, rhs);
+  scf::IfOp::create(b, loc, failed, [&](OpBuilder &nb, Location l) {
+    Value code = arith::ConstantIntOp::create(
+        nb, l, static_cast<int64_t>(check), /*width=*/32);
+    auto toI64 = [&](Value v) -> Value {
+      return arith::IndexCastOp::create(nb, l, nb.getI64Type(), v);
+    };
+    func::CallOp::create(nb, l, callee, TypeRange{},
+                         ValueRange{code, toI64(lhs), toI64(rhs)});
+    scf::YieldOp::create(nb, l);
+  });
+}
+
+SliceGradOperands lowering::emitShapeChecks(OpBuilder &b, Location loc,
+                                          Value grad, Value inIdx, Value start,
+                                          Value outIdx, Value out) {
+  Value dims[2] = {arith::ConstantIndexOp::create(b, loc, 0),
+                   arith::ConstantIndexOp::create(b, loc, 1)};
+  auto dim = [&](Value v, int64_t d) -> Value {
+    return memref::DimOp::create(b, loc, v, dims[d]);
+  };
+  auto isDynamic = [](Value v, int64_t d) {
+    return cast<MemRefType>(v.getType()).isDynamicDim(d);
+  };
+  SliceGradOperands ops;
+  ops.grad = grad;
+  ops.inIdx = inIdx;
+  ops.start = start;
+  ops.outIdx = outIdx;
+  ops.out = out;
+  ops.eltType = cast<MemRefType>(out.getType()).getElementType();
+  // The verifier made both column counts equal where both are static.
+  auto inType = cast<MemRefType>(inIdx.getType());
+  auto outType = cast<MemRefType>(outIdx.getType());
+  ops.staticNumDims = !inType.isDynamicDim(1)    ? inType.getDimSize(1)
+                      : !outType.isDynamicDim(1) ? outType.getDimSize(1)
+                                                 : ShapedType::kDynamic;
+
+  ops.nIn = dim(inIdx, 0);
+  ops.numDims = dim(inIdx, 1);
+  ops.nOut = dim(outIdx, 0);
+  if (isDynamic(inIdx, 1) || isDynamic(outIdx, 1)) {
+    Value outDims = dim(outIdx, 1);
+    emitCheck(b, loc, arith::CmpIPredicate::ne, SliceGradCheck::SameNumDims,
+              ops.numDims, outDims);
+  }
+  if (isDynamic(outIdx, 0) || isDynamic(inIdx, 0))
+    emitCheck(b, loc, arith::CmpIPredicate::ugt,
+              SliceGradCheck::OutputRowsNotGreater, ops.nOut, ops.nIn);
+  if (isDynamic(grad, 0) || isDynamic(outIdx, 0)) {
+    Value nGrad = dim(grad, 0);
+    emitCheck(b, loc, arith::CmpIPredicate::ne,
+              SliceGradCheck::GradMatchesOutputRows, nGrad, ops.nOut);
+  }
+  if (isDynamic(inIdx, 1) || isDynamic(start, 0)) {
+    Value nStart = dim(start, 0);
+    emitCheck(b, loc, arith::CmpIPredicate::ne, SliceGradCheck::StartLength,
+              ops.numDims, nStart);
+  }
+  if (isDynamic(out, 0) || isDynamic(inIdx, 0)) {
+    Value nDest = dim(out, 0);
+    emitCheck(b, loc, arith::CmpIPredicate::ne,
+              SliceGradCheck::DestinationLength, nDest, ops.nIn);
+  }
+  return ops;
+}
+
+Value lowering::buildFirstDifferingColumn(OpBuilder &b, Location loc,
+                                        const SliceGradOperands &ops, Value i,
+                                        Value j) {
+  Type indexType = b.getIndexType();
+  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  auto loop = scf::WhileOp::create(
+      b, loc, TypeRange{indexType}, ValueRange{c0},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value d = args[0];
+        Value inRange = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
+                                              d, ops.numDims);
+        auto equal = scf::IfOp::create(
+            nb, l, inRange,
+            [&](OpBuilder &tb, Location tl) {
+              Value a =
+                  memref::LoadOp::create(tb, tl, ops.inIdx, ValueRange{i, d});
+              Value o =
+                  memref::LoadOp::create(tb, tl, ops.outIdx, ValueRange{j, d});
+              Value s = memref::LoadOp::create(tb, tl, ops.start, d);
+              // TensorFlow adds int64 coordinates with wrap-around.
+              Value shifted = arith::AddIOp::create(tb, tl, o, s);
+              Value eq = arith::CmpIOp::create(
+                  tb, tl, arith::CmpIPredicate::eq, a, shifted);
+              scf::YieldOp::create(tb, tl, eq);
+            },
+            [&](OpBuilder &eb, Location el) {
+              Value f = arith::ConstantIntOp::create(eb, el, 0, /*width=*/1);
+              scf::YieldOp::create(eb, el, f);
+            });
+        scf::ConditionOp::create(nb, l, equal.getResult(0), args);
+      },
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value c1 = arith::ConstantIndexOp::create(nb, l, 1);
+        Value next = arith::AddIOp::create(nb, l, args[0], c1);
+        scf::YieldOp::create(nb, l, next);
+      });
+  return loop.getResult(0);
+}
+
+Value lowering::buildRowsEqual(OpBuilder &b, Location loc,
+                             const SliceGradOperands &ops,
+                             ArrayRef<Value> startCols, Value i, Value j) {
+  if (ops.staticNumDims == ShapedType::kDynamic) {
+    Value d = buildFirstDifferingColumn(b, loc, ops, i, j);
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, d,
+                                 ops.numDims);
+  }
+  // Static R: compare every column and combine, so that the hot loop has no
+  // data-dependent branch per coordinate.
+  Value same = arith::ConstantIntOp::create(b, loc, 1, /*width=*/1);
+  for (auto [d, s] : llvm::enumerate(startCols)) {
+    Value col = arith::ConstantIndexOp::create(b, loc, d);
+    Value a = memref::LoadOp::create(b, loc, ops.inIdx, ValueRange{i, col});
+    Value o = memref::LoadOp::create(b, loc, ops.outIdx, ValueRange{j, col});
+    Value shifted = arith::AddIOp::create(b, loc, o, s);
+    Value eq =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a, shifted);
+    same = arith::AndIOp::create(b, loc, same, eq);
+  }
+  return same;
+}

@@ -1,0 +1,70 @@
+//===- LoweringUtils.h - Shared pieces of the slice_grad lowerings -*- C++ -*-//
+//
+// IR builders that the sequential and the parallel lowerings of
+// sparse.slice_grad (memref form) share: the zero of a value type, TensorFlow's
+// run-time checks and row comparisons.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SLICEGRAD_LIB_CONVERSION_SPARSETOLOOPS_LOWERINGUTILS_H
+#define SLICEGRAD_LIB_CONVERSION_SPARSETOLOOPS_LOWERINGUTILS_H
+
+#include "SliceGrad/Conversion/Passes.h"
+#include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
+#include "SliceGrad/Runtime/SliceGradRuntime.h"
+
+namespace mlir {
+namespace sparse {
+namespace lowering {
+
+/// The memref operands of one sparse.slice_grad and the sizes every lowering
+/// needs.
+struct SliceGradOperands {
+  Value grad, inIdx, start, outIdx, out;
+  /// N_in, R and N_out as index values.
+  Value nIn, numDims, nOut;
+  /// R when the index types fix it, else ShapedType::kDynamic.
+  int64_t staticNumDims;
+  Type eltType;
+};
+
+/// The zero of a TensorFlow value type.
+Value buildZero(OpBuilder &b, Location loc, Type type);
+
+/// Emits `if (a <pred> b) sparseSliceGradCheckFailed(check, a, b)`, where
+/// `pred` is the failing comparison of two index values.
+void emitCheck(OpBuilder &b, Location loc, arith::CmpIPredicate pred,
+               SliceGradCheck check, Value a, Value b2);
+
+/// Reads the sizes and emits TensorFlow's shape checks, in its order, where
+/// the static types leave them open (the verifier decided the others).
+SliceGradOperands emitShapeChecks(OpBuilder &b, Location loc, Value grad,
+                                  Value inIdx, Value start, Value outIdx,
+                                  Value out);
+
+/// The first column d < R where input row i differs from output row j
+/// shifted by input_start, or R when the rows are equal (an scf.while that
+/// stops at the first difference, as TensorFlow's comparison does).
+Value buildFirstDifferingColumn(OpBuilder &b, Location loc,
+                                const SliceGradOperands &ops, Value i, Value j);
+
+/// i1: input row i equals output row j shifted by input_start. With a
+/// static R, `startCols` holds input_start's R values and the comparison is
+/// unrolled and branch-free; otherwise it is buildFirstDifferingColumn.
+Value buildRowsEqual(OpBuilder &b, Location loc, const SliceGradOperands &ops,
+                     ArrayRef<Value> startCols, Value i, Value j);
+
+/// TensorFlow's sequential loop (the reference).
+void buildSequentialLowering(OpBuilder &b, Location loc,
+                             const SliceGradOperands &ops);
+
+/// The chunked, verified parallel lowering (see Passes.td).
+void buildParallelLowering(OpBuilder &b, Location loc,
+                           const SliceGradOperands &ops, int64_t chunkRows,
+                           unsigned vectorWidth);
+
+} // namespace lowering
+} // namespace sparse
+} // namespace mlir
+
+#endif // SLICEGRAD_LIB_CONVERSION_SPARSETOLOOPS_LOWERINGUTILS_H

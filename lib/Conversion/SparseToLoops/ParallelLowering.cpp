@@ -1,0 +1,362 @@
+//===- ParallelLowering.cpp - Chunked, verified slice_grad ----------------===//
+//
+// TensorFlow's greedy loop is sequential only through j, the next output row
+// to match. Split the input rows into chunks and start each chunk's greedy
+// loop from a guess of j (a binary search of the chunk's first row among the
+// shifted output rows: exact when the rows are sorted and unique). Chunk k,
+// started from the j the sequential loop has at its first row, computes
+// exactly the sequential loop's values for its rows and ends with the
+// sequential loop's j at its end. So a chain of chunks whose guesses equal
+// their predecessor's end is correct by induction from chunk 0 (guess 0); a
+// sequential fix-up walks the chain and reruns each chunk whose guess was
+// wrong from the true j. No order is assumed: a bad guess costs time, never
+// a wrong value.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::sparse;
+using namespace mlir::sparse::lowering;
+
+namespace {
+/// Builds the pieces of the parallel lowering of one op.
+class ParallelBuilder {
+public:
+  ParallelBuilder(OpBuilder &b, Location loc, const SliceGradOperands &ops,
+                  unsigned vectorWidth)
+      : ops(ops), loc(loc), vectorWidth(vectorWidth) {
+    zero = buildZero(b, loc, ops.eltType);
+    // A static R lets the row comparison unroll and input_start stay in
+    // registers.
+    if (ops.staticNumDims != ShapedType::kDynamic) {
+      for (int64_t d = 0; d < ops.staticNumDims; ++d) {
+        Value col = arith::ConstantIndexOp::create(b, loc, d);
+        startCols.push_back(memref::LoadOp::create(b, loc, ops.start, col));
+      }
+    }
+    if (canVectorize())
+      inFlat = memref::CollapseShapeOp::create(
+          b, loc, ops.inIdx, ArrayRef<ReassociationIndices>{{0, 1}});
+  }
+
+  /// Index of the first shifted output row that is not less than input row
+  /// i (lexicographic, signed): where the sequential loop's j stands at row i
+  /// when both index lists are sorted and unique.
+  Value buildLowerBound(OpBuilder &b, Value i);
+
+  /// The greedy loop over input rows [lo, hi) from output row j0: writes
+  /// val_grad[lo..hi) and returns the j it ends with.
+  Value buildChunk(OpBuilder &b, Value lo, Value hi, Value j0);
+
+private:
+  /// The vector step needs contiguous rows of a static, non-zero width and
+  /// a value type that vectors can hold.
+  bool canVectorize() const {
+    auto identity = [](Value v) {
+      return cast<MemRefType>(v.getType()).getLayout().isIdentity();
+    };
+    return vectorWidth > 1 && ops.staticNumDims != ShapedType::kDynamic &&
+           ops.staticNumDims > 0 && identity(ops.inIdx) &&
+           identity(ops.out) && VectorType::isValidElementType(ops.eltType) &&
+           !isa<ComplexType>(ops.eltType);
+  }
+
+  /// One row: val_grad[i] = equal ? g[j] : 0, j += equal. Branch-free.
+  std::pair<Value, Value> buildScalarStep(OpBuilder &b, Value i, Value j);
+
+  /// vectorWidth rows at once: compares them all with output row j, zeroes
+  /// them, and stores g[j] at the first that matches (if any). Rows past the
+  /// match are zeroed early and written again by later steps.
+  std::pair<Value, Value> buildVectorStep(OpBuilder &b, Value i, Value j);
+
+  const SliceGradOperands &ops;
+  Location loc;
+  unsigned vectorWidth;
+  Value zero;
+  SmallVector<Value> startCols;
+  Value inFlat;
+};
+} // namespace
+
+Value ParallelBuilder::buildLowerBound(OpBuilder &b, Value i) {
+  Type indexType = b.getIndexType();
+  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  auto loop = scf::WhileOp::create(
+      b, loc, TypeRange{indexType, indexType}, ValueRange{c0, ops.nOut},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value more = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
+                                           args[0], args[1]);
+        scf::ConditionOp::create(nb, l, more, args);
+      },
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value lo = args[0], hi = args[1];
+        Value c1 = arith::ConstantIndexOp::create(nb, l, 1);
+        Value sum = arith::AddIOp::create(nb, l, lo, hi);
+        Value mid = arith::ShRUIOp::create(nb, l, sum, c1);
+        // shifted output row mid < input row i?
+        Value d = buildFirstDifferingColumn(nb, l, ops, i, mid);
+        Value differs = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
+                                              d, ops.numDims);
+        auto less = scf::IfOp::create(
+            nb, l, differs,
+            [&](OpBuilder &tb, Location tl) {
+              Value a =
+                  memref::LoadOp::create(tb, tl, ops.inIdx, ValueRange{i, d});
+              Value o = memref::LoadOp::create(tb, tl, ops.outIdx,
+                                               ValueRange{mid, d});
+              Value s = memref::LoadOp::create(tb, tl, ops.start, d);
+              Value shifted = arith::AddIOp::create(tb, tl, o, s);
+              Value lt = arith::CmpIOp::create(
+                  tb, tl, arith::CmpIPredicate::slt, shifted, a);
+              scf::YieldOp::create(tb, tl, lt);
+            },
+            [&](OpBuilder &eb, Location el) {
+              Value f = arith::ConstantIntOp::create(eb, el, 0, /*width=*/1);
+              scf::YieldOp::create(eb, el, f);
+            });
+        Value isLess = less.getResult(0);
+        Value midPlus1 = arith::AddIOp::create(nb, l, mid, c1);
+        Value newLo = arith::SelectOp::create(nb, l, isLess, midPlus1, lo);
+        Value newHi = arith::SelectOp::create(nb, l, isLess, hi, mid);
+        scf::YieldOp::create(nb, l, ValueRange{newLo, newHi});
+      });
+  return loop.getResult(0);
+}
+
+std::pair<Value, Value> ParallelBuilder::buildScalarStep(OpBuilder &b,
+                                                         Value i, Value j) {
+  Value same = buildRowsEqual(b, loc, ops, startCols, i, j);
+  Value g = memref::LoadOp::create(b, loc, ops.grad, j);
+  Value v = arith::SelectOp::create(b, loc, same, g, zero);
+  memref::StoreOp::create(b, loc, v, ops.out, i);
+  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  Value nextI = arith::AddIOp::create(b, loc, i, c1);
+  Value jPlus1 = arith::AddIOp::create(b, loc, j, c1);
+  Value nextJ = arith::SelectOp::create(b, loc, same, jPlus1, j);
+  return {nextI, nextJ};
+}
+
+std::pair<Value, Value> ParallelBuilder::buildVectorStep(OpBuilder &b,
+                                                         Value i, Value j) {
+  int64_t numDims = ops.staticNumDims;
+  int64_t width = vectorWidth;
+  auto rowsType = VectorType::get({width * numDims}, b.getI64Type());
+  auto colType = VectorType::get({width}, b.getI64Type());
+  auto laneType = VectorType::get({width}, b.getI32Type());
+
+  // width rows of R coordinates, one contiguous load.
+  Value cR = arith::ConstantIndexOp::create(b, loc, numDims);
+  Value flatPos = arith::MulIOp::create(b, loc, i, cR);
+  Value rows = vector::LoadOp::create(b, loc, rowsType, inFlat, flatPos);
+
+  // Lane r is set when row i + r equals output row j + input_start.
+  Value same;
+  for (int64_t d = 0; d < numDims; ++d) {
+    Value col = rows;
+    if (numDims > 1) {
+      SmallVector<int64_t> mask;
+      for (int64_t r = 0; r < width; ++r)
+        mask.push_back(r * numDims + d);
+      col = vector::ShuffleOp::create(b, loc, colType, rows, rows, mask);
+    }
+    Value cd = arith::ConstantIndexOp::create(b, loc, d);
+    Value o = memref::LoadOp::create(b, loc, ops.outIdx, ValueRange{j, cd});
+    Value target = arith::AddIOp::create(b, loc, o, startCols[d]);
+    Value splat = vector::BroadcastOp::create(b, loc, colType, target);
+    Value eq = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, col,
+                                     splat);
+    same = same ? arith::AndIOp::create(b, loc, same, eq).getResult() : eq;
+  }
+
+  // The first matching lane, or width when none matches.
+  SmallVector<int32_t> iota;
+  for (int32_t r = 0; r < width; ++r)
+    iota.push_back(r);
+  Value lanes = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(laneType, ArrayRef<int32_t>(iota)));
+  Value none = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(laneType, static_cast<int32_t>(width)));
+  Value candidates = arith::SelectOp::create(b, loc, same, lanes, none);
+  Value first = vector::ReductionOp::create(b, loc, vector::CombiningKind::MINUI,
+                                            candidates);
+  Value firstIdx =
+      arith::IndexCastUIOp::create(b, loc, b.getIndexType(), first);
+
+  auto valuesType = VectorType::get({width}, ops.eltType);
+  Value zeros = vector::BroadcastOp::create(b, loc, valuesType, zero);
+  vector::StoreOp::create(b, loc, zeros, ops.out, i);
+
+  Value cWidth = arith::ConstantIndexOp::create(b, loc, width);
+  Value found = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                      firstIdx, cWidth);
+  auto step = scf::IfOp::create(
+      b, loc, found,
+      [&](OpBuilder &tb, Location tl) {
+        Value c1 = arith::ConstantIndexOp::create(tb, tl, 1);
+        Value row = arith::AddIOp::create(tb, tl, i, firstIdx);
+        Value g = memref::LoadOp::create(tb, tl, ops.grad, j);
+        memref::StoreOp::create(tb, tl, g, ops.out, row);
+        Value nextI = arith::AddIOp::create(tb, tl, row, c1);
+        Value nextJ = arith::AddIOp::create(tb, tl, j, c1);
+        scf::YieldOp::create(tb, tl, ValueRange{nextI, nextJ});
+      },
+      [&](OpBuilder &eb, Location el) {
+        Value nextI = arith::AddIOp::create(eb, el, i, cWidth);
+        scf::YieldOp::create(eb, el, ValueRange{nextI, j});
+      });
+  return {step.getResult(0), step.getResult(1)};
+}
+
+Value ParallelBuilder::buildChunk(OpBuilder &b, Value lo, Value hi, Value j0) {
+  Type indexType = b.getIndexType();
+  auto loop = scf::WhileOp::create(
+      b, loc, TypeRange{indexType, indexType}, ValueRange{lo, j0},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value iInRange = arith::CmpIOp::create(
+            nb, l, arith::CmpIPredicate::ult, args[0], hi);
+        Value jInRange = arith::CmpIOp::create(
+            nb, l, arith::CmpIPredicate::ult, args[1], ops.nOut);
+        Value cond = arith::AndIOp::create(nb, l, iInRange, jInRange);
+        scf::ConditionOp::create(nb, l, cond, args);
+      },
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value i = args[0], j = args[1];
+        if (!canVectorize()) {
+          auto [nextI, nextJ] = buildScalarStep(nb, i, j);
+          scf::YieldOp::create(nb, l, ValueRange{nextI, nextJ});
+          return;
+        }
+        Value cWidth = arith::ConstantIndexOp::create(nb, l, vectorWidth);
+        Value vecEnd = arith::AddIOp::create(nb, l, i, cWidth);
+        Value fits = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ule,
+                                           vecEnd, hi);
+        auto step = scf::IfOp::create(
+            nb, l, fits,
+            [&](OpBuilder &tb, Location tl) {
+              auto [nextI, nextJ] = buildVectorStep(tb, i, j);
+              scf::YieldOp::create(tb, tl, ValueRange{nextI, nextJ});
+            },
+            [&](OpBuilder &eb, Location el) {
+              auto [nextI, nextJ] = buildScalarStep(eb, i, j);
+              scf::YieldOp::create(eb, el, ValueRange{nextI, nextJ});
+            });
+        scf::YieldOp::create(nb, l, step.getResults());
+      });
+
+  // Every output row matched: the rest of the chunk is zero.
+  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  scf::ForOp::create(b, loc, loop.getResult(0), hi, c1, ValueRange{},
+                     [&](OpBuilder &nb, Location l, Value i, ValueRange) {
+                       memref::StoreOp::create(nb, l, zero, ops.out, i);
+                       scf::YieldOp::create(nb, l);
+                     });
+  return loop.getResult(1);
+}
+
+/// At most this many chunks: the chain needs two words per chunk, kept on the
+/// stack (16 KiB), and 1024 chunks balance any thread count we run on.
+static constexpr int64_t kMaxChunks = 1024;
+
+void lowering::buildParallelLowering(OpBuilder &b, Location loc,
+                                     const SliceGradOperands &ops,
+                                     int64_t chunkRows, unsigned vectorWidth) {
+  ParallelBuilder builder(b, loc, ops, vectorWidth);
+  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  // chunkLen = max(chunk-rows, ceil(N_in / kMaxChunks)); the last chunk is
+  // the only short one and none is empty.
+  Value cChunk = arith::ConstantIndexOp::create(b, loc, chunkRows);
+  Value cMax = arith::ConstantIndexOp::create(b, loc, kMaxChunks);
+  Value minLen = arith::CeilDivUIOp::create(b, loc, ops.nIn, cMax);
+  Value chunkLen = arith::MaxUIOp::create(b, loc, cChunk, minLen);
+  Value nChunks = arith::CeilDivUIOp::create(b, loc, ops.nIn, chunkLen);
+  auto chunkBounds = [&](OpBuilder &nb, Value k) -> std::pair<Value, Value> {
+    Value lo = arith::MulIOp::create(nb, loc, k, chunkLen);
+    Value end = arith::AddIOp::create(nb, loc, lo, chunkLen);
+    Value hi = arith::MinUIOp::create(nb, loc, end, ops.nIn);
+    return {lo, hi};
+  };
+
+  // The chain lives in an alloca scope, so that an op inside a loop does
+  // not grow the stack. The scope returns the final j as i64: LLVM 22's
+  // finalize-memref-to-llvm leaves index-typed scope results unconverted.
+  Type indexType = b.getIndexType();
+  auto scope =
+      memref::AllocaScopeOp::create(b, loc, TypeRange{b.getI64Type()});
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.createBlock(&scope.getBodyRegion());
+    // Two words per chunk: the j it started from and the j it ended with.
+    auto chunkArrayType = MemRefType::get({kMaxChunks}, indexType);
+    Value guesses = memref::AllocaOp::create(b, loc, chunkArrayType);
+    Value ends = memref::AllocaOp::create(b, loc, chunkArrayType);
+
+    scf::ParallelOp::create(
+        b, loc, ValueRange{c0}, ValueRange{nChunks}, ValueRange{c1},
+        [&](OpBuilder &nb, Location l, ValueRange ivs) {
+          Value k = ivs[0];
+          Value lo, hi;
+          std::tie(lo, hi) = chunkBounds(nb, k);
+          Value isFirst =
+              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, k, c0);
+          auto guess = scf::IfOp::create(
+              nb, l, isFirst,
+              [&](OpBuilder &tb, Location tl) {
+                scf::YieldOp::create(tb, tl, c0);
+              },
+              [&](OpBuilder &eb, Location el) {
+                scf::YieldOp::create(eb, el, builder.buildLowerBound(eb, lo));
+              });
+          Value j0 = guess.getResult(0);
+          memref::StoreOp::create(nb, l, j0, guesses, k);
+          Value jEnd = builder.buildChunk(nb, lo, hi, j0);
+          memref::StoreOp::create(nb, l, jEnd, ends, k);
+        });
+
+    // Walk the chain; rerun every chunk whose guess was not its
+    // predecessor's end, from that end.
+    Value hasChunks =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, nChunks, c0);
+    auto first = scf::IfOp::create(
+        b, loc, hasChunks,
+        [&](OpBuilder &tb, Location tl) {
+          Value e = memref::LoadOp::create(tb, tl, ends, c0);
+          scf::YieldOp::create(tb, tl, e);
+        },
+        [&](OpBuilder &eb, Location el) { scf::YieldOp::create(eb, el, c0); });
+    auto chain = scf::ForOp::create(
+        b, loc, c1, nChunks, c1, ValueRange{first.getResult(0)},
+        [&](OpBuilder &nb, Location l, Value k, ValueRange iterArgs) {
+          Value j = iterArgs[0];
+          Value guess = memref::LoadOp::create(nb, l, guesses, k);
+          Value chained =
+              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, guess, j);
+          auto next = scf::IfOp::create(
+              nb, l, chained,
+              [&](OpBuilder &tb, Location tl) {
+                Value e = memref::LoadOp::create(tb, tl, ends, k);
+                scf::YieldOp::create(tb, tl, e);
+              },
+              [&](OpBuilder &eb, Location el) {
+                auto [lo, hi] = chunkBounds(eb, k);
+                scf::YieldOp::create(eb, el,
+                                     builder.buildChunk(eb, lo, hi, j));
+              });
+          scf::YieldOp::create(nb, l, next.getResults());
+        });
+    Value used = arith::IndexCastUIOp::create(b, loc, b.getI64Type(),
+                                              chain.getResult(0));
+    memref::AllocaScopeReturnOp::create(b, loc, used);
+  }
+  Value used = arith::IndexCastUIOp::create(b, loc, indexType,
+                                            scope.getResult(0));
+
+  // TensorFlow's run-time error when not every gradient found its row.
+  emitCheck(b, loc, arith::CmpIPredicate::ne, SliceGradCheck::AllPropagated,
+            ops.nOut, used);
+}
