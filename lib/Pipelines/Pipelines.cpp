@@ -37,8 +37,11 @@ void sparse::buildSparseLowerToLLVMPipeline(
     bufferization::buildBufferDeallocationPipeline(pm);
   // Threads: scf.parallel to OpenMP (libomp at run time). Without it,
   // scf-to-cf runs the parallel loops in order.
-  if (options.openmp)
-    pm.addPass(createConvertSCFToOpenMPPass());
+  if (options.openmp) {
+    ConvertSCFToOpenMPPassOptions ompOptions;
+    ompOptions.numThreads = options.numThreads;
+    pm.addPass(createConvertSCFToOpenMPPass(ompOptions));
+  }
 
   // Loops and memrefs to the LLVM dialect.
   pm.addPass(createConvertVectorToSCFPass());

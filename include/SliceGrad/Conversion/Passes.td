@@ -8,19 +8,57 @@ include "mlir/Pass/PassBase.td"
 def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
   let summary = "Lower sparse.slice_grad on memrefs to scf/memref/arith loops";
   let description = [{
-    Rewrites every `sparse.slice_grad` in memref form into TensorFlow's
-    sequential algorithm, exactly as TensorFlow's CPU kernel runs it:
+    Rewrites every `sparse.slice_grad` in memref form into loops. Both
+    strategies give TensorFlow's CPU kernel's result bit for bit on every
+    input (unsorted, duplicate or foreign rows, empty operands, any R,
+    coordinates that wrap around), and its run-time errors.
 
-    1. Run-time checks of TensorFlow's shape conditions that the static types
-       leave open (the verifier has decided the others): equal column counts
-       of the index operands, `N_out <= N_in`, one gradient per output row,
-       `input_start` of length R, and a destination of N_in elements.
-    2. Zero the destination (`scf.for`).
-    3. The greedy two-pointer loop (`scf.while` over input rows while output
-       rows remain; an inner `scf.while` compares a row, stopping at the
-       first differing coordinate), copying `backprop_val_grad[j]` to the
-       matching row and advancing `j`.
-    4. The check that every gradient was propagated (`j == N_out`).
+    Both start with run-time checks of TensorFlow's shape conditions that the
+    static types leave open (the verifier has decided the others): equal
+    column counts of the index operands, `N_out <= N_in`, one gradient per
+    output row, `input_start` of length R, and a destination of N_in
+    elements. Both end with the check that every gradient was propagated.
+
+    **`strategy=sequential`** (the default of this pass) is TensorFlow's
+    loop: zero the destination (`scf.for`), then the greedy two-pointer loop
+    (`scf.while` over input rows while output rows remain; an inner
+    `scf.while` compares a row, stopping at the first differing coordinate),
+    copying `backprop_val_grad[j]` to the matching row and advancing `j`.
+    It is the reference every other lowering is tested against.
+
+    **`strategy=parallel`** (the default of the `sparse-lower-to-llvm`
+    pipeline) splits the input rows into chunks of `chunk-rows` (more when
+    N_in needs more than 1024 chunks) under one `scf.parallel`:
+
+    1. Each chunk guesses the `j` the sequential loop has at its first row:
+       0 for the first chunk, else a binary search of the chunk's first row
+       among the shifted output rows (exact when both index lists are sorted
+       and unique, as TensorFlow's SparseSlice makes them).
+    2. Each chunk runs the greedy loop over its rows from its guess, writing
+       every one of its rows (the match's gradient or zero), and records the
+       `j` it ends with. The loop body is branch-free (`arith.select`); with
+       a static R, identity layouts and an int or float value type, a vector
+       step loads `vector-width` rows at once (`vector.load` of the
+       flattened indices, `vector.shuffle` per column), compares them with
+       the current output row and jumps to the first match
+       (`vector.reduction <minui>`), zeroing the rows it passes with one
+       `vector.store`.
+    3. A sequential fix-up walks the chunks in order: a chunk whose guess
+       equals its predecessor's end `j` computed exactly what the sequential
+       loop computes for its rows (by induction from chunk 0, whose guess 0
+       is exact); any other chunk is rerun from the true `j`. Its end `j` is
+       the sequential loop's, which the all-propagated check then uses.
+
+    No order is assumed anywhere: on unsorted or duplicated rows a guess can
+    be wrong, which costs a sequential rerun of that chunk, never a wrong
+    value. Extra memory is two words per chunk (at most 1024 chunks, 16 KiB,
+    in a `memref.alloca_scope`).
+
+    Why this algorithm: it reads every input byte once and writes each output
+    value once or twice, like a speed-of-light copy, where the bounding-box
+    and prefix-sum algorithm of the design notes reads the input twice and
+    per-row binary search reads it at random. See BENCHMARKS.md for the
+    numbers.
 
     A failed check calls `sparseSliceGradCheckFailed(check, a, b)` from the
     project's runtime library (`libSliceGradRuntime.so`), which prints
@@ -30,6 +68,7 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
 
     The tensor form must be bufferized first (`one-shot-bufferize`); the pass
     fails on any `sparse.slice_grad` it cannot lower, so none survives it.
+    The destination must not alias the other operands.
 
     Unsigned and signed integer element types have no `arith` constants: the
     zero is built as a signless constant and reinterpreted with

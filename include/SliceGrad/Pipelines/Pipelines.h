@@ -40,13 +40,20 @@ struct SparseLowerToLLVMOptions
       llvm::cl::desc("Run scf.parallel loops on OpenMP threads "
                      "(convert-scf-to-openmp); otherwise they run in order"),
       llvm::cl::init(true)};
+  PassOptions::Option<unsigned> numThreads{
+      *this, "num-threads",
+      llvm::cl::desc("OpenMP threads of the parallel loops (0: OMP_NUM_THREADS "
+                     "at run time, else all cores)"),
+      llvm::cl::init(0)};
 };
 
 /// Takes a module of tensor-level `sparse` code with func, arith, tensor,
 /// linalg, scf, complex and vector ops all the way to the LLVM dialect:
 /// one-shot-bufferize (function boundaries with identity layouts),
-/// convert-sparse-to-loops, buffer deallocation, then the standard
-/// conversions to LLVM.
+/// convert-sparse-to-loops (parallel strategy by default), buffer
+/// deallocation, scf.parallel to OpenMP, then the standard conversions to
+/// LLVM. The JIT needs libomp for the OpenMP calls (sparse-opt --run loads
+/// it).
 void buildSparseLowerToLLVMPipeline(OpPassManager &pm,
                                     const SparseLowerToLLVMOptions &options);
 

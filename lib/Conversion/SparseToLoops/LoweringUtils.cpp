@@ -147,7 +147,9 @@ Value lowering::buildRowsEqual(OpBuilder &b, Location loc,
   }
   // Static R: compare every column and combine, so that the hot loop has no
   // data-dependent branch per coordinate.
-  Value same = arith::ConstantIntOp::create(b, loc, 1, /*width=*/1);
+  if (startCols.empty()) // R = 0: every row equals every other.
+    return arith::ConstantIntOp::create(b, loc, 1, /*width=*/1);
+  Value same;
   for (auto [d, s] : llvm::enumerate(startCols)) {
     Value col = arith::ConstantIndexOp::create(b, loc, d);
     Value a = memref::LoadOp::create(b, loc, ops.inIdx, ValueRange{i, col});
@@ -155,7 +157,7 @@ Value lowering::buildRowsEqual(OpBuilder &b, Location loc,
     Value shifted = arith::AddIOp::create(b, loc, o, s);
     Value eq =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a, shifted);
-    same = arith::AndIOp::create(b, loc, same, eq);
+    same = same ? arith::AndIOp::create(b, loc, same, eq).getResult() : eq;
   }
   return same;
 }

@@ -70,9 +70,9 @@ struct ConvertSparseToLoopsPass
 
   void runOnOperation() override {
     if (chunkRows < 1) {
-      getOperation().emitError("convert-sparse-to-loops: chunk-rows must be "
-                               "at least 1, got ")
-          << chunkRows;
+      emitError(getOperation().getLoc(),
+                "convert-sparse-to-loops: chunk-rows must be at least 1, got ")
+          << static_cast<int64_t>(chunkRows);
       return signalPassFailure();
     }
     ModuleOp module = getOperation();

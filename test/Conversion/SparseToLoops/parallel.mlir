@@ -1,0 +1,123 @@
+// RUN: sparse-opt %s -convert-sparse-to-loops="strategy=parallel vector-width=4 chunk-rows=1000" -split-input-file | FileCheck %s
+// RUN: sparse-opt %s -convert-sparse-to-loops="strategy=parallel vector-width=0" -split-input-file | FileCheck %s --check-prefix=SCALAR
+// RUN: not sparse-opt %s -convert-sparse-to-loops="strategy=parallel chunk-rows=0" -split-input-file 2>&1 | FileCheck %s --check-prefix=BADCHUNK
+
+// The parallel strategy: chunks under scf.parallel, each from a guessed j
+// (binary search), a vector step over rows, the chain check with the
+// sequential rerun, then TensorFlow's all-propagated check.
+
+// CHECK-LABEL: func @static_rank
+//  CHECK-SAME: (%[[G:.*]]: memref<?xf32>, %[[II:.*]]: memref<?x2xi64>, %[[S:.*]]: memref<2xi64>, %[[OI:.*]]: memref<?x2xi64>, %[[OUT:.*]]: memref<?xf32>)
+//       CHECK: %[[NIN:.*]] = memref.dim %[[II]]
+//       CHECK: %[[NOUT:.*]] = memref.dim %[[OI]]
+//       CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+//       CHECK: %[[S0:.*]] = memref.load %[[S]][%{{.*}}] : memref<2xi64>
+//       CHECK: %[[S1:.*]] = memref.load %[[S]][%{{.*}}] : memref<2xi64>
+//       CHECK: %[[FLAT:.*]] = memref.collapse_shape %[[II]] {{\[\[}}0, 1]] : memref<?x2xi64> into memref<?xi64>
+//       CHECK: %[[MINLEN:.*]] = arith.ceildivui %[[NIN]], %{{.*}} : index
+//       CHECK: %[[LEN:.*]] = arith.maxui %{{.*}}, %[[MINLEN]] : index
+//       CHECK: %[[NCHUNKS:.*]] = arith.ceildivui %[[NIN]], %[[LEN]] : index
+//       CHECK: %[[USED64:.*]] = memref.alloca_scope -> (i64) {
+//       CHECK:   %[[GUESSES:.*]] = memref.alloca() : memref<1024xindex>
+//       CHECK:   %[[ENDS:.*]] = memref.alloca() : memref<1024xindex>
+//       CHECK:   scf.parallel (%[[K:.*]]) = (%{{.*}}) to (%[[NCHUNKS]]) step (%{{.*}}) {
+//       CHECK:     %[[LO:.*]] = arith.muli %[[K]], %[[LEN]] : index
+//       CHECK:     %[[HI:.*]] = arith.minui %{{.*}}, %[[NIN]] : index
+//       CHECK:     %[[GUESS:.*]] = scf.if %{{.*}} -> (index) {
+//       CHECK:     } else {
+// The binary search: lexicographic, signed, on the shifted output rows.
+//       CHECK:       scf.while
+//       CHECK:         arith.shrui
+//       CHECK:         arith.cmpi slt
+//       CHECK:     memref.store %[[GUESS]], %[[GUESSES]][%[[K]]]
+//       CHECK:     %[[CHUNK:.*]]:2 = scf.while (%{{.*}} = %[[LO]], %{{.*}} = %[[GUESS]])
+// The vector step: 4 rows of 2 coordinates, one column per shuffle.
+//       CHECK:       %[[ROWS:.*]] = vector.load %[[FLAT]][%{{.*}}] : memref<?xi64>, vector<8xi64>
+//       CHECK:       %[[COL0:.*]] = vector.shuffle %[[ROWS]], %[[ROWS]] [0, 2, 4, 6]
+//       CHECK:       %[[T0:.*]] = arith.addi %{{.*}}, %[[S0]] : i64
+//       CHECK:       %[[B0:.*]] = vector.broadcast %[[T0]] : i64 to vector<4xi64>
+//       CHECK:       %[[EQ0:.*]] = arith.cmpi eq, %[[COL0]], %[[B0]] : vector<4xi64>
+//       CHECK:       %[[COL1:.*]] = vector.shuffle %[[ROWS]], %[[ROWS]] [1, 3, 5, 7]
+//       CHECK:       %[[EQ1:.*]] = arith.cmpi eq, %[[COL1]], %{{.*}} : vector<4xi64>
+//       CHECK:       %[[EQ:.*]] = arith.andi %[[EQ0]], %[[EQ1]] : vector<4xi1>
+//       CHECK:       %[[LANES:.*]] = arith.select %[[EQ]], %{{.*}}, %{{.*}} : vector<4xi1>, vector<4xi32>
+//       CHECK:       %[[FIRST:.*]] = vector.reduction <minui>, %[[LANES]] : vector<4xi32> into i32
+//       CHECK:       %[[ZEROS:.*]] = vector.broadcast %[[ZERO]] : f32 to vector<4xf32>
+//       CHECK:       vector.store %[[ZEROS]], %[[OUT]][%{{.*}}] : memref<?xf32>, vector<4xf32>
+// The scalar step: branch-free.
+//       CHECK:     } else {
+//       CHECK:       %[[V:.*]] = memref.load %[[G]][%{{.*}}] : memref<?xf32>
+//       CHECK:       %[[SEL:.*]] = arith.select %{{.*}}, %[[V]], %[[ZERO]] : f32
+//       CHECK:       memref.store %[[SEL]], %[[OUT]][%{{.*}}] : memref<?xf32>
+// The rest of a chunk after the last output row is zero.
+//       CHECK:     scf.for %{{.*}} = %[[CHUNK]]#0 to %[[HI]]
+//       CHECK:       memref.store %[[ZERO]], %[[OUT]]
+//       CHECK:     memref.store %[[CHUNK]]#1, %[[ENDS]][%[[K]]]
+// The chain: a chunk whose guess is its predecessor's end is kept, any
+// other is rerun from that end.
+//       CHECK:   %[[FIRSTEND:.*]] = scf.if
+//       CHECK:   %[[USED:.*]] = scf.for %[[K2:.*]] = %{{.*}} to %[[NCHUNKS]] step %{{.*}} iter_args(%[[J:.*]] = %[[FIRSTEND]]) -> (index) {
+//       CHECK:     %[[G2:.*]] = memref.load %[[GUESSES]][%[[K2]]]
+//       CHECK:     %[[CHAINED:.*]] = arith.cmpi eq, %[[G2]], %[[J]] : index
+//       CHECK:     scf.if %[[CHAINED]] -> (index) {
+//       CHECK:       memref.load %[[ENDS]][%[[K2]]]
+//       CHECK:     } else {
+//       CHECK:       scf.while (%{{.*}} = %{{.*}}, %{{.*}} = %[[J]])
+//       CHECK:   %[[U64:.*]] = arith.index_castui %[[USED]] : index to i64
+//       CHECK:   memref.alloca_scope.return %[[U64]] : i64
+//       CHECK: %[[U:.*]] = arith.index_castui %[[USED64]] : i64 to index
+//       CHECK: %[[NOTALL:.*]] = arith.cmpi ne, %[[NOUT]], %[[U]] : index
+//       CHECK: scf.if %[[NOTALL]] {
+//       CHECK:   arith.constant 6 : i32
+//   CHECK-NOT: sparse.slice_grad
+
+// SCALAR-LABEL: func @static_rank
+//       SCALAR: scf.parallel
+//   SCALAR-NOT: vector.
+//       SCALAR: return
+
+// BADCHUNK: error: convert-sparse-to-loops: chunk-rows must be at least 1, got 0
+func.func @static_rank(%g: memref<?xf32>, %ii: memref<?x2xi64>, %s: memref<2xi64>, %oi: memref<?x2xi64>, %out: memref<?xf32>) {
+  sparse.slice_grad %g, %ii, %s, %oi : memref<?xf32>, memref<?x2xi64>, memref<2xi64>, memref<?x2xi64> into %out : memref<?xf32>
+  return
+}
+
+// -----
+
+// A dynamic R, a complex value type or a strided layout keeps the scalar
+// step: the row comparison loops over the columns.
+
+// CHECK-LABEL: func @dynamic_rank
+//       CHECK: scf.parallel
+//   CHECK-NOT: vector.
+//       CHECK: return
+// SCALAR-LABEL: func @dynamic_rank
+func.func @dynamic_rank(%g: memref<?xi8>, %ii: memref<?x?xi64>, %s: memref<?xi64>, %oi: memref<?x?xi64>, %out: memref<?xi8>) {
+  sparse.slice_grad %g, %ii, %s, %oi : memref<?xi8>, memref<?x?xi64>, memref<?xi64>, memref<?x?xi64> into %out : memref<?xi8>
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func @complex_values
+//       CHECK: scf.parallel
+//   CHECK-NOT: vector.
+//       CHECK: arith.select %{{.*}}, %{{.*}}, %{{.*}} : complex<f64>
+//       CHECK: return
+// SCALAR-LABEL: func @complex_values
+func.func @complex_values(%g: memref<3xcomplex<f64>>, %ii: memref<5x3xi64>, %s: memref<3xi64>, %oi: memref<3x3xi64>, %out: memref<5xcomplex<f64>>) {
+  sparse.slice_grad %g, %ii, %s, %oi : memref<3xcomplex<f64>>, memref<5x3xi64>, memref<3xi64>, memref<3x3xi64> into %out : memref<5xcomplex<f64>>
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func @strided
+//       CHECK: scf.parallel
+//   CHECK-NOT: vector.
+//       CHECK: return
+// SCALAR-LABEL: func @strided
+func.func @strided(%g: memref<?xf32>, %ii: memref<?x2xi64, strided<[4, 1]>>, %s: memref<2xi64>, %oi: memref<?x2xi64>, %out: memref<?xf32>) {
+  sparse.slice_grad %g, %ii, %s, %oi : memref<?xf32>, memref<?x2xi64, strided<[4, 1]>>, memref<2xi64>, memref<?x2xi64> into %out : memref<?xf32>
+  return
+}
