@@ -9,11 +9,12 @@
 # Every case runs under several lowering configurations (slicegrad_testlib
 # CONFIGS): the sequential strategy, and the parallel one with 1 and 2
 # OpenMP threads, with and without vector steps, in order without OpenMP,
-# with chunks of 2 to 5 rows so that cases span many chunks.
+# with chunks of 3 to 16 rows so that cases span many chunks, and after the
+# folds and canonicalizations (constant operands fold at compile time).
 #
 # RUN: %test_python %s --seed 1 --cases 600 --configs sequential,parallel-t1,parallel-t2 | FileCheck %s
 # RUN: %test_python %s --seed 2 --cases 400 --dtypes f64,i8,ui16,complex128,bf16 --configs default,parallel-scalar-t2,parallel-inorder | FileCheck %s
-# RUN: %test_python %s --seed 3 --cases 400 --dtypes f32,i16,ui64 --configs parallel-t2,parallel-scalar-t2 | FileCheck %s
+# RUN: %test_python %s --seed 3 --cases 400 --dtypes f32,i16,ui64,complex64 --configs parallel-t2,parallel-scalar-t2,canonicalize | FileCheck %s
 # CHECK: differential: {{[1-9][0-9]*}} value cases, {{[1-9][0-9]*}} error cases, {{[2-9]}} configs, {{[0-9]+}} runs, 0 failures
 
 import argparse

@@ -240,8 +240,9 @@ def sparse_opt():
 # OpenMP threads). Small chunks make most cases span many chunks, so the
 # parallel strategy's guesses, chain check and fix-up all run; vector steps
 # run where a chunk has vector-width rows left and R is static.
-def _pipeline(options):
-    return "--pass-pipeline=builtin.module(sparse-lower-to-llvm{%s})" % options
+def _pipeline(options, before=""):
+    return "--pass-pipeline=builtin.module(%ssparse-lower-to-llvm{%s})" % (
+        before, options)
 
 
 CONFIGS = {
@@ -253,6 +254,8 @@ CONFIGS = {
                                "vector-width=4"),), 2),
     "parallel-scalar-t2": ((_pipeline("strategy=parallel chunk-rows=5 "
                                       "vector-width=0"),), 2),
+    # The folds and canonicalizations first: constants fold at compile time.
+    "canonicalize": ((_pipeline("", "inline,canonicalize,"),), None),
     "parallel-inorder": ((_pipeline("strategy=parallel chunk-rows=3 "
                                     "vector-width=2 openmp=false"),), None),
 }

@@ -19,3 +19,11 @@ void SparseDialect::initialize() {
   declarePromisedInterface<bufferization::BufferizableOpInterface,
                            SliceGradOp>();
 }
+
+Operation *SparseDialect::materializeConstant(OpBuilder &builder,
+                                              Attribute value, Type type,
+                                              Location loc) {
+  if (!arith::ConstantOp::isBuildableWith(value, type))
+    return nullptr;
+  return arith::ConstantOp::create(builder, loc, type, cast<TypedAttr>(value));
+}

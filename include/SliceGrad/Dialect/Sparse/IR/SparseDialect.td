@@ -28,7 +28,10 @@ def Sparse_Dialect : Dialect {
     "::mlir::arith::ArithDialect",
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::memref::MemRefDialect",
+    "::mlir::tensor::TensorDialect",
   ];
+  // Folded results become arith.constant.
+  let hasConstantMaterializer = 1;
 }
 
 class Sparse_Op<string mnemonic, list<Trait> traits = []> :

@@ -131,6 +131,8 @@ def Sparse_SliceGradOp : Sparse_Op<"slice_grad", [
   }];
 
   let hasVerifier = 1;
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 #endif // SLICEGRAD_DIALECT_SPARSE_IR_SPARSEOPS_TD
