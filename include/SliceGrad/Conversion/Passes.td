@@ -103,4 +103,43 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
   ];
 }
 
+def ConvertTFToSparsePass : Pass<"convert-tf-to-sparse", "ModuleOp"> {
+  let summary = "Import TensorFlow's tf.SparseSliceGrad as sparse.slice_grad";
+  let description = [{
+    TensorFlow's MLIR dialect has no generated op for SparseSliceGrad: its
+    importer emits it as an unregistered op (parse such modules with
+    `--allow-unregistered-dialect`):
+
+    ```mlir
+    %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi) {T = f32}
+        : (tensor<?xf32>, tensor<?x?xi64>, tensor<2xi64>, tensor<?x?xi64>)
+        -> tensor<?xf32>
+    ```
+
+    This pass rewrites every such op into `sparse.slice_grad`:
+
+    * Operands TensorFlow types less precisely (unranked tensors) get a
+      `tensor.cast` to the ranked type the op needs (`tensor<?xT>`,
+      `tensor<?x?xi64>`, `tensor<?xi64>`); ranked ones stay as they are. The
+      result is cast back to the TensorFlow op's type where it differs.
+    * The value type is the `T` attribute where present (it must agree with
+      the operand and result element types), else the operands'.
+    * TensorFlow's quantized types, which parse as opaque types
+      (`!tf_type.qint8`, `quint8`, `qint16`, `quint16`, `qint32`), become
+      their storage integer types (`i8`, `ui8`, `i16`, `ui16`, `i32`). The
+      pass rewrites the types of function arguments, results, calls and
+      returns that carry them; a quantized value used by any other op cannot
+      be expressed with storage types and gets a diagnostic naming that op.
+    * Malformed ops get a diagnostic: wrong operand or result counts,
+      non-tensor operands, index operands that are not i64, a `T` that
+      disagrees with the operands, element types TensorFlow does not allow,
+      and (from `sparse.slice_grad`'s verifier) TensorFlow's shape errors.
+  }];
+  let dependentDialects = [
+    "::mlir::func::FuncDialect",
+    "::mlir::sparse::SparseDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 #endif // SLICEGRAD_CONVERSION_PASSES_TD

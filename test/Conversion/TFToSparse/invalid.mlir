@@ -1,0 +1,82 @@
+// RUN: sparse-opt %s --allow-unregistered-dialect --convert-tf-to-sparse --split-input-file --verify-diagnostics
+
+func.func @operand_count(%g: tensor<?xf32>, %ii: tensor<?x?xi64>, %s: tensor<2xi64>) -> tensor<?xf32> {
+  // expected-error @below {{'tf.SparseSliceGrad' op expects 4 operands (backprop_val_grad, input_indices, input_start, output_indices) and 1 result, got 3 operands and 1 results}}
+  %0 = "tf.SparseSliceGrad"(%g, %ii, %s) {T = f32} : (tensor<?xf32>, tensor<?x?xi64>, tensor<2xi64>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
+
+// -----
+
+func.func @result_count(%g: tensor<?xf32>, %ii: tensor<?x?xi64>, %s: tensor<2xi64>, %oi: tensor<?x?xi64>) {
+  // expected-error @below {{got 4 operands and 0 results}}
+  "tf.SparseSliceGrad"(%g, %ii, %s, %oi) {T = f32} : (tensor<?xf32>, tensor<?x?xi64>, tensor<2xi64>, tensor<?x?xi64>) -> ()
+  return
+}
+
+// -----
+
+func.func @i32_indices(%g: tensor<?xf32>, %ii: tensor<?x?xi32>, %s: tensor<2xi64>, %oi: tensor<?x?xi64>) -> tensor<?xf32> {
+  // expected-error @below {{input_indices must have element type i64 (tf.int64), got 'i32'}}
+  %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi) {T = f32} : (tensor<?xf32>, tensor<?x?xi32>, tensor<2xi64>, tensor<?x?xi64>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
+
+// -----
+
+func.func @not_a_tensor(%g: tensor<?xf32>, %ii: tensor<?x?xi64>, %s: memref<2xi64>, %oi: tensor<?x?xi64>) -> tensor<?xf32> {
+  // expected-error @below {{input_start must be a tensor, got 'memref<2xi64>'}}
+  %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi) {T = f32} : (tensor<?xf32>, tensor<?x?xi64>, memref<2xi64>, tensor<?x?xi64>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
+
+// -----
+
+func.func @t_disagrees(%g: tensor<?xf32>, %ii: tensor<?x?xi64>, %s: tensor<2xi64>, %oi: tensor<?x?xi64>) -> tensor<?xf32> {
+  // expected-error @below {{T = 'f64' disagrees with backprop_val_grad's element type 'f32' or the result's 'f32'}}
+  %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi) {T = f64} : (tensor<?xf32>, tensor<?x?xi64>, tensor<2xi64>, tensor<?x?xi64>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
+
+// -----
+
+func.func @result_type(%g: tensor<?xf32>, %ii: tensor<?x?xi64>, %s: tensor<2xi64>, %oi: tensor<?x?xi64>) -> tensor<?xf64> {
+  // expected-error @below {{result element type 'f64' must match backprop_val_grad's 'f32'}}
+  %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi) : (tensor<?xf32>, tensor<?x?xi64>, tensor<2xi64>, tensor<?x?xi64>) -> tensor<?xf64>
+  return %0 : tensor<?xf64>
+}
+
+// -----
+
+func.func @bool_values(%g: tensor<?xi1>, %ii: tensor<?x?xi64>, %s: tensor<2xi64>, %oi: tensor<?x?xi64>) -> tensor<?xi1> {
+  // expected-error @below {{element type 'i1' is not one of SparseSliceGrad's value types}}
+  %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi) : (tensor<?xi1>, tensor<?x?xi64>, tensor<2xi64>, tensor<?x?xi64>) -> tensor<?xi1>
+  return %0 : tensor<?xi1>
+}
+
+// -----
+
+func.func @unknown_tf_type(%g: tensor<?x!tf_type.string>, %ii: tensor<?x?xi64>, %s: tensor<2xi64>, %oi: tensor<?x?xi64>) -> tensor<?x!tf_type.string> {
+  // expected-error @below {{element type '!tf_type.string' is not one of SparseSliceGrad's value types}}
+  %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi) : (tensor<?x!tf_type.string>, tensor<?x?xi64>, tensor<2xi64>, tensor<?x?xi64>) -> tensor<?x!tf_type.string>
+  return %0 : tensor<?x!tf_type.string>
+}
+
+// -----
+
+// TensorFlow's shape checks come from sparse.slice_grad's verifier.
+func.func @shape_error(%g: tensor<3xf32>, %ii: tensor<14x2xi64>, %s: tensor<2xi64>, %oi: tensor<3x3xi64>) -> tensor<14xf32> {
+  // expected-error @below {{The input and output should have the same ndims: got: 2 and 3}}
+  %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi) {T = f32} : (tensor<3xf32>, tensor<14x2xi64>, tensor<2xi64>, tensor<3x3xi64>) -> tensor<14xf32>
+  return %0 : tensor<14xf32>
+}
+
+// -----
+
+// A quantized value used by an op the pass does not rewrite.
+func.func @quantized_elsewhere(%g: tensor<?x!tf_type.qint8>, %ii: tensor<?x?xi64>, %s: tensor<2xi64>, %oi: tensor<?x?xi64>) -> tensor<?x!tf_type.qint8> {
+  // expected-error @below {{cannot map quantized type '!tf_type.qint8' to its storage type: 'tf.Dequantize' uses it, and only function arguments, results, calls and tf.SparseSliceGrad are rewritten}}
+  %d = "tf.Dequantize"(%g) : (tensor<?x!tf_type.qint8>) -> tensor<?xf32>
+  %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi) : (tensor<?x!tf_type.qint8>, tensor<?x?xi64>, tensor<2xi64>, tensor<?x?xi64>) -> tensor<?x!tf_type.qint8>
+  return %0 : tensor<?x!tf_type.qint8>
+}

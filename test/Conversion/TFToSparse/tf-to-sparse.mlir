@@ -1,0 +1,89 @@
+// RUN: sparse-opt %s --allow-unregistered-dialect --convert-tf-to-sparse --split-input-file | FileCheck %s
+
+// The importer's form: dynamic ranked tensors and a T attribute.
+// CHECK-LABEL: func @ranked
+// CHECK-SAME: (%[[G:.*]]: tensor<?xf32>, %[[II:.*]]: tensor<?x?xi64>, %[[S:.*]]: tensor<2xi64>, %[[OI:.*]]: tensor<?x?xi64>)
+// CHECK-NEXT: %[[R:.*]] = sparse.slice_grad %[[G]], %[[II]], %[[S]], %[[OI]] : tensor<?xf32>, tensor<?x?xi64>, tensor<2xi64>, tensor<?x?xi64> -> tensor<?xf32>
+// CHECK-NEXT: return %[[R]] : tensor<?xf32>
+// CHECK-NOT: tf.SparseSliceGrad
+func.func @ranked(%g: tensor<?xf32>, %ii: tensor<?x?xi64>, %s: tensor<2xi64>, %oi: tensor<?x?xi64>) -> tensor<?xf32> {
+  %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi) {T = f32} : (tensor<?xf32>, tensor<?x?xi64>, tensor<2xi64>, tensor<?x?xi64>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
+
+// -----
+
+// Static shapes stay static; the result type is N_in from input_indices.
+// CHECK-LABEL: func @static_no_t
+// CHECK: sparse.slice_grad {{.*}} : tensor<3xf64>, tensor<14x2xi64>, tensor<2xi64>, tensor<3x2xi64> -> tensor<14xf64>
+func.func @static_no_t(%g: tensor<3xf64>, %ii: tensor<14x2xi64>, %s: tensor<2xi64>, %oi: tensor<3x2xi64>) -> tensor<14xf64> {
+  %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi) : (tensor<3xf64>, tensor<14x2xi64>, tensor<2xi64>, tensor<3x2xi64>) -> tensor<14xf64>
+  return %0 : tensor<14xf64>
+}
+
+// -----
+
+// Unranked operands are cast to the ranks the op needs; the result is cast
+// back to TensorFlow's unranked type.
+// CHECK-LABEL: func @unranked
+// CHECK-SAME: (%[[G:.*]]: tensor<*xi32>, %[[II:.*]]: tensor<*xi64>, %[[S:.*]]: tensor<*xi64>, %[[OI:.*]]: tensor<*xi64>)
+// CHECK-DAG: %[[G1:.*]] = tensor.cast %[[G]] : tensor<*xi32> to tensor<?xi32>
+// CHECK-DAG: %[[II1:.*]] = tensor.cast %[[II]] : tensor<*xi64> to tensor<?x?xi64>
+// CHECK-DAG: %[[S1:.*]] = tensor.cast %[[S]] : tensor<*xi64> to tensor<?xi64>
+// CHECK-DAG: %[[OI1:.*]] = tensor.cast %[[OI]] : tensor<*xi64> to tensor<?x?xi64>
+// CHECK: %[[R:.*]] = sparse.slice_grad %[[G1]], %[[II1]], %[[S1]], %[[OI1]] : tensor<?xi32>, tensor<?x?xi64>, tensor<?xi64>, tensor<?x?xi64> -> tensor<?xi32>
+// CHECK: %[[R1:.*]] = tensor.cast %[[R]] : tensor<?xi32> to tensor<*xi32>
+// CHECK: return %[[R1]] : tensor<*xi32>
+func.func @unranked(%g: tensor<*xi32>, %ii: tensor<*xi64>, %s: tensor<*xi64>, %oi: tensor<*xi64>) -> tensor<*xi32> {
+  %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi) {T = i32} : (tensor<*xi32>, tensor<*xi64>, tensor<*xi64>, tensor<*xi64>) -> tensor<*xi32>
+  return %0 : tensor<*xi32>
+}
+
+// -----
+
+// A static result type that is more precise than the op's gets a cast.
+// CHECK-LABEL: func @refined_result
+// CHECK: %[[R:.*]] = sparse.slice_grad {{.*}} -> tensor<?xcomplex<f32>>
+// CHECK: tensor.cast %[[R]] : tensor<?xcomplex<f32>> to tensor<5xcomplex<f32>>
+func.func @refined_result(%g: tensor<?xcomplex<f32>>, %ii: tensor<?x?xi64>, %s: tensor<?xi64>, %oi: tensor<?x?xi64>) -> tensor<5xcomplex<f32>> {
+  %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi) {T = complex<f32>} : (tensor<?xcomplex<f32>>, tensor<?x?xi64>, tensor<?xi64>, tensor<?x?xi64>) -> tensor<5xcomplex<f32>>
+  return %0 : tensor<5xcomplex<f32>>
+}
+
+// -----
+
+// Quantized types become their storage types in the signature, at the call
+// and in the op; other unregistered ops are left alone.
+// CHECK-LABEL: func private @kernel
+// CHECK-SAME: (%{{.*}}: tensor<?xui8>, %{{.*}}: tensor<?x?xi64>, %{{.*}}: tensor<?xi64>, %{{.*}}: tensor<?x?xi64>) -> tensor<?xui8>
+// CHECK: sparse.slice_grad {{.*}} -> tensor<?xui8>
+// CHECK-LABEL: func @caller
+// CHECK-SAME: (%[[G:.*]]: tensor<?xi8>, {{.*}}) -> tensor<?xi8>
+// CHECK: call @kernel({{.*}}) : (tensor<?xui8>, tensor<?x?xi64>, tensor<?xi64>, tensor<?x?xi64>) -> tensor<?xui8>
+// CHECK: %[[OI:.*]] = "tf.Identity"(%{{.*}}) : (tensor<?x?xi64>) -> tensor<?x?xi64>
+// CHECK: sparse.slice_grad %[[G]], %{{.*}}, %{{.*}}, %[[OI]] : {{.*}} -> tensor<?xi8>
+func.func private @kernel(%g: tensor<?x!tf_type.quint8>, %ii: tensor<?x?xi64>, %s: tensor<?xi64>, %oi: tensor<?x?xi64>) -> tensor<?x!tf_type.quint8> {
+  %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi) {T = !tf_type.quint8} : (tensor<?x!tf_type.quint8>, tensor<?x?xi64>, tensor<?xi64>, tensor<?x?xi64>) -> tensor<?x!tf_type.quint8>
+  return %0 : tensor<?x!tf_type.quint8>
+}
+func.func @caller(%g: tensor<?x!tf_type.qint8>, %gu: tensor<?x!tf_type.quint8>, %ii: tensor<?x?xi64>, %s: tensor<?xi64>, %oi: tensor<?x?xi64>) -> tensor<?x!tf_type.qint8> {
+  %u = call @kernel(%gu, %ii, %s, %oi) : (tensor<?x!tf_type.quint8>, tensor<?x?xi64>, tensor<?xi64>, tensor<?x?xi64>) -> tensor<?x!tf_type.quint8>
+  %oi2 = "tf.Identity"(%oi) : (tensor<?x?xi64>) -> tensor<?x?xi64>
+  %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi2) {T = !tf_type.qint8} : (tensor<?x!tf_type.qint8>, tensor<?x?xi64>, tensor<?xi64>, tensor<?x?xi64>) -> tensor<?x!tf_type.qint8>
+  return %0 : tensor<?x!tf_type.qint8>
+}
+
+// -----
+
+// Every quantized type TensorFlow's kernel registers.
+// CHECK-LABEL: func @all_quantized
+// CHECK-SAME: tensor<?xi8>, %{{.*}}: tensor<?xui8>, %{{.*}}: tensor<?xi16>, %{{.*}}: tensor<?xui16>, %{{.*}}: tensor<?xi32>
+// CHECK-COUNT-5: sparse.slice_grad
+func.func @all_quantized(%a: tensor<?x!tf_type.qint8>, %b: tensor<?x!tf_type.quint8>, %c: tensor<?x!tf_type.qint16>, %d: tensor<?x!tf_type.quint16>, %e: tensor<?x!tf_type.qint32>, %ii: tensor<?x?xi64>, %s: tensor<?xi64>, %oi: tensor<?x?xi64>) {
+  %0 = "tf.SparseSliceGrad"(%a, %ii, %s, %oi) : (tensor<?x!tf_type.qint8>, tensor<?x?xi64>, tensor<?xi64>, tensor<?x?xi64>) -> tensor<?x!tf_type.qint8>
+  %1 = "tf.SparseSliceGrad"(%b, %ii, %s, %oi) : (tensor<?x!tf_type.quint8>, tensor<?x?xi64>, tensor<?xi64>, tensor<?x?xi64>) -> tensor<?x!tf_type.quint8>
+  %2 = "tf.SparseSliceGrad"(%c, %ii, %s, %oi) : (tensor<?x!tf_type.qint16>, tensor<?x?xi64>, tensor<?xi64>, tensor<?x?xi64>) -> tensor<?x!tf_type.qint16>
+  %3 = "tf.SparseSliceGrad"(%d, %ii, %s, %oi) : (tensor<?x!tf_type.quint16>, tensor<?x?xi64>, tensor<?xi64>, tensor<?x?xi64>) -> tensor<?x!tf_type.quint16>
+  %4 = "tf.SparseSliceGrad"(%e, %ii, %s, %oi) : (tensor<?x!tf_type.qint32>, tensor<?x?xi64>, tensor<?xi64>, tensor<?x?xi64>) -> tensor<?x!tf_type.qint32>
+  return
+}
