@@ -31,10 +31,14 @@ void sparse::buildSparseLowerToLLVMPipeline(
   loopOptions.strategy = options.strategy;
   loopOptions.vectorWidth = options.vectorWidth;
   loopOptions.chunkRows = options.chunkRows;
+  loopOptions.boxPass = options.boxPass;
   pm.addPass(sparse::createConvertSparseToLoopsPass(loopOptions));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   if (options.deallocate)
     bufferization::buildBufferDeallocationPipeline(pm);
+  // Deallocation clones buffers a function returns without owning them
+  // (e.g. a folded constant result).
+  pm.addPass(createConvertBufferizationToMemRefPass());
   // Threads: scf.parallel to OpenMP (libomp at run time). Without it,
   // scf-to-cf runs the parallel loops in order.
   if (options.openmp) {

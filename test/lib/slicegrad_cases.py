@@ -2,8 +2,8 @@
 
 Each case is a dict of numpy arrays (see slicegrad_testlib). The generator
 mixes the normal case (output rows from a real SparseSlice of the input) with
-unsorted rows, duplicate rows, rows outside the slice, output rows absent
-from the input, empty operands, R = 0..5 and coordinates near INT64_MIN/MAX
+unsorted rows, duplicate rows (also runs of repeated sorted rows), rows
+outside the slice, output rows absent from the input, empty operands, R = 0..5 and coordinates near INT64_MIN/MAX
 whose shift by input_start wraps around.
 """
 
@@ -52,13 +52,20 @@ def random_case(rng, name, max_rows=3000):
     else:
         start = rng.integers(-1, 3, size=rank, dtype=np.int64)
     mode = rng.choice(["slice", "slice", "slice", "subset", "shuffled",
-                       "foreign", "empty"])
+                       "foreign", "empty", "repeated"])
+    src = ii
+    if mode == "repeated" and ii.shape[0] and rank:
+        # Sorted rows, each 2 or 3 times in a row, sliced once: the greedy
+        # loop takes each row's first copy, and chunk boundaries split
+        # copies (the parallel box pass must see the next output row).
+        src = np.unique(ii, axis=0)
+        ii = np.repeat(src, int(rng.integers(2, 4)), axis=0)
     if mode == "empty" or ii.shape[0] == 0:
         oi = np.zeros((0, rank), dtype=np.int64)
     else:
         size = rng.integers(2, 7, size=rank, dtype=np.int64) if kind != "huge" \
             else np.full(rank, INT64_MAX, dtype=np.int64)
-        oi = _slice_of(rng, ii, start, size)
+        oi = _slice_of(rng, src, start, size)
         if mode == "subset" and oi.shape[0]:
             keep = np.sort(rng.choice(oi.shape[0], size=int(
                 rng.integers(0, oi.shape[0], endpoint=True)), replace=False))

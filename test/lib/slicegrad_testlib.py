@@ -254,6 +254,9 @@ CONFIGS = {
                                "vector-width=4"),), 2),
     "parallel-scalar-t2": ((_pipeline("strategy=parallel chunk-rows=5 "
                                       "vector-width=0"),), 2),
+    # The greedy pass alone (the box pass proves most sorted cases first).
+    "parallel-nobox-t2": ((_pipeline("strategy=parallel chunk-rows=7 "
+                                     "vector-width=4 box-pass=false"),), 2),
     # The folds and canonicalizations first: constants fold at compile time.
     "canonicalize": ((_pipeline("", "inline,canonicalize,"),), None),
     "parallel-inorder": ((_pipeline("strategy=parallel chunk-rows=3 "

@@ -28,37 +28,62 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
 
     **`strategy=parallel`** (the default of the `sparse-lower-to-llvm`
     pipeline) splits the input rows into chunks of `chunk-rows` (more when
-    N_in needs more than 1024 chunks) under one `scf.parallel`:
+    N_in needs more than 1024 chunks), each run as one iteration of an
+    `scf.parallel`. Each chunk guesses the `j` the sequential loop has at
+    its first row: 0 for the first chunk, else a binary search of the
+    chunk's first row among the shifted output rows (exact when both index
+    lists are sorted and unique, as TensorFlow's SparseSlice makes them).
+    Then up to two passes run:
 
-    1. Each chunk guesses the `j` the sequential loop has at its first row:
-       0 for the first chunk, else a binary search of the chunk's first row
-       among the shifted output rows (exact when both index lists are sorted
-       and unique, as TensorFlow's SparseSlice makes them).
-    2. Each chunk runs the greedy loop over its rows from its guess, writing
-       every one of its rows (the match's gradient or zero), and records the
-       `j` it ends with. The loop body is branch-free (`arith.select`); with
-       a static R, identity layouts and an int or float value type, a vector
-       step loads `vector-width` rows at once (`vector.load` of the
-       flattened indices, `vector.shuffle` per column), compares them with
-       the current output row and jumps to the first match
+    1. **The box pass** (`box-pass=true`, static R >= 1, N_out > 0): one
+       streaming, branch-free pass that is final for real SparseSlice
+       output. Chunk c takes the bounding box of the shifted output rows
+       from its guess `j_c` up to and including row `j_{c+1}` (the next
+       chunk's guess), flags its input rows inside the box, numbers them
+       from `j_c`, and checks each flagged row against the output row of
+       its number; it writes the gradient of that row, or zero where not
+       flagged. Its guess is *proved* when every flagged row matched and
+       the count ends exactly at `j_{c+1}`. When every chunk's guess is
+       proved, the result is the sequential loop's: by induction over the
+       rows, the loop's `j` at a row is its number; a flagged row matches
+       the output row of its number; an unflagged row lies outside a box
+       that holds output row `j` (the next flagged row's, or `j_{c+1}`), so
+       the loop skips it; and all N_out gradients were used. With an
+       identity layout and an int or float value type, `vector-width` rows
+       go at once: `vector.load` of the flattened rows, box compares,
+       `vector.shuffle`s to combine columns, and `vector.expandload` of the
+       next output rows and gradients into the flagged lanes (one
+       instruction each with AVX-512; other targets get a scalarized
+       expansion), with a scalar tail. The output rows a chunk reads twice
+       (box, then check) are about `chunk-rows` rows, so the second read
+       comes from cache: the pass moves each input byte once.
+    2. **The greedy pass**, only when some guess of the box pass was not
+       proved (unsorted or duplicate rows, output rows that are not a box's
+       worth of the input, ...), and it overwrites every value. Each chunk
+       runs the greedy loop over its rows from its guess, writing every one
+       of its rows, and records the `j` it ends with. The loop body is
+       branch-free (`arith.select`); with a static R, identity layouts and
+       an int or float value type, a vector step compares `vector-width`
+       rows with the current output row and jumps to the first match
        (`vector.reduction <minui>`), zeroing the rows it passes with one
-       `vector.store`.
-    3. A sequential fix-up walks the chunks in order: a chunk whose guess
-       equals its predecessor's end `j` computed exactly what the sequential
-       loop computes for its rows (by induction from chunk 0, whose guess 0
-       is exact); any other chunk is rerun from the true `j`. Its end `j` is
-       the sequential loop's, which the all-propagated check then uses.
+       `vector.store`. A sequential fix-up then walks the chunks in order: a
+       chunk whose guess equals its predecessor's end `j` computed exactly
+       what the sequential loop computes for its rows (by induction from
+       chunk 0); any other chunk is rerun from the true `j`.
 
     No order is assumed anywhere: on unsorted or duplicated rows a guess can
-    be wrong, which costs a sequential rerun of that chunk, never a wrong
-    value. Extra memory is two words per chunk (at most 1024 chunks, 16 KiB,
-    in a `memref.alloca_scope`).
+    be wrong, which costs the greedy pass or a sequential rerun of a chunk,
+    never a wrong value. Extra memory is two words per chunk (at most 1024
+    chunks, 16 KiB, in a `memref.alloca_scope`) whatever N_in.
 
-    Why this algorithm: it reads every input byte once and writes each output
-    value once or twice, like a speed-of-light copy, where the bounding-box
-    and prefix-sum algorithm of the design notes reads the input twice and
-    per-row binary search reads it at random. See BENCHMARKS.md for the
-    numbers.
+    Why this algorithm: on real SparseSlice output it reads every input
+    byte once and writes each output value once, with no data-dependent
+    branch per row, like the speed-of-light kernel of the benchmark. The
+    design notes' bounding-box and prefix-sum algorithm reads the input
+    twice (flags, then scatter) and needs a global box (a third read of the
+    output indices); per-row binary search reads at random. The greedy pass
+    alone is branch-bound where about half the rows match. See
+    BENCHMARKS.md for the numbers.
 
     A failed check calls `sparseSliceGradCheckFailed(check, a, b)` from the
     project's runtime library (`libSliceGradRuntime.so`), which prints
@@ -92,14 +117,18 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
                         "sequential", "TensorFlow's loop, one thread"),
              clEnumValN(::mlir::sparse::SliceGradStrategy::Parallel,
                         "parallel",
-                        "Chunked greedy loop under scf.parallel, chained "
-                        "and verified, with a sequential fix-up"))}]>,
+                        "Chunks under scf.parallel: a verified box pass, "
+                        "else a chained greedy pass with a sequential "
+                        "fix-up"))}]>,
     Option<"vectorWidth", "vector-width", "unsigned", "8",
            "Rows per vector step of the parallel strategy's scan over "
            "non-matching rows (0 or 1: scalar code only)">,
     Option<"chunkRows", "chunk-rows", "int64_t", "65536",
            "Input rows per parallel chunk (the unit of work of one "
            "scf.parallel iteration)">,
+    Option<"boxPass", "box-pass", "bool", "true",
+           "Try the parallel strategy's one-pass box check before its greedy "
+           "pass (static R >= 1 only)">,
   ];
 }
 

@@ -27,7 +27,7 @@ struct SparseLowerToLLVMOptions
           clEnumValN(SliceGradStrategy::Sequential, "sequential",
                      "TensorFlow's loop, one thread"),
           clEnumValN(SliceGradStrategy::Parallel, "parallel",
-                     "Chunked, verified greedy loop on threads"))};
+                     "Chunks on threads: verified box pass, else greedy"))};
   PassOptions::Option<unsigned> vectorWidth{
       *this, "vector-width",
       llvm::cl::desc("convert-sparse-to-loops vector-width"),
@@ -35,6 +35,9 @@ struct SparseLowerToLLVMOptions
   PassOptions::Option<int64_t> chunkRows{
       *this, "chunk-rows", llvm::cl::desc("convert-sparse-to-loops chunk-rows"),
       llvm::cl::init(65536)};
+  PassOptions::Option<bool> boxPass{
+      *this, "box-pass", llvm::cl::desc("convert-sparse-to-loops box-pass"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> openmp{
       *this, "openmp",
       llvm::cl::desc("Run scf.parallel loops on OpenMP threads "

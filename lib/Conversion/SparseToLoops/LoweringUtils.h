@@ -61,7 +61,7 @@ void buildSequentialLowering(OpBuilder &b, Location loc,
 /// The chunked, verified parallel lowering (see Passes.td).
 void buildParallelLowering(OpBuilder &b, Location loc,
                            const SliceGradOperands &ops, int64_t chunkRows,
-                           unsigned vectorWidth);
+                           unsigned vectorWidth, bool boxPass);
 
 } // namespace lowering
 } // namespace sparse

@@ -12,6 +12,17 @@
 // wrong from the true j. No order is assumed: a bad guess costs time, never
 // a wrong value.
 //
+// Before that greedy pass, a box pass handles the common case (the output
+// rows really are the input rows inside a box, in order) in one streaming,
+// branch-free pass: each chunk flags the input rows inside the bounding box
+// of its guessed output rows (plus the first output row after them),
+// numbers the flagged rows from its guess and checks each against the
+// output row of that number. When every chunk's check holds and its count
+// meets the next chunk's guess, the greedy loop matches exactly the flagged
+// rows (an unflagged row lies outside a box that holds the next output
+// row, so it cannot match it): the result is final. Otherwise the greedy
+// pass runs and overwrites everything.
+//
 //===----------------------------------------------------------------------===//
 
 #include "LoweringUtils.h"
@@ -41,6 +52,9 @@ public:
     if (canVectorize())
       inFlat = memref::CollapseShapeOp::create(
           b, loc, ops.inIdx, ArrayRef<ReassociationIndices>{{0, 1}});
+    if (canVectorizeBox())
+      outFlat = memref::CollapseShapeOp::create(
+          b, loc, ops.outIdx, ArrayRef<ReassociationIndices>{{0, 1}});
   }
 
   /// Index of the first shifted output row that is not less than input row
@@ -51,6 +65,31 @@ public:
   /// The greedy loop over input rows [lo, hi) from output row j0: writes
   /// val_grad[lo..hi) and returns the j it ends with.
   Value buildChunk(OpBuilder &b, Value lo, Value hi, Value j0);
+
+  /// The box pass over input rows [lo, hi), guessed to match output rows
+  /// [j0, jEnd): writes val_grad[lo..hi) and returns an i1 that holds when
+  /// the guess is proved (see the file comment). Needs a static R >= 1 and
+  /// N_out >= 1.
+  Value buildBoxChunk(OpBuilder &b, Value lo, Value hi, Value j0, Value jEnd);
+
+  bool canUseBoxPass() const {
+    return ops.staticNumDims != ShapedType::kDynamic && ops.staticNumDims > 0;
+  }
+
+private:
+  /// The box pass's vector steps also need contiguous output indices and
+  /// gradients (expanding loads).
+  bool canVectorizeBox() const {
+    return canVectorize() &&
+           cast<MemRefType>(ops.outIdx.getType()).getLayout().isIdentity() &&
+           cast<MemRefType>(ops.grad.getType()).getLayout().isIdentity();
+  }
+
+  /// Box-pass steps of vectorWidth rows from row lo and output row j0 while
+  /// whole steps fit; returns the row, output row and check they end with.
+  std::tuple<Value, Value, Value> buildBoxVectorSteps(OpBuilder &b, Value lo,
+                                                      Value hi, Value j0,
+                                                      ValueRange box);
 
 private:
   /// The vector step needs contiguous rows of a static, non-zero width and
@@ -78,7 +117,7 @@ private:
   unsigned vectorWidth;
   Value zero;
   SmallVector<Value> startCols;
-  Value inFlat;
+  Value inFlat, outFlat;
 };
 } // namespace
 
@@ -258,13 +297,228 @@ Value ParallelBuilder::buildChunk(OpBuilder &b, Value lo, Value hi, Value j0) {
   return loop.getResult(1);
 }
 
+Value ParallelBuilder::buildBoxChunk(OpBuilder &b, Value lo, Value hi,
+                                     Value j0, Value jEnd) {
+  int64_t numDims = ops.staticNumDims;
+  Type i64 = b.getI64Type();
+  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  SmallVector<Value> cols;
+  for (int64_t d = 0; d < numDims; ++d)
+    cols.push_back(arith::ConstantIndexOp::create(b, loc, d));
+  auto shiftedOut = [&](OpBuilder &nb, Location l, Value j, int64_t d) {
+    Value o = memref::LoadOp::create(nb, l, ops.outIdx, ValueRange{j, cols[d]});
+    return arith::AddIOp::create(nb, l, o, startCols[d]).getResult();
+  };
+
+  // The box of shifted output rows [j0, min(jEnd, N_out - 1)]: the rows the
+  // chunk should match and the one after them. Empty (lo > hi) when there
+  // are none.
+  SmallVector<Value> init;
+  Value maxI64 = arith::ConstantIntOp::create(
+      b, loc, i64, std::numeric_limits<int64_t>::max());
+  Value minI64 = arith::ConstantIntOp::create(
+      b, loc, i64, std::numeric_limits<int64_t>::min());
+  init.append(numDims, maxI64);
+  init.append(numDims, minI64);
+  Value jEndPlus1 = arith::AddIOp::create(b, loc, jEnd, c1);
+  Value boxEnd = arith::MinUIOp::create(b, loc, jEndPlus1, ops.nOut);
+  auto box = scf::ForOp::create(
+      b, loc, j0, boxEnd, c1, init,
+      [&](OpBuilder &nb, Location l, Value j, ValueRange bounds) {
+        SmallVector<Value> next(numDims * 2);
+        for (int64_t d = 0; d < numDims; ++d) {
+          Value v = shiftedOut(nb, l, j, d);
+          next[d] = arith::MinSIOp::create(nb, l, bounds[d], v);
+          next[numDims + d] =
+              arith::MaxSIOp::create(nb, l, bounds[numDims + d], v);
+        }
+        scf::YieldOp::create(nb, l, next);
+      });
+
+  // One pass: flag the rows inside the box, number them from j0, check each
+  // against its output row, write g or zero.
+  Value nOutMinus1 = arith::SubIOp::create(b, loc, ops.nOut, c1);
+  Value isTrue = arith::ConstantIntOp::create(b, loc, 1, /*width=*/1);
+  auto scalarRow = [&](OpBuilder &nb, Location l, Value i, Value j,
+                       Value ok) -> std::pair<Value, Value> {
+    // Loads stay in bounds even where the guess was wrong.
+    Value jLoad = arith::MinUIOp::create(nb, l, j, nOutMinus1);
+    Value flag, same;
+    for (int64_t d = 0; d < numDims; ++d) {
+      Value x =
+          memref::LoadOp::create(nb, l, ops.inIdx, ValueRange{i, cols[d]});
+      Value above = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge, x,
+                                          box.getResult(d));
+      Value below = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sle, x,
+                                          box.getResult(numDims + d));
+      Value inside = arith::AndIOp::create(nb, l, above, below);
+      Value eq = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, x,
+                                       shiftedOut(nb, l, jLoad, d));
+      flag = flag ? arith::AndIOp::create(nb, l, flag, inside).getResult()
+                  : inside;
+      same = same ? arith::AndIOp::create(nb, l, same, eq).getResult() : eq;
+    }
+    Value jValid =
+        arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, j, ops.nOut);
+    Value good = arith::AndIOp::create(nb, l, same, jValid);
+    Value notGood = arith::XOrIOp::create(nb, l, good, isTrue);
+    Value bad = arith::AndIOp::create(nb, l, flag, notGood);
+    Value notBad = arith::XOrIOp::create(nb, l, bad, isTrue);
+    Value nextOk = arith::AndIOp::create(nb, l, ok, notBad);
+    Value g = memref::LoadOp::create(nb, l, ops.grad, jLoad);
+    Value v = arith::SelectOp::create(nb, l, flag, g, zero);
+    memref::StoreOp::create(nb, l, v, ops.out, i);
+    Value jPlus1 = arith::AddIOp::create(nb, l, j, c1);
+    Value nextJ = arith::SelectOp::create(nb, l, flag, jPlus1, j);
+    return {nextJ, nextOk};
+  };
+
+  Value tailStart = lo, tailJ = j0, tailOk = isTrue;
+  if (canVectorizeBox()) {
+    auto [i, j, ok] = buildBoxVectorSteps(b, lo, hi, j0, box.getResults());
+    tailStart = i;
+    tailJ = j;
+    tailOk = ok;
+  }
+  auto pass = scf::ForOp::create(
+      b, loc, tailStart, hi, c1, ValueRange{tailJ, tailOk},
+      [&](OpBuilder &nb, Location l, Value i, ValueRange state) {
+        auto [nextJ, nextOk] = scalarRow(nb, l, i, state[0], state[1]);
+        scf::YieldOp::create(nb, l, ValueRange{nextJ, nextOk});
+      });
+  Value meets = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                      pass.getResult(0), jEnd);
+  return arith::AndIOp::create(b, loc, pass.getResult(1), meets);
+}
+
+std::tuple<Value, Value, Value>
+ParallelBuilder::buildBoxVectorSteps(OpBuilder &b, Value lo, Value hi,
+                                     Value j0, ValueRange box) {
+  int64_t numDims = ops.staticNumDims;
+  int64_t width = vectorWidth;
+  int64_t flatWidth = width * numDims;
+  Type i64 = b.getI64Type();
+  auto flatType = VectorType::get({flatWidth}, i64);
+  auto flatMaskType = VectorType::get({flatWidth}, b.getI1Type());
+  auto valuesType = VectorType::get({width}, ops.eltType);
+  auto countType = VectorType::get({width}, b.getI32Type());
+
+  // Per flat lane r * R + d: the box bounds and input_start of column d.
+  auto pattern = [&](auto column) {
+    SmallVector<Value> lanes;
+    for (int64_t r = 0; r < width; ++r)
+      for (int64_t d = 0; d < numDims; ++d)
+        lanes.push_back(column(d));
+    return vector::FromElementsOp::create(b, loc, flatType, lanes).getResult();
+  };
+  Value loPat = pattern([&](int64_t d) { return box[d]; });
+  Value hiPat = pattern([&](int64_t d) { return box[numDims + d]; });
+  Value startPat = pattern([&](int64_t d) { return startCols[d]; });
+  Value zeros = vector::BroadcastOp::create(b, loc, valuesType, zero);
+  auto splat = [&](VectorType type, int64_t v) {
+    return arith::ConstantOp::create(
+               b, loc, DenseElementsAttr::get(type, b.getI64IntegerAttr(v)))
+        .getResult();
+  };
+  Value allOnes = splat(flatType, -1), noBits = splat(flatType, 0);
+  Value rowZeros = splat(VectorType::get({width}, i64), 0);
+  Value cR = arith::ConstantIndexOp::create(b, loc, numDims);
+  Value cWidth = arith::ConstantIndexOp::create(b, loc, width);
+  Value isTrue = arith::ConstantIntOp::create(b, loc, 1, /*width=*/1);
+  Type indexType = b.getIndexType();
+
+  // Steps run while width rows remain and width output rows exist past j,
+  // so that the expanding loads stay in bounds whatever the guess.
+  auto loop = scf::WhileOp::create(
+      b, loc, TypeRange{indexType, indexType, b.getI1Type()},
+      ValueRange{lo, j0, isTrue},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value iEnd = arith::AddIOp::create(nb, l, args[0], cWidth);
+        Value jEnd = arith::AddIOp::create(nb, l, args[1], cWidth);
+        Value rowsLeft =
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ule, iEnd, hi);
+        Value outLeft = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ule,
+                                              jEnd, ops.nOut);
+        Value cond = arith::AndIOp::create(nb, l, rowsLeft, outLeft);
+        scf::ConditionOp::create(nb, l, cond, args);
+      },
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value i = args[0], j = args[1], ok = args[2];
+        Value iFlat = arith::MulIOp::create(nb, l, i, cR);
+        Value rows =
+            vector::LoadOp::create(nb, l, flatType, inFlat, ValueRange{iFlat});
+        Value above = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge,
+                                            rows, loPat);
+        Value below = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sle,
+                                            rows, hiPat);
+        Value inside = arith::AndIOp::create(nb, l, above, below);
+        // A row is flagged when all its coordinates are inside the box. The
+        // lanes move as i64 words: shuffles of i1 vectors lower to long mask
+        // register sequences on x86.
+        Value insideWords =
+            arith::SelectOp::create(nb, l, inside, allOnes, noBits);
+        Value flagWords;
+        for (int64_t d = 0; d < numDims; ++d) {
+          Value col = insideWords;
+          if (numDims > 1) {
+            SmallVector<int64_t> mask;
+            for (int64_t r = 0; r < width; ++r)
+              mask.push_back(r * numDims + d);
+            col = vector::ShuffleOp::create(nb, l, insideWords, insideWords,
+                                            mask);
+          }
+          flagWords =
+              flagWords ? arith::AndIOp::create(nb, l, flagWords, col).getResult()
+                        : col;
+        }
+        Value flatFlagWords = flagWords;
+        if (numDims > 1) {
+          SmallVector<int64_t> mask;
+          for (int64_t r = 0; r < width; ++r)
+            mask.append(numDims, r);
+          flatFlagWords =
+              vector::ShuffleOp::create(nb, l, flagWords, flagWords, mask);
+        }
+        Value flags = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ne,
+                                            flagWords, rowZeros);
+        Value flatFlags = arith::CmpIOp::create(
+            nb, l, arith::CmpIPredicate::ne, flatFlagWords, noBits);
+        // The flagged rows take output rows j, j + 1, ... in order: expand
+        // them (and their gradients) into the flagged lanes.
+        Value jFlat = arith::MulIOp::create(nb, l, j, cR);
+        Value expected = vector::ExpandLoadOp::create(
+            nb, l, flatType, outFlat, ValueRange{jFlat}, flatFlags, rows);
+        Value shifted = arith::AddIOp::create(nb, l, expected, startPat);
+        Value differs = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ne,
+                                              rows, shifted);
+        Value bad = arith::AndIOp::create(nb, l, differs, flatFlags);
+        Value anyBad = vector::ReductionOp::create(
+            nb, l, vector::CombiningKind::OR, bad);
+        Value nextOk = arith::AndIOp::create(
+            nb, l, ok, arith::XOrIOp::create(nb, l, anyBad, isTrue));
+        Value values = vector::ExpandLoadOp::create(
+            nb, l, valuesType, ops.grad, ValueRange{j}, flags, zeros);
+        vector::StoreOp::create(nb, l, values, ops.out, i);
+        Value counts = arith::ExtUIOp::create(nb, l, countType, flags);
+        Value count = vector::ReductionOp::create(
+            nb, l, vector::CombiningKind::ADD, counts);
+        Value nextJ = arith::AddIOp::create(
+            nb, l, j,
+            arith::IndexCastUIOp::create(nb, l, nb.getIndexType(), count));
+        Value nextI = arith::AddIOp::create(nb, l, i, cWidth);
+        scf::YieldOp::create(nb, l, ValueRange{nextI, nextJ, nextOk});
+      });
+  return {loop.getResult(0), loop.getResult(1), loop.getResult(2)};
+}
+
 /// At most this many chunks: the chain needs two words per chunk, kept on the
 /// stack (16 KiB), and 1024 chunks balance any thread count we run on.
 static constexpr int64_t kMaxChunks = 1024;
 
 void lowering::buildParallelLowering(OpBuilder &b, Location loc,
                                      const SliceGradOperands &ops,
-                                     int64_t chunkRows, unsigned vectorWidth) {
+                                     int64_t chunkRows, unsigned vectorWidth,
+                                     bool boxPass) {
   ParallelBuilder builder(b, loc, ops, vectorWidth);
   Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
   Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
@@ -281,6 +535,25 @@ void lowering::buildParallelLowering(OpBuilder &b, Location loc,
     Value hi = arith::MinUIOp::create(nb, loc, end, ops.nIn);
     return {lo, hi};
   };
+  // Where the sequential loop's j stands at chunk k's first row, if the
+  // rows are sorted (0 for the first chunk, N_out past the last).
+  auto guessAt = [&](OpBuilder &nb, Location l, Value k) {
+    Value isFirst =
+        arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, k, c0);
+    Value isEnd =
+        arith::CmpIOp::create(nb, l, arith::CmpIPredicate::uge, k, nChunks);
+    auto guess = scf::IfOp::create(
+        nb, l, arith::OrIOp::create(nb, l, isFirst, isEnd),
+        [&](OpBuilder &tb, Location tl) {
+          Value j = arith::SelectOp::create(tb, tl, isFirst, c0, ops.nOut);
+          scf::YieldOp::create(tb, tl, j);
+        },
+        [&](OpBuilder &eb, Location el) {
+          Value lo = arith::MulIOp::create(eb, el, k, chunkLen);
+          scf::YieldOp::create(eb, el, builder.buildLowerBound(eb, lo));
+        });
+    return guess.getResult(0);
+  };
 
   // The chain lives in an alloca scope, so that an op inside a loop does
   // not grow the stack. The scope returns the final j as i64: LLVM 22's
@@ -291,66 +564,113 @@ void lowering::buildParallelLowering(OpBuilder &b, Location loc,
   {
     OpBuilder::InsertionGuard guard(b);
     b.createBlock(&scope.getBodyRegion());
-    // Two words per chunk: the j it started from and the j it ended with.
+    // Two words per chunk: the j it started from and the j it ended with
+    // (the box pass: whether its guess was proved).
     auto chunkArrayType = MemRefType::get({kMaxChunks}, indexType);
     Value guesses = memref::AllocaOp::create(b, loc, chunkArrayType);
     Value ends = memref::AllocaOp::create(b, loc, chunkArrayType);
 
-    scf::ParallelOp::create(
-        b, loc, ValueRange{c0}, ValueRange{nChunks}, ValueRange{c1},
-        [&](OpBuilder &nb, Location l, ValueRange ivs) {
-          Value k = ivs[0];
-          Value lo, hi;
-          std::tie(lo, hi) = chunkBounds(nb, k);
-          Value isFirst =
-              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, k, c0);
-          auto guess = scf::IfOp::create(
-              nb, l, isFirst,
-              [&](OpBuilder &tb, Location tl) {
-                scf::YieldOp::create(tb, tl, c0);
-              },
-              [&](OpBuilder &eb, Location el) {
-                scf::YieldOp::create(eb, el, builder.buildLowerBound(eb, lo));
-              });
-          Value j0 = guess.getResult(0);
-          memref::StoreOp::create(nb, l, j0, guesses, k);
-          Value jEnd = builder.buildChunk(nb, lo, hi, j0);
-          memref::StoreOp::create(nb, l, jEnd, ends, k);
-        });
+    // The greedy pass: right on every input; returns the final j.
+    auto buildGreedy = [&](OpBuilder &gb) -> Value {
+      scf::ParallelOp::create(
+          gb, loc, ValueRange{c0}, ValueRange{nChunks}, ValueRange{c1},
+          [&](OpBuilder &nb, Location l, ValueRange ivs) {
+            Value k = ivs[0];
+            auto [lo, hi] = chunkBounds(nb, k);
+            Value j0 = guessAt(nb, l, k);
+            memref::StoreOp::create(nb, l, j0, guesses, k);
+            Value jEnd = builder.buildChunk(nb, lo, hi, j0);
+            memref::StoreOp::create(nb, l, jEnd, ends, k);
+          });
 
-    // Walk the chain; rerun every chunk whose guess was not its
-    // predecessor's end, from that end.
-    Value hasChunks =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, nChunks, c0);
-    auto first = scf::IfOp::create(
-        b, loc, hasChunks,
-        [&](OpBuilder &tb, Location tl) {
-          Value e = memref::LoadOp::create(tb, tl, ends, c0);
-          scf::YieldOp::create(tb, tl, e);
-        },
-        [&](OpBuilder &eb, Location el) { scf::YieldOp::create(eb, el, c0); });
-    auto chain = scf::ForOp::create(
-        b, loc, c1, nChunks, c1, ValueRange{first.getResult(0)},
-        [&](OpBuilder &nb, Location l, Value k, ValueRange iterArgs) {
-          Value j = iterArgs[0];
-          Value guess = memref::LoadOp::create(nb, l, guesses, k);
-          Value chained =
-              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, guess, j);
-          auto next = scf::IfOp::create(
-              nb, l, chained,
-              [&](OpBuilder &tb, Location tl) {
-                Value e = memref::LoadOp::create(tb, tl, ends, k);
-                scf::YieldOp::create(tb, tl, e);
-              },
-              [&](OpBuilder &eb, Location el) {
-                auto [lo, hi] = chunkBounds(eb, k);
-                scf::YieldOp::create(eb, el,
-                                     builder.buildChunk(eb, lo, hi, j));
-              });
-          scf::YieldOp::create(nb, l, next.getResults());
-        });
-    Value used = arith::IndexCastUIOp::create(b, loc, b.getI64Type(),
-                                              chain.getResult(0));
+      // Walk the chain; rerun every chunk whose guess was not its
+      // predecessor's end, from that end.
+      Value hasChunks = arith::CmpIOp::create(
+          gb, loc, arith::CmpIPredicate::ugt, nChunks, c0);
+      auto first = scf::IfOp::create(
+          gb, loc, hasChunks,
+          [&](OpBuilder &tb, Location tl) {
+            Value e = memref::LoadOp::create(tb, tl, ends, c0);
+            scf::YieldOp::create(tb, tl, e);
+          },
+          [&](OpBuilder &eb, Location el) {
+            scf::YieldOp::create(eb, el, c0);
+          });
+      auto chain = scf::ForOp::create(
+          gb, loc, c1, nChunks, c1, ValueRange{first.getResult(0)},
+          [&](OpBuilder &nb, Location l, Value k, ValueRange iterArgs) {
+            Value j = iterArgs[0];
+            Value guess = memref::LoadOp::create(nb, l, guesses, k);
+            Value chained = arith::CmpIOp::create(
+                nb, l, arith::CmpIPredicate::eq, guess, j);
+            auto next = scf::IfOp::create(
+                nb, l, chained,
+                [&](OpBuilder &tb, Location tl) {
+                  Value e = memref::LoadOp::create(tb, tl, ends, k);
+                  scf::YieldOp::create(tb, tl, e);
+                },
+                [&](OpBuilder &eb, Location el) {
+                  auto [lo, hi] = chunkBounds(eb, k);
+                  scf::YieldOp::create(eb, el,
+                                       builder.buildChunk(eb, lo, hi, j));
+                });
+            scf::YieldOp::create(nb, l, next.getResults());
+          });
+      return arith::IndexCastUIOp::create(gb, loc, gb.getI64Type(),
+                                          chain.getResult(0));
+    };
+
+    Value used;
+    if (boxPass && builder.canUseBoxPass()) {
+      // The box pass first (it needs an output row to number from); the
+      // greedy pass only where it could not prove its result.
+      Value hasOut =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, ops.nOut, c0);
+      auto tryBox = scf::IfOp::create(
+          b, loc, hasOut,
+          [&](OpBuilder &tb, Location tl) {
+            scf::ParallelOp::create(
+                tb, tl, ValueRange{c0}, ValueRange{nChunks}, ValueRange{c1},
+                [&](OpBuilder &nb, Location l, ValueRange ivs) {
+                  Value k = ivs[0];
+                  auto [lo, hi] = chunkBounds(nb, k);
+                  Value kNext = arith::AddIOp::create(nb, l, k, c1);
+                  Value proved = builder.buildBoxChunk(
+                      nb, lo, hi, guessAt(nb, l, k), guessAt(nb, l, kNext));
+                  Value word = arith::IndexCastUIOp::create(
+                      nb, l, nb.getIndexType(), proved);
+                  memref::StoreOp::create(nb, l, word, ends, k);
+                });
+            auto all = scf::ForOp::create(
+                tb, tl, c0, nChunks, c1, ValueRange{c1},
+                [&](OpBuilder &nb, Location l, Value k, ValueRange acc) {
+                  Value word = memref::LoadOp::create(nb, l, ends, k);
+                  scf::YieldOp::create(
+                      nb, l, arith::AndIOp::create(nb, l, acc[0], word)
+                                 .getResult());
+                });
+            Value proved = arith::CmpIOp::create(
+                tb, tl, arith::CmpIPredicate::eq, all.getResult(0), c1);
+            scf::YieldOp::create(tb, tl, proved);
+          },
+          [&](OpBuilder &eb, Location el) {
+            Value no = arith::ConstantIntOp::create(eb, el, 0, /*width=*/1);
+            scf::YieldOp::create(eb, el, no);
+          });
+      auto result = scf::IfOp::create(
+          b, loc, tryBox.getResult(0),
+          [&](OpBuilder &tb, Location tl) {
+            Value all = arith::IndexCastUIOp::create(tb, tl, tb.getI64Type(),
+                                                     ops.nOut);
+            scf::YieldOp::create(tb, tl, all);
+          },
+          [&](OpBuilder &eb, Location el) {
+            scf::YieldOp::create(eb, el, buildGreedy(eb));
+          });
+      used = result.getResult(0);
+    } else {
+      used = buildGreedy(b);
+    }
     memref::AllocaScopeReturnOp::create(b, loc, used);
   }
   Value used = arith::IndexCastUIOp::create(b, loc, indexType,

@@ -35,9 +35,9 @@ static void declareCheckFailedFunc(ModuleOp module, OpBuilder &b) {
 namespace {
 struct SliceGradToLoops : public OpConversionPattern<SliceGradOp> {
   SliceGradToLoops(MLIRContext *ctx, SliceGradStrategy strategy,
-                   int64_t chunkRows, unsigned vectorWidth)
+                   int64_t chunkRows, unsigned vectorWidth, bool boxPass)
       : OpConversionPattern(ctx), strategy(strategy), chunkRows(chunkRows),
-        vectorWidth(vectorWidth) {}
+        vectorWidth(vectorWidth), boxPass(boxPass) {}
 
   LogicalResult
   matchAndRewrite(SliceGradOp op, OpAdaptor adaptor,
@@ -50,7 +50,7 @@ struct SliceGradToLoops : public OpConversionPattern<SliceGradOp> {
         adaptor.getInputStart(), adaptor.getOutputIndices(), adaptor.getOut());
     if (strategy == SliceGradStrategy::Parallel)
       lowering::buildParallelLowering(rewriter, loc, ops, chunkRows,
-                                    vectorWidth);
+                                      vectorWidth, boxPass);
     else
       lowering::buildSequentialLowering(rewriter, loc, ops);
     rewriter.eraseOp(op);
@@ -61,6 +61,7 @@ private:
   SliceGradStrategy strategy;
   int64_t chunkRows;
   unsigned vectorWidth;
+  bool boxPass;
 };
 
 struct ConvertSparseToLoopsPass
@@ -97,7 +98,7 @@ struct ConvertSparseToLoopsPass
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
     patterns.add<SliceGradToLoops>(&getContext(), strategy, chunkRows,
-                                   vectorWidth);
+                                   vectorWidth, boxPass);
     if (failed(applyPartialConversion(module, target, std::move(patterns))))
       signalPassFailure();
   }

@@ -1,10 +1,12 @@
-// RUN: sparse-opt %s -convert-sparse-to-loops="strategy=parallel vector-width=4 chunk-rows=1000" -split-input-file | FileCheck %s
+// RUN: sparse-opt %s -convert-sparse-to-loops="strategy=parallel vector-width=4 chunk-rows=1000 box-pass=false" -split-input-file | FileCheck %s
+// RUN: sparse-opt %s -convert-sparse-to-loops="strategy=parallel vector-width=4 chunk-rows=1000" -split-input-file | FileCheck %s --check-prefix=BOX
 // RUN: sparse-opt %s -convert-sparse-to-loops="strategy=parallel vector-width=0" -split-input-file | FileCheck %s --check-prefix=SCALAR
 // RUN: not sparse-opt %s -convert-sparse-to-loops="strategy=parallel chunk-rows=0" -split-input-file 2>&1 | FileCheck %s --check-prefix=BADCHUNK
 
-// The parallel strategy: chunks under scf.parallel, each from a guessed j
-// (binary search), a vector step over rows, the chain check with the
-// sequential rerun, then TensorFlow's all-propagated check.
+// The parallel strategy's greedy pass (box-pass=false): chunks under
+// scf.parallel, each from a guessed j (binary search), a vector step over
+// rows, the chain check with the sequential rerun, then TensorFlow's
+// all-propagated check.
 
 // CHECK-LABEL: func @static_rank
 //  CHECK-SAME: (%[[G:.*]]: memref<?xf32>, %[[II:.*]]: memref<?x2xi64>, %[[S:.*]]: memref<2xi64>, %[[OI:.*]]: memref<?x2xi64>, %[[OUT:.*]]: memref<?xf32>)
@@ -71,6 +73,73 @@
 //       CHECK:   arith.constant 6 : i32
 //   CHECK-NOT: sparse.slice_grad
 
+// With the box pass (the default): it runs first where N_out > 0; each chunk
+// takes the box of its guessed output rows, flags, numbers and checks its
+// input rows in vector steps (expanding loads) and a scalar tail, and
+// records whether its guess was proved. The greedy pass runs only if some
+// chunk's was not.
+// BOX-LABEL: func @static_rank
+//  BOX-SAME: (%[[G:.*]]: memref<?xf32>, %[[II:.*]]: memref<?x2xi64>, %[[S:.*]]: memref<2xi64>, %[[OI:.*]]: memref<?x2xi64>, %[[OUT:.*]]: memref<?xf32>)
+//       BOX: %[[NOUT:.*]] = memref.dim %[[OI]]
+//       BOX: %[[S0:.*]] = memref.load %[[S]]
+//       BOX: %[[S1:.*]] = memref.load %[[S]]
+//       BOX: %[[INFLAT:.*]] = memref.collapse_shape %[[II]]
+//       BOX: %[[OUTFLAT:.*]] = memref.collapse_shape %[[OI]]
+//       BOX: memref.alloca_scope -> (i64) {
+//       BOX:   memref.alloca() : memref<1024xindex>
+//       BOX:   %[[PROVED:.*]] = memref.alloca() : memref<1024xindex>
+//       BOX:   %[[HASOUT:.*]] = arith.cmpi ugt, %[[NOUT]], %{{.*}} : index
+//       BOX:   %[[TRY:.*]] = scf.if %[[HASOUT]] -> (i1) {
+//       BOX:     scf.parallel (%[[K:.*]]) =
+// The guesses of this chunk and of the next (two binary searches).
+//       BOX:       %[[J0:.*]] = scf.if %{{.*}} -> (index)
+//       BOX:       %[[JEND:.*]] = scf.if %{{.*}} -> (index)
+// The box of the shifted output rows [j0, jEnd].
+//       BOX:       %[[BOX:.*]]:4 = scf.for %{{.*}} = %[[J0]] to %{{.*}} iter_args
+//       BOX:         arith.minsi
+//       BOX:         arith.maxsi
+//       BOX:       %[[LOPAT:.*]] = vector.from_elements %[[BOX]]#0, %[[BOX]]#1, %[[BOX]]#0, %[[BOX]]#1, %[[BOX]]#0, %[[BOX]]#1, %[[BOX]]#0, %[[BOX]]#1 : vector<8xi64>
+//       BOX:       %[[HIPAT:.*]] = vector.from_elements %[[BOX]]#2, %[[BOX]]#3,
+//       BOX:       %[[STARTPAT:.*]] = vector.from_elements %[[S0]], %[[S1]], %[[S0]], %[[S1]],
+// Vector steps while 4 rows and 4 output rows remain.
+//       BOX:       %[[STEPS:.*]]:3 = scf.while
+//       BOX:         arith.cmpi ule, %{{.*}}, %[[NOUT]] : index
+//       BOX:         %[[ROWS:.*]] = vector.load %[[INFLAT]][%{{.*}}] : memref<?xi64>, vector<8xi64>
+//       BOX:         arith.cmpi sge, %[[ROWS]], %[[LOPAT]] : vector<8xi64>
+//       BOX:         arith.cmpi sle, %[[ROWS]], %[[HIPAT]] : vector<8xi64>
+//       BOX:         vector.shuffle %{{.*}} [0, 2, 4, 6]
+//       BOX:         vector.shuffle %{{.*}} [1, 3, 5, 7]
+//       BOX:         vector.shuffle %{{.*}} [0, 0, 1, 1, 2, 2, 3, 3]
+//       BOX:         %[[FLAGS:.*]] = arith.cmpi ne, %{{.*}} : vector<4xi64>
+//       BOX:         %[[FLATFLAGS:.*]] = arith.cmpi ne, %{{.*}} : vector<8xi64>
+//       BOX:         %[[EXP:.*]] = vector.expandload %[[OUTFLAT]][%{{.*}}], %[[FLATFLAGS]], %[[ROWS]]
+//       BOX:         %[[SHIFTED:.*]] = arith.addi %[[EXP]], %[[STARTPAT]] : vector<8xi64>
+//       BOX:         arith.cmpi ne, %[[ROWS]], %[[SHIFTED]] : vector<8xi64>
+//       BOX:         vector.reduction <or>
+//       BOX:         %[[VALS:.*]] = vector.expandload %[[G]][%{{.*}}], %[[FLAGS]], %{{.*}} : memref<?xf32>, vector<4xi1>, vector<4xf32> into vector<4xf32>
+//       BOX:         vector.store %[[VALS]], %[[OUT]]
+//       BOX:         vector.reduction <add>
+// The scalar tail: the same, one row at a time, branch-free.
+//       BOX:       %[[TAIL:.*]]:2 = scf.for %{{.*}} = %[[STEPS]]#0 to %{{.*}} iter_args(%{{.*}} = %[[STEPS]]#1, %{{.*}} = %[[STEPS]]#2)
+//       BOX:         arith.select
+//       BOX:         memref.store %{{.*}}, %[[OUT]]
+//       BOX:       %[[MEETS:.*]] = arith.cmpi eq, %[[TAIL]]#0, %[[JEND]] : index
+//       BOX:       %[[OK:.*]] = arith.andi %[[TAIL]]#1, %[[MEETS]] : i1
+//       BOX:       %[[WORD:.*]] = arith.index_castui %[[OK]] : i1 to index
+//       BOX:       memref.store %[[WORD]], %[[PROVED]][%[[K]]]
+//       BOX:     scf.for
+//       BOX:       memref.load %[[PROVED]]
+//       BOX:       arith.andi
+//       BOX:   scf.if %[[TRY]] -> (i64) {
+//       BOX:     arith.index_castui %[[NOUT]] : index to i64
+//       BOX:   } else {
+// The greedy pass.
+//       BOX:     scf.parallel
+//       BOX:       scf.while
+//       BOX:       vector.reduction <minui>
+//       BOX: arith.constant 6 : i32
+//   BOX-NOT: sparse.slice_grad
+
 // SCALAR-LABEL: func @static_rank
 //       SCALAR: scf.parallel
 //   SCALAR-NOT: vector.
@@ -91,6 +160,10 @@ func.func @static_rank(%g: memref<?xf32>, %ii: memref<?x2xi64>, %s: memref<2xi64
 //       CHECK: scf.parallel
 //   CHECK-NOT: vector.
 //       CHECK: return
+// A dynamic R has no box pass.
+// BOX-LABEL: func @dynamic_rank
+//   BOX-NOT: minsi
+//       BOX: return
 // SCALAR-LABEL: func @dynamic_rank
 func.func @dynamic_rank(%g: memref<?xi8>, %ii: memref<?x?xi64>, %s: memref<?xi64>, %oi: memref<?x?xi64>, %out: memref<?xi8>) {
   sparse.slice_grad %g, %ii, %s, %oi : memref<?xi8>, memref<?x?xi64>, memref<?xi64>, memref<?x?xi64> into %out : memref<?xi8>
@@ -104,6 +177,11 @@ func.func @dynamic_rank(%g: memref<?xi8>, %ii: memref<?x?xi64>, %s: memref<?xi64
 //   CHECK-NOT: vector.
 //       CHECK: arith.select %{{.*}}, %{{.*}}, %{{.*}} : complex<f64>
 //       CHECK: return
+// Complex values: the box pass's scalar rows only.
+// BOX-LABEL: func @complex_values
+//       BOX: arith.minsi
+//   BOX-NOT: vector.
+//       BOX: return
 // SCALAR-LABEL: func @complex_values
 func.func @complex_values(%g: memref<3xcomplex<f64>>, %ii: memref<5x3xi64>, %s: memref<3xi64>, %oi: memref<3x3xi64>, %out: memref<5xcomplex<f64>>) {
   sparse.slice_grad %g, %ii, %s, %oi : memref<3xcomplex<f64>>, memref<5x3xi64>, memref<3xi64>, memref<3x3xi64> into %out : memref<5xcomplex<f64>>
@@ -116,6 +194,10 @@ func.func @complex_values(%g: memref<3xcomplex<f64>>, %ii: memref<5x3xi64>, %s: 
 //       CHECK: scf.parallel
 //   CHECK-NOT: vector.
 //       CHECK: return
+// BOX-LABEL: func @strided
+//       BOX: arith.minsi
+//   BOX-NOT: vector.
+//       BOX: return
 // SCALAR-LABEL: func @strided
 func.func @strided(%g: memref<?xf32>, %ii: memref<?x2xi64, strided<[4, 1]>>, %s: memref<2xi64>, %oi: memref<?x2xi64>, %out: memref<?xf32>) {
   sparse.slice_grad %g, %ii, %s, %oi : memref<?xf32>, memref<?x2xi64, strided<[4, 1]>>, memref<2xi64>, memref<?x2xi64> into %out : memref<?xf32>
