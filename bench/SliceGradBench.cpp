@@ -1,0 +1,482 @@
+//===- SliceGradBench.cpp - sparse.slice_grad against TensorFlow's loop ---===//
+//
+// On the same generated inputs, in one run: a plain C++ version of
+// TensorFlow's CPU loop (the baseline), the JIT-compiled sequential and
+// parallel lowerings, the speed-of-light kernel (read every input byte once,
+// write the output) and a STREAM-like copy for the machine's bandwidth. Every
+// lowering's result is compared bit for bit with the C++ loop's before its
+// time is printed. bench/run_bench.py adds TensorFlow's own kernel.
+//
+//===----------------------------------------------------------------------===//
+
+#include "SliceGrad/InitSliceGrad.h"
+#include "SliceGrad/Pipelines/Pipelines.h"
+
+#include "mlir/ExecutionEngine/CRunnerUtils.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <omp.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <functional>
+#include <random>
+#include <vector>
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::list<int64_t> sizes("sizes", cl::desc("N_in of the cases"),
+                               cl::CommaSeparated);
+static cl::list<int> ranks("ranks", cl::desc("R of the cases"),
+                           cl::CommaSeparated);
+static cl::list<int> insides("inside",
+                             cl::desc("% of input rows inside the slice"),
+                             cl::CommaSeparated);
+static cl::opt<int> reps("reps", cl::desc("Timed runs per variant (median)"),
+                         cl::init(9));
+static cl::opt<unsigned> vectorWidth(
+    "vector-width", cl::desc("sparse-lower-to-llvm vector-width of the "
+                             "parallel lowering"),
+    cl::init(sparse::SparseLowerToLLVMOptions().vectorWidth));
+static cl::opt<int64_t> chunkRows(
+    "chunk-rows", cl::desc("sparse-lower-to-llvm chunk-rows of the parallel "
+                           "lowering"),
+    cl::init(sparse::SparseLowerToLLVMOptions().chunkRows));
+static cl::opt<std::string>
+    jsonFile("json", cl::desc("Also write the results as JSON to this file"));
+static cl::opt<std::string>
+    dumpDir("dump-dir", cl::desc("Write each case's inputs and result as raw "
+                                 "little-endian arrays here (run_bench.py)"));
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+/// One case's operands, generated with a fixed seed: N_in sorted, distinct
+/// rows (the first coordinate is the row number); the last coordinate is
+/// uniform in [100, 1100) and the slice keeps [100, 100 + 10 * inside), so
+/// the rows inside are scattered uniformly over the input.
+struct Case {
+  int64_t nIn = 0, nOut = 0;
+  int rank = 0, inside = 0;
+  std::vector<float> grad;
+  std::vector<int64_t> inIdx, start, outIdx;
+
+  int64_t bytes() const {
+    // Read every operand once, write the result once.
+    return int64_t(grad.size() * sizeof(float)) + int64_t(inIdx.size() * 8) +
+           int64_t(start.size() * 8) + int64_t(outIdx.size() * 8) +
+           nIn * int64_t(sizeof(float));
+  }
+};
+
+Case generate(int64_t nIn, int rank, int inside) {
+  Case c;
+  c.nIn = nIn;
+  c.rank = rank;
+  c.inside = inside;
+  std::mt19937_64 rng(0x5eed ^ (uint64_t(nIn) * 31 + rank * 7 + inside));
+  std::uniform_int_distribution<int64_t> last(100, 1099);
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  c.start.assign(rank, 0);
+  c.start[rank - 1] = 100;
+  c.inIdx.resize(nIn * rank);
+  c.outIdx.reserve(nIn * rank * inside / 100 + 64);
+  for (int64_t i = 0; i < nIn; ++i) {
+    int64_t *row = &c.inIdx[i * rank];
+    row[0] = i;
+    for (int d = 1; d < rank - 1; ++d)
+      row[d] = (i * 7 + d) % 3;
+    row[rank - 1] = last(rng);
+    if (row[rank - 1] < 100 + 10 * inside)
+      for (int d = 0; d < rank; ++d)
+        c.outIdx.push_back(row[d] - c.start[d]);
+  }
+  c.nOut = int64_t(c.outIdx.size()) / rank;
+  c.grad.resize(c.nOut);
+  for (float &g : c.grad)
+    g = value(rng);
+  return c;
+}
+
+/// TensorFlow's CPU loop (sparse_slice_grad_op.cc), written plainly.
+int64_t tfLoop(const Case &c, float *out) {
+  std::fill(out, out + c.nIn, 0.0f);
+  const int64_t *in = c.inIdx.data(), *outIdx = c.outIdx.data(),
+                *start = c.start.data();
+  const float *grad = c.grad.data();
+  int64_t j = 0;
+  for (int64_t i = 0; i < c.nIn && j < c.nOut; ++i) {
+    bool same = true;
+    for (int d = 0; d < c.rank; ++d)
+      if (in[i * c.rank + d] != outIdx[j * c.rank + d] + start[d]) {
+        same = false;
+        break;
+      }
+    if (same)
+      out[i] = grad[j++];
+  }
+  return j;
+}
+
+/// Speed of light: reads every operand byte once and writes the result.
+void speedOfLight(const Case &c, float *out, int threads) {
+  const int64_t *in = c.inIdx.data(), *outIdx = c.outIdx.data();
+  const uint32_t *grad = reinterpret_cast<const uint32_t *>(c.grad.data());
+  int64_t nIn = c.nIn, nOut = c.nOut, rank = c.rank;
+  uint64_t sink = 0;
+#pragma omp parallel num_threads(threads) reduction(^ : sink)
+  {
+#pragma omp for schedule(static) nowait
+    for (int64_t i = 0; i < nIn; ++i) {
+      uint64_t x = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        x ^= uint64_t(in[i * rank + d]);
+      out[i] = float(x & 1);
+    }
+#pragma omp for schedule(static) nowait
+    for (int64_t k = 0; k < nOut * rank; ++k)
+      sink ^= uint64_t(outIdx[k]);
+#pragma omp for schedule(static) nowait
+    for (int64_t k = 0; k < nOut; ++k)
+      sink ^= grad[k];
+  }
+  asm volatile("" : : "r"(sink) : "memory");
+}
+
+/// STREAM copy bandwidth (bytes read + bytes written per second).
+double streamCopy(int threads) {
+  const int64_t n = int64_t(1) << 26; // 2 x 512 MiB of doubles
+  std::vector<double> a(n), b(n);
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t i = 0; i < n; ++i) {
+    a[i] = double(i);
+    b[i] = 0;
+  }
+  std::vector<double> times;
+  for (int r = 0; r < 7; ++r) {
+    auto t0 = Clock::now();
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t i = 0; i < n; ++i)
+      b[i] = a[i];
+    times.push_back(seconds(t0, Clock::now()));
+  }
+  asm volatile("" : : "r"(b.data()) : "memory");
+  return 2.0 * n * sizeof(double) / median(times);
+}
+
+/// A buffer of N floats whose pages the kernel touches first.
+struct FreshBuffer {
+  size_t size;
+  float *data;
+  explicit FreshBuffer(int64_t n) : size(std::max<int64_t>(n, 1) * 4) {
+    void *p = mmap(nullptr, size, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+      llvm::report_fatal_error("mmap failed");
+    data = static_cast<float *>(p);
+  }
+  ~FreshBuffer() { munmap(data, size); }
+};
+
+using Kernel = std::function<void(const Case &, float *)>;
+
+/// Median times of `kernel` into a reused buffer and into a fresh one.
+std::pair<double, double> timeKernel(const Case &c, const Kernel &kernel) {
+  std::vector<float> out(c.nIn);
+  kernel(c, out.data()); // warm up
+  std::vector<double> reused, fresh;
+  for (int r = 0; r < reps; ++r) {
+    auto t0 = Clock::now();
+    kernel(c, out.data());
+    reused.push_back(seconds(t0, Clock::now()));
+  }
+  for (int r = 0; r < reps; ++r) {
+    auto t0 = Clock::now();
+    FreshBuffer buffer(c.nIn);
+    kernel(c, buffer.data);
+    fresh.push_back(seconds(t0, Clock::now()));
+  }
+  return {median(reused), median(fresh)};
+}
+
+//===----------------------------------------------------------------------===//
+// The JIT-compiled lowerings
+//===----------------------------------------------------------------------===//
+
+using SliceGradFn = void (*)(StridedMemRefType<float, 1> *,
+                             StridedMemRefType<int64_t, 2> *,
+                             StridedMemRefType<int64_t, 1> *,
+                             StridedMemRefType<int64_t, 2> *,
+                             StridedMemRefType<float, 1> *);
+
+/// The memref form of the op with static R, as a compiler that knows the
+/// rank emits it.
+std::string moduleText(int rank) {
+  return llvm::formatv(
+      R"mlir(func.func @slice_grad(%g: memref<?xf32>, %ii: memref<?x{0}xi64>,
+    %s: memref<{0}xi64>, %oi: memref<?x{0}xi64>, %out: memref<?xf32>)
+    attributes {{llvm.emit_c_interface} {
+  sparse.slice_grad %g, %ii, %s, %oi : memref<?xf32>, memref<?x{0}xi64>,
+      memref<{0}xi64>, memref<?x{0}xi64> into %out : memref<?xf32>
+  return
+}
+)mlir",
+      rank);
+}
+
+struct Compiled {
+  std::unique_ptr<ExecutionEngine> engine;
+  SliceGradFn fn = nullptr;
+  double compileSeconds = 0;
+};
+
+Compiled compile(const DialectRegistry &registry, int rank,
+                 sparse::SliceGradStrategy strategy, unsigned threads) {
+  MLIRContext context(registry);
+  auto t0 = Clock::now();
+  OwningOpRef<ModuleOp> module =
+      parseSourceString<ModuleOp>(moduleText(rank), &context);
+  if (!module)
+    llvm::report_fatal_error("benchmark module does not parse");
+  PassManager pm(&context);
+  sparse::SparseLowerToLLVMOptions options;
+  options.strategy = strategy;
+  options.numThreads = threads;
+  options.vectorWidth = vectorWidth;
+  options.chunkRows = chunkRows;
+  sparse::buildSparseLowerToLLVMPipeline(pm, options);
+  if (failed(pm.run(*module)))
+    llvm::report_fatal_error("sparse-lower-to-llvm failed");
+  ExecutionEngineOptions engineOptions;
+  auto transformer = makeOptimizingTransformer(3, 0, nullptr);
+  engineOptions.transformer = transformer;
+  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  auto engine = ExecutionEngine::create(*module, engineOptions);
+  if (!engine)
+    llvm::report_fatal_error(engine.takeError());
+  auto fn = (*engine)->lookup("_mlir_ciface_slice_grad");
+  if (!fn)
+    llvm::report_fatal_error(fn.takeError());
+  Compiled compiled;
+  compiled.compileSeconds = seconds(t0, Clock::now());
+  compiled.engine = std::move(*engine);
+  compiled.fn = reinterpret_cast<SliceGradFn>(*fn);
+  return compiled;
+}
+
+template <typename T, int N>
+StridedMemRefType<T, N> view(const T *data, std::array<int64_t, N> sizes) {
+  StridedMemRefType<T, N> m;
+  m.basePtr = m.data = const_cast<T *>(data);
+  m.offset = 0;
+  int64_t stride = 1;
+  for (int d = N - 1; d >= 0; --d) {
+    m.sizes[d] = sizes[d];
+    m.strides[d] = stride;
+    stride *= sizes[d];
+  }
+  return m;
+}
+
+Kernel jitKernel(SliceGradFn fn) {
+  return [fn](const Case &c, float *out) {
+    auto g = view<float, 1>(c.grad.data(), {c.nOut});
+    auto ii = view<int64_t, 2>(c.inIdx.data(), {c.nIn, c.rank});
+    auto s = view<int64_t, 1>(c.start.data(), {c.rank});
+    auto oi = view<int64_t, 2>(c.outIdx.data(), {c.nOut, c.rank});
+    auto o = view<float, 1>(out, {c.nIn});
+    fn(&g, &ii, &s, &oi, &o);
+  };
+}
+
+void writeRaw(const std::string &path, const void *data, size_t bytes) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec)
+    llvm::report_fatal_error(llvm::Twine("cannot write ") + path);
+  os.write(static_cast<const char *>(data), bytes);
+}
+
+struct Variant {
+  std::string name;
+  Kernel kernel;
+  bool checked; // its result must equal the C++ loop's
+};
+} // namespace
+
+int main(int argc, char **argv) {
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "sparse.slice_grad benchmark: C++ TF loop, JIT-compiled lowerings, "
+      "speed-of-light kernel and STREAM copy, on the same inputs\n");
+  auto orDefault = [](const auto &list, auto defaults) {
+    return list.empty() ? defaults : decltype(defaults)(list.begin(), list.end());
+  };
+  std::vector<int64_t> caseSizes =
+      orDefault(sizes, std::vector<int64_t>{1000000, 10000000});
+  std::vector<int> caseRanks = orDefault(ranks, std::vector<int>{2, 4});
+  std::vector<int> caseInsides =
+      orDefault(insides, std::vector<int>{5, 50, 100});
+
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  sparse::registerSliceGradDialects(registry);
+  registerAllToLLVMIRTranslations(registry);
+
+  llvm::json::Array jsonCases;
+  llvm::outs() << "machine: " << omp_get_num_procs() << " cores\n";
+  double bw1 = streamCopy(1), bw2 = streamCopy(2);
+  llvm::outs() << llvm::formatv(
+      "STREAM copy: {0:f2} GB/s (1 thread), {1:f2} GB/s (2 threads)\n",
+      bw1 / 1e9, bw2 / 1e9);
+
+  // Compile latency of the one-op module (parse + pipeline + LLVM -O3 +
+  // codegen), each from a fresh context.
+  std::vector<double> latencies;
+  for (int r = 0; r < 5; ++r)
+    latencies.push_back(compile(registry, 2, sparse::SliceGradStrategy::Parallel,
+                                0)
+                            .compileSeconds);
+  double latency = median(latencies);
+  llvm::outs() << llvm::formatv("JIT compile latency (one op, default "
+                                "pipeline): {0:f1} ms\n",
+                                latency * 1e3);
+
+  int failures = 0;
+  for (int rank : caseRanks) {
+    Compiled seq = compile(registry, rank,
+                           sparse::SliceGradStrategy::Sequential, 0);
+    Compiled par1 =
+        compile(registry, rank, sparse::SliceGradStrategy::Parallel, 1);
+    Compiled par2 =
+        compile(registry, rank, sparse::SliceGradStrategy::Parallel, 2);
+    std::vector<Variant> variants = {
+        {"C++ TF loop", [](const Case &c, float *o) { tfLoop(c, o); }, true},
+        {"JIT sequential", jitKernel(seq.fn), true},
+        {"JIT parallel 1T", jitKernel(par1.fn), true},
+        {"JIT parallel 2T", jitKernel(par2.fn), true},
+        {"SOL 1T", [](const Case &c, float *o) { speedOfLight(c, o, 1); },
+         false},
+        {"SOL 2T", [](const Case &c, float *o) { speedOfLight(c, o, 2); },
+         false},
+    };
+    for (int64_t nIn : caseSizes) {
+      for (int inside : caseInsides) {
+        Case c = generate(nIn, rank, inside);
+        std::vector<float> expected(c.nIn);
+        if (tfLoop(c, expected.data()) != c.nOut)
+          llvm::report_fatal_error("generated case does not propagate");
+        llvm::outs() << llvm::formatv(
+            "\nN_in={0} R={1} inside={2}% N_out={3} ({4:f1} MB moved)\n",
+            c.nIn, c.rank, c.inside, c.nOut, c.bytes() / 1e6);
+        llvm::outs() << llvm::formatv("{0,-16} {1,10} {2,10} {3,8} {4,6} "
+                                      "{5,9}\n",
+                                      "variant", "median ms", "fresh ms",
+                                      "GB/s", "%BW", "vs TF loop");
+        llvm::json::Object jsonCase{{"n_in", c.nIn},
+                                    {"rank", c.rank},
+                                    {"inside", c.inside},
+                                    {"n_out", c.nOut},
+                                    {"bytes", c.bytes()}};
+        llvm::json::Object jsonTimes;
+        double baseline = 0;
+        for (const Variant &v : variants) {
+          if (v.checked) {
+            // Bit-exact against the C++ loop, into poisoned buffers.
+            std::vector<float> got(c.nIn, std::nanf("1"));
+            v.kernel(c, got.data());
+            FreshBuffer fresh(c.nIn);
+            v.kernel(c, fresh.data);
+            size_t n = c.nIn * sizeof(float);
+            if (std::memcmp(got.data(), expected.data(), n) != 0 ||
+                std::memcmp(fresh.data, expected.data(), n) != 0) {
+              llvm::outs() << v.name << ": WRONG RESULT\n";
+              ++failures;
+              continue;
+            }
+          }
+          auto [t, tFresh] = timeKernel(c, v.kernel);
+          if (baseline == 0)
+            baseline = t;
+          double gbs = c.bytes() / t;
+          llvm::outs() << llvm::formatv(
+              "{0,-16} {1,10:f3} {2,10:f3} {3,8:f2} {4,5:f0}% {5,8:f2}x\n",
+              v.name, t * 1e3, tFresh * 1e3, gbs / 1e9, 100 * gbs / bw2,
+              baseline / t);
+          jsonTimes[v.name] = llvm::json::Object{{"seconds", t},
+                                                 {"fresh_seconds", tFresh}};
+        }
+        jsonCase["times"] = std::move(jsonTimes);
+        jsonCases.push_back(std::move(jsonCase));
+        if (!dumpDir.empty()) {
+          std::string prefix = llvm::formatv("{0}/n{1}_r{2}_in{3}_", dumpDir,
+                                             c.nIn, c.rank, c.inside);
+          writeRaw(prefix + "grad.f32", c.grad.data(), c.grad.size() * 4);
+          writeRaw(prefix + "input_indices.i64", c.inIdx.data(),
+                   c.inIdx.size() * 8);
+          writeRaw(prefix + "input_start.i64", c.start.data(),
+                   c.start.size() * 8);
+          writeRaw(prefix + "output_indices.i64", c.outIdx.data(),
+                   c.outIdx.size() * 8);
+          writeRaw(prefix + "expected.f32", expected.data(),
+                   expected.size() * 4);
+        }
+      }
+    }
+  }
+
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  llvm::outs() << llvm::formatv("\npeak RSS: {0} MB\n",
+                                usage.ru_maxrss / 1024);
+  if (!jsonFile.empty()) {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(jsonFile, ec);
+    if (ec)
+      llvm::report_fatal_error("cannot write --json file");
+    os << llvm::formatv(
+        "{0:2}", llvm::json::Value(llvm::json::Object{
+                     {"stream_copy_1t", bw1},
+                     {"stream_copy_2t", bw2},
+                     {"compile_seconds", latency},
+                     {"peak_rss_mb", int64_t(usage.ru_maxrss / 1024)},
+                     {"failures", failures},
+                     {"cases", std::move(jsonCases)}}));
+  }
+  return failures ? 1 : 0;
+}
