@@ -54,7 +54,8 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
        `vector.shuffle`s to combine columns, and `vector.expandload` of the
        next output rows and gradients into the flagged lanes (one
        instruction each with AVX-512; other targets get a scalarized
-       expansion), with a scalar tail. The output rows a chunk reads twice
+       expansion), or plain `vector.load`s where every row is flagged, with
+       a scalar tail. The output rows a chunk reads twice
        (box, then check) are about `chunk-rows` rows, so the second read
        comes from cache: the pass moves each input byte once.
     2. **The greedy pass**, only when some guess of the box pass was not

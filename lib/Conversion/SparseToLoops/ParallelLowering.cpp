@@ -486,8 +486,27 @@ ParallelBuilder::buildBoxVectorSteps(OpBuilder &b, Value lo, Value hi,
         // The flagged rows take output rows j, j + 1, ... in order: expand
         // them (and their gradients) into the flagged lanes.
         Value jFlat = arith::MulIOp::create(nb, l, j, cR);
-        Value expected = vector::ExpandLoadOp::create(
-            nb, l, flatType, outFlat, ValueRange{jFlat}, flatFlags, rows);
+        // Where every row is flagged (a dense slice), plain loads do.
+        Value allFlagged = vector::ReductionOp::create(
+            nb, l, vector::CombiningKind::AND, flags);
+        auto loads = scf::IfOp::create(
+            nb, l, allFlagged,
+            [&](OpBuilder &tb, Location tl) {
+              Value e = vector::LoadOp::create(tb, tl, flatType, outFlat,
+                                               ValueRange{jFlat});
+              Value v = vector::LoadOp::create(tb, tl, valuesType, ops.grad,
+                                               ValueRange{j});
+              scf::YieldOp::create(tb, tl, ValueRange{e, v});
+            },
+            [&](OpBuilder &eb, Location el) {
+              Value e = vector::ExpandLoadOp::create(
+                  eb, el, flatType, outFlat, ValueRange{jFlat}, flatFlags,
+                  rows);
+              Value v = vector::ExpandLoadOp::create(
+                  eb, el, valuesType, ops.grad, ValueRange{j}, flags, zeros);
+              scf::YieldOp::create(eb, el, ValueRange{e, v});
+            });
+        Value expected = loads.getResult(0);
         Value shifted = arith::AddIOp::create(nb, l, expected, startPat);
         Value differs = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ne,
                                               rows, shifted);
@@ -496,9 +515,7 @@ ParallelBuilder::buildBoxVectorSteps(OpBuilder &b, Value lo, Value hi,
             nb, l, vector::CombiningKind::OR, bad);
         Value nextOk = arith::AndIOp::create(
             nb, l, ok, arith::XOrIOp::create(nb, l, anyBad, isTrue));
-        Value values = vector::ExpandLoadOp::create(
-            nb, l, valuesType, ops.grad, ValueRange{j}, flags, zeros);
-        vector::StoreOp::create(nb, l, values, ops.out, i);
+        vector::StoreOp::create(nb, l, loads.getResult(1), ops.out, i);
         Value counts = arith::ExtUIOp::create(nb, l, countType, flags);
         Value count = vector::ReductionOp::create(
             nb, l, vector::CombiningKind::ADD, counts);

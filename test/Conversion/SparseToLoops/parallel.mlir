@@ -75,7 +75,7 @@
 
 // With the box pass (the default): it runs first where N_out > 0; each chunk
 // takes the box of its guessed output rows, flags, numbers and checks its
-// input rows in vector steps (expanding loads) and a scalar tail, and
+// input rows in vector steps (plain or expanding loads) and a scalar tail, and
 // records whether its guess was proved. The greedy pass runs only if some
 // chunk's was not.
 // BOX-LABEL: func @static_rank
@@ -112,12 +112,19 @@
 //       BOX:         vector.shuffle %{{.*}} [0, 0, 1, 1, 2, 2, 3, 3]
 //       BOX:         %[[FLAGS:.*]] = arith.cmpi ne, %{{.*}} : vector<4xi64>
 //       BOX:         %[[FLATFLAGS:.*]] = arith.cmpi ne, %{{.*}} : vector<8xi64>
-//       BOX:         %[[EXP:.*]] = vector.expandload %[[OUTFLAT]][%{{.*}}], %[[FLATFLAGS]], %[[ROWS]]
-//       BOX:         %[[SHIFTED:.*]] = arith.addi %[[EXP]], %[[STARTPAT]] : vector<8xi64>
+// A step whose rows are all flagged loads the next output rows and
+// gradients; any other expands them into the flagged lanes.
+//       BOX:         %[[ALL:.*]] = vector.reduction <and>, %[[FLAGS]] : vector<4xi1> into i1
+//       BOX:         %[[LOADS:.*]]:2 = scf.if %[[ALL]] -> (vector<8xi64>, vector<4xf32>) {
+//       BOX:           vector.load %[[OUTFLAT]][%{{.*}}] : memref<?xi64>, vector<8xi64>
+//       BOX:           vector.load %[[G]][%{{.*}}] : memref<?xf32>, vector<4xf32>
+//       BOX:         } else {
+//       BOX:           vector.expandload %[[OUTFLAT]][%{{.*}}], %[[FLATFLAGS]], %[[ROWS]] : memref<?xi64>, vector<8xi1>, vector<8xi64> into vector<8xi64>
+//       BOX:           vector.expandload %[[G]][%{{.*}}], %[[FLAGS]], %{{.*}} : memref<?xf32>, vector<4xi1>, vector<4xf32> into vector<4xf32>
+//       BOX:         %[[SHIFTED:.*]] = arith.addi %[[LOADS]]#0, %[[STARTPAT]] : vector<8xi64>
 //       BOX:         arith.cmpi ne, %[[ROWS]], %[[SHIFTED]] : vector<8xi64>
 //       BOX:         vector.reduction <or>
-//       BOX:         %[[VALS:.*]] = vector.expandload %[[G]][%{{.*}}], %[[FLAGS]], %{{.*}} : memref<?xf32>, vector<4xi1>, vector<4xf32> into vector<4xf32>
-//       BOX:         vector.store %[[VALS]], %[[OUT]]
+//       BOX:         vector.store %[[LOADS]]#1, %[[OUT]]
 //       BOX:         vector.reduction <add>
 // The scalar tail: the same, one row at a time, branch-free.
 //       BOX:       %[[TAIL:.*]]:2 = scf.for %{{.*}} = %[[STEPS]]#0 to %{{.*}} iter_args(%{{.*}} = %[[STEPS]]#1, %{{.*}} = %[[STEPS]]#2)
