@@ -8,7 +8,7 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "SPARSE"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir", ".py"]
+config.suffixes = [".mlir", ".py", ".c"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.slice_grad_obj_root, "test")
 config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py",
@@ -38,6 +38,7 @@ if config.slice_grad_sanitizers in ("ON", "1", "TRUE", "YES"):
     config.environment["ASAN_OPTIONS"] = "detect_leaks=1"
 
 tools = [ToolSubst("sparse-opt", unresolved="fatal"),
+         ToolSubst("sparse-capi-test", unresolved="fatal"),
          ToolSubst("%test_python", config.slice_grad_test_python,
                    unresolved="fatal")]
 llvm_config.add_tool_substitutions(tools, [config.slice_grad_tools_dir,

@@ -1,0 +1,33 @@
+/*===- Dialects.h - C API of the sparse dialect and its passes ----*- C -*-===*\
+|*                                                                            *|
+|* The upstream-style C API: a dialect handle for `sparse`, and registration  *|
+|* of the project's dialect models, passes and pipelines.                     *|
+|*                                                                            *|
+\*===----------------------------------------------------------------------===*/
+
+#ifndef SLICEGRAD_C_DIALECTS_H
+#define SLICEGRAD_C_DIALECTS_H
+
+#include "mlir-c/IR.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// mlirGetDialectHandle__sparse__(): load or register the `sparse` dialect.
+MLIR_DECLARE_CAPI_DIALECT_REGISTRATION(Sparse, sparse);
+
+/// Inserts the sparse dialect and its external models (bufferization) into
+/// `registry`, as registerSliceGradDialects does in C++.
+MLIR_CAPI_EXPORTED void sliceGradRegisterDialects(MlirDialectRegistry registry);
+
+/// Registers convert-sparse-to-loops, convert-tf-to-sparse and the
+/// sparse-lower-to-llvm pipeline for textual pass pipelines
+/// (mlirParsePassPipeline), as registerSliceGradPasses does in C++.
+MLIR_CAPI_EXPORTED void sliceGradRegisterPasses(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif // SLICEGRAD_C_DIALECTS_H

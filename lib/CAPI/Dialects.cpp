@@ -1,0 +1,18 @@
+//===- Dialects.cpp - C API of the sparse dialect and its passes ----------===//
+
+#include "SliceGrad-c/Dialects.h"
+
+#include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
+#include "SliceGrad/InitSliceGrad.h"
+
+#include "mlir/CAPI/IR.h"
+#include "mlir/CAPI/Registration.h"
+
+MLIR_DEFINE_CAPI_DIALECT_REGISTRATION(Sparse, sparse,
+                                      mlir::sparse::SparseDialect)
+
+void sliceGradRegisterDialects(MlirDialectRegistry registry) {
+  mlir::sparse::registerSliceGradDialects(*unwrap(registry));
+}
+
+void sliceGradRegisterPasses() { mlir::sparse::registerSliceGradPasses(); }
