@@ -1,0 +1,44 @@
+//===- consumer.cpp - A host compiler using the installed package ---------===//
+//
+// Registers the sparse dialect and passes with the C++ entry points, parses
+// the module given on the command line, runs the passes given second on it
+// (a textual pipeline without the builtin.module anchor) and prints the
+// result.
+//
+//===----------------------------------------------------------------------===//
+
+#include "SliceGrad/InitSliceGrad.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+int main(int argc, char **argv) {
+  if (argc != 3) {
+    llvm::errs() << "usage: slice-grad-consumer FILE.mlir PASSES\n";
+    return 2;
+  }
+  mlir::DialectRegistry registry;
+  registry.insert<mlir::func::FuncDialect>();
+  mlir::sparse::registerSliceGradDialects(registry);
+  mlir::sparse::registerSliceGradPasses();
+  mlir::MLIRContext context(registry);
+
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(argv[1], &context);
+  if (!module)
+    return 1;
+  mlir::PassManager pm(&context, mlir::ModuleOp::getOperationName());
+  if (mlir::failed(mlir::parsePassPipeline(argv[2], pm, llvm::errs())) ||
+      mlir::failed(pm.run(*module)))
+    return 1;
+  module->print(llvm::outs());
+  llvm::outs() << "\n";
+  return 0;
+}
