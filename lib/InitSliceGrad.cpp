@@ -15,5 +15,6 @@ void mlir::sparse::registerSliceGradDialects(DialectRegistry &registry) {
 
 void mlir::sparse::registerSliceGradPasses() {
   registerSliceGradConversionPasses();
-  registerSparsePipelines();
 }
+
+void mlir::sparse::registerSliceGradPipelines() { registerSparsePipelines(); }

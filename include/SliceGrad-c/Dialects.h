@@ -21,10 +21,14 @@ MLIR_DECLARE_CAPI_DIALECT_REGISTRATION(Sparse, sparse);
 /// `registry`, as registerSliceGradDialects does in C++.
 MLIR_CAPI_EXPORTED void sliceGradRegisterDialects(MlirDialectRegistry registry);
 
-/// Registers convert-sparse-to-loops, convert-tf-to-sparse and the
-/// sparse-lower-to-llvm pipeline for textual pass pipelines
-/// (mlirParsePassPipeline), as registerSliceGradPasses does in C++.
+/// Registers convert-sparse-to-loops and convert-tf-to-sparse for textual
+/// pass pipelines (mlirParsePassPipeline), as registerSliceGradPasses does
+/// in C++.
 MLIR_CAPI_EXPORTED void sliceGradRegisterPasses(void);
+
+/// Registers the sparse-lower-to-llvm pipeline, as
+/// registerSliceGradPipelines does in C++.
+MLIR_CAPI_EXPORTED void sliceGradRegisterPipelines(void);
 
 #ifdef __cplusplus
 }

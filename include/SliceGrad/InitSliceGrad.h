@@ -1,7 +1,8 @@
 //===- InitSliceGrad.h - Register the project with a host -------*- C++ -*-===//
 //
 // The entry points a host compiler (and sparse-opt) calls to pick up the
-// sparse dialect, its bufferization model, its passes and its pipelines.
+// sparse dialect with its bufferization model, its passes and its pipelines
+// (one entry each).
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,8 +15,11 @@ class DialectRegistry;
 namespace sparse {
 /// Inserts the sparse dialect and attaches its external interface models.
 void registerSliceGradDialects(DialectRegistry &registry);
-/// Registers the passes and the pipelines for command-line use.
+/// Registers the passes (convert-sparse-to-loops, convert-tf-to-sparse) for
+/// textual pipelines and command lines.
 void registerSliceGradPasses();
+/// Registers the pipelines (sparse-lower-to-llvm).
+void registerSliceGradPipelines();
 } // namespace sparse
 } // namespace mlir
 

@@ -16,3 +16,7 @@ void sliceGradRegisterDialects(MlirDialectRegistry registry) {
 }
 
 void sliceGradRegisterPasses() { mlir::sparse::registerSliceGradPasses(); }
+
+void sliceGradRegisterPipelines() {
+  mlir::sparse::registerSliceGradPipelines();
+}

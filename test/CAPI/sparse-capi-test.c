@@ -76,7 +76,8 @@ int main(void) {
   mlirOperationPrint(mlirModuleGetOperation(module), print, NULL);
   printf("\n");
 
-  // The pipeline is registered too.
+  // The pipeline has its own entry point.
+  sliceGradRegisterPipelines();
   MlirPassManager pm2 = mlirPassManagerCreate(ctx);
   parsed = mlirParsePassPipeline(
       mlirPassManagerGetAsOpPassManager(pm2),

@@ -23,6 +23,7 @@ int main(int argc, char **argv) {
   mlir::sparse::registerSliceGradDialects(registry);
   mlir::registerAllPasses();
   mlir::sparse::registerSliceGradPasses();
+  mlir::sparse::registerSliceGradPipelines();
 
   if (isRunMode(argc, argv))
     return runJit(argc, argv, registry);

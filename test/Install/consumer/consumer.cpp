@@ -28,6 +28,7 @@ int main(int argc, char **argv) {
   registry.insert<mlir::func::FuncDialect>();
   mlir::sparse::registerSliceGradDialects(registry);
   mlir::sparse::registerSliceGradPasses();
+  mlir::sparse::registerSliceGradPipelines();
   mlir::MLIRContext context(registry);
 
   mlir::OwningOpRef<mlir::ModuleOp> module =
