@@ -9,7 +9,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 log="$BUILD_DIR/check-sparse.log"
 status=0
 cmake --build "$BUILD_DIR" -j2 --target check-sparse 2>&1 | tee "$log" || status=$?
-count() { sed -n "s/^ *$1: *\([0-9]*\).*/\1/p" "$log" | tail -1; }
+count() { sed -n "s/^ *$1 *: *\([0-9]*\).*/\1/p" "$log" | tail -1; }
 passed=$(count Passed); failed=$(count Failed); unsupported=$(count Unsupported)
 echo "check-sparse: ${passed:-0} passed, ${failed:-0} failed, ${unsupported:-0} skipped"
 if [ "$status" -eq 0 ] && [ "${passed:-0}" -eq 0 ]; then

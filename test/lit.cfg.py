@@ -62,3 +62,32 @@ if python_has("numpy"):
     config.available_features.add("numpy")
 if python_has("tensorflow"):
     config.available_features.add("tensorflow")
+
+
+# GPU: ptxas assembles the PTX tests; the CUDA runtime wrappers are built
+# where cuda.h was found; a CUDA device runs the GPU integration tests.
+import shutil  # noqa: E402
+ptxas = shutil.which("ptxas") or (
+    "/usr/local/cuda/bin/ptxas"
+    if os.path.exists("/usr/local/cuda/bin/ptxas") else None)
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+if os.path.exists(os.path.join(config.slice_grad_lib_dir,
+                               "libSliceGradCudaRuntime.so")):
+    config.available_features.add("cuda-runtime")
+
+
+def has_cuda_device():
+    try:
+        import ctypes
+        cuda = ctypes.CDLL("libcuda.so.1")
+        count = ctypes.c_int(0)
+        return cuda.cuInit(0) == 0 and \
+            cuda.cuDeviceGetCount(ctypes.byref(count)) == 0 and count.value > 0
+    except OSError:
+        return False
+
+
+if has_cuda_device():
+    config.available_features.add("cuda-device")

@@ -7,6 +7,9 @@
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
@@ -15,9 +18,8 @@
 
 using namespace mlir;
 
-void sparse::buildSparseLowerToLLVMPipeline(
-    OpPassManager &pm, const SparseLowerToLLVMOptions &options) {
-  // Tensors to memrefs; sparse.slice_grad goes to its memref form.
+/// Tensors to memrefs; sparse.slice_grad goes to its memref form.
+static void addBufferization(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
   bufferization::OneShotBufferizePassOptions bufferizeOptions;
@@ -25,20 +27,49 @@ void sparse::buildSparseLowerToLLVMPipeline(
   bufferizeOptions.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+}
+
+/// The host's loops and memrefs to the LLVM dialect (no OpenMP).
+static void addHostToLLVM(OpPassManager &pm) {
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertComplexToLLVMPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+}
+
+void sparse::buildSparseLowerToLLVMPipeline(
+    OpPassManager &pm, const SparseLowerToLLVMOptions &options) {
+  addBufferization(pm);
 
   // Our op to loops, with its run-time checks.
-  sparse::ConvertSparseToLoopsPassOptions loopOptions;
-  loopOptions.strategy = options.strategy;
-  loopOptions.vectorWidth = options.vectorWidth;
-  loopOptions.chunkRows = options.chunkRows;
-  loopOptions.boxPass = options.boxPass;
-  pm.addPass(sparse::createConvertSparseToLoopsPass(loopOptions));
+  if (!options.gpuAlgorithm) {
+    sparse::ConvertSparseToLoopsPassOptions loopOptions;
+    loopOptions.strategy = options.strategy;
+    loopOptions.vectorWidth = options.vectorWidth;
+    loopOptions.chunkRows = options.chunkRows;
+    loopOptions.boxPass = options.boxPass;
+    pm.addPass(sparse::createConvertSparseToLoopsPass(loopOptions));
+  }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   if (options.deallocate)
     bufferization::buildBufferDeallocationPipeline(pm);
   // Deallocation clones buffers a function returns without owning them
   // (e.g. a folded constant result).
   pm.addPass(createConvertBufferizationToMemRefPass());
+  if (options.gpuAlgorithm) {
+    // The GPU lowering's algorithm on host buffers, after deallocation (it
+    // frees its own buffers).
+    sparse::ConvertSparseToGPUPassOptions gpuOptions;
+    gpuOptions.chunkRows = options.chunkRows;
+    gpuOptions.deviceMemory = false;
+    pm.addPass(sparse::createConvertSparseToGPUPass(gpuOptions));
+  }
   // Threads: scf.parallel to OpenMP (libomp at run time). Without it,
   // scf-to-cf runs the parallel loops in order.
   if (options.openmp) {
@@ -67,6 +98,49 @@ void sparse::buildSparseLowerToLLVMPipeline(
   pm.addPass(createCSEPass());
 }
 
+void sparse::buildSparseToNVVMPipeline(OpPassManager &pm,
+                                       const SparseToNVVMOptions &options) {
+  addBufferization(pm);
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  if (options.deallocate)
+    bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+  // After deallocation: the lowering frees its own buffers.
+  sparse::ConvertSparseToGPUPassOptions gpuOptions;
+  gpuOptions.chunkRows = options.chunkRows;
+  pm.addPass(sparse::createConvertSparseToGPUPass(gpuOptions));
+
+  // The chunk loop to a kernel: blocks of block-size threads (a guard, not
+  // min/max bounds, keeps the thread loop's bound constant).
+  pm.addNestedPass<func::FuncOp>(createParallelLoopTilingPass(
+      {options.blockSize}, /*noMinMaxBounds=*/true));
+  pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  // gpu-to-llvm lowers the async forms of alloc/memcpy/dealloc.
+  pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
+  pm.addPass(createConvertVectorToSCFPass());
+  pm.addPass(createSCFToControlFlowPass());
+
+  // The kernel to NVVM, the host to LLVM, the kernel to a binary.
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
+  target.features = options.features;
+  target.optLevel = options.optLevel;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(createConvertGpuOpsToNVVMOps());
+  kernels.addPass(createReconcileUnrealizedCastsPass());
+  addHostToLLVM(pm);
+  pm.addPass(createGpuToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = options.format;
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
 void sparse::registerSparsePipelines() {
   PassPipelineRegistration<SparseLowerToLLVMOptions>(
       "sparse-lower-to-llvm",
@@ -75,4 +149,10 @@ void sparse::registerSparsePipelines() {
       "JIT; sparse.slice_grad lowers with the parallel strategy on OpenMP "
       "threads by default",
       buildSparseLowerToLLVMPipeline);
+  PassPipelineRegistration<SparseToNVVMOptions>(
+      "sparse-to-nvvm",
+      "Lower tensor-level sparse dialect code to the LLVM dialect with "
+      "sparse.slice_grad as an NVIDIA GPU kernel (gpu.binary for `chip`); "
+      "sparse-opt --run executes it where a CUDA device is present",
+      buildSparseToNVVMPipeline);
 }

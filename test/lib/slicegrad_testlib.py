@@ -261,6 +261,13 @@ CONFIGS = {
     "canonicalize": ((_pipeline("", "inline,canonicalize,"),), None),
     "parallel-inorder": ((_pipeline("strategy=parallel chunk-rows=3 "
                                     "vector-width=2 openmp=false"),), None),
+    # The GPU lowering's algorithm (convert-sparse-to-gpu) on host buffers
+    # and CPU threads: chunks of 3 rows, one per "GPU thread".
+    "gpu-algorithm-t2": ((_pipeline("gpu-algorithm=true chunk-rows=3"),), 2),
+    # On an NVIDIA GPU (REQUIRES: cuda-device): small chunks, so that cases
+    # span many threads and blocks.
+    "gpu-device": (("--pass-pipeline=builtin.module(sparse-to-nvvm{"
+                    "chunk-rows=2 block-size=32})",), None),
 }
 
 

@@ -24,6 +24,8 @@
 
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/TargetSelect.h"
 
 #include <cstring>
@@ -65,6 +67,16 @@ int runJit(int argc, char **argv, DialectRegistry &registry) {
   // resolves; libraries named with --shared-libs add to them.
   std::string defaultLibs =
       std::string("--shared-libs=") + SLICE_GRAD_DEFAULT_SHARED_LIBS;
+  // The mgpu* wrappers for GPU code (sparse-to-nvvm), next to our other
+  // libraries (build tree or install prefix) where CUDA was found at build
+  // time. Loading them touches no GPU.
+  static int anchor;
+  llvm::SmallString<256> cudaRuntime(llvm::sys::path::parent_path(
+      llvm::sys::fs::getMainExecutable(argv[0], &anchor)));
+  llvm::sys::path::append(cudaRuntime, "..", "lib",
+                          "libSliceGradCudaRuntime.so");
+  if (llvm::sys::fs::exists(cudaRuntime))
+    defaultLibs += "," + std::string(cudaRuntime);
   std::vector<char *> args(argv, argv + argc);
   args.insert(args.begin() + 1, defaultLibs.data());
 

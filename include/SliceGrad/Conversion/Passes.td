@@ -133,6 +133,59 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
   ];
 }
 
+def ConvertSparseToGPUPass : Pass<"convert-sparse-to-gpu", "ModuleOp"> {
+  let summary = "Lower sparse.slice_grad (memref form) to a GPU-parallel, "
+                "verified box pass with the host loop as fallback";
+  let description = [{
+    Lowers the memref form of `sparse.slice_grad` to host code around one
+    parallel loop that the `sparse-to-nvvm` pipeline maps to a GPU kernel:
+
+    1. TensorFlow's shape checks, on the host (as `convert-sparse-to-loops`).
+    2. Where R is static (>= 1), every operand has an identity layout and
+       N_out > 0: the operands are copied to device buffers (`gpu.alloc`,
+       `gpu.memcpy`), and an `scf.parallel` over chunks of `chunk-rows`
+       input rows runs the box pass of the parallel CPU strategy, one chunk
+       per GPU thread (see `convert-sparse-to-loops`): each chunk guesses
+       its first output row by binary search, takes the bounding box of its
+       guessed output rows and the next chunk's first, flags and numbers its
+       input rows inside the box, checks each against its output row,
+       writes its values, and stores whether its guess was proved in a
+       per-chunk verdict buffer.
+    3. The verdicts are copied back; if all hold, the result is copied to
+       the destination. The box pass's proof makes it the sequential loop's
+       result on any input where all guesses are proved.
+    4. Otherwise (unsorted or duplicate rows, output rows that are not a
+       box's worth of the input, N_out = 0, a dynamic R, strided operands),
+       the host runs TensorFlow's sequential loop, with its "not all
+       propagated" error.
+
+    Unlike TensorFlow's GPU kernel (a binary search per input row that
+    assumes sorted, unique rows and skips the all-propagated check), the
+    result equals TensorFlow's CPU kernel's on every input.
+
+    With `device-memory=false`, the buffers are host memrefs
+    (`memref.alloc`, `memref.copy`): the same algorithm then runs on the CPU
+    (the `scf.parallel` on OpenMP threads), which is how the test suite
+    checks it on machines without a GPU. Run this pass after buffer
+    deallocation: it allocates and frees its own buffers.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::complex::ComplexDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+  let options = [
+    Option<"chunkRows", "chunk-rows", "int64_t", "64",
+           "Input rows per chunk, i.e. per GPU thread">,
+    Option<"deviceMemory", "device-memory", "bool", "true",
+           "Copy the operands to gpu.alloc buffers (false: host buffers, "
+           "to run the algorithm on the CPU)">,
+  ];
+}
+
 def ConvertTFToSparsePass : Pass<"convert-tf-to-sparse", "ModuleOp"> {
   let summary = "Import TensorFlow's tf.SparseSliceGrad as sparse.slice_grad";
   let description = [{

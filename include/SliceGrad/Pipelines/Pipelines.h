@@ -38,6 +38,13 @@ struct SparseLowerToLLVMOptions
   PassOptions::Option<bool> boxPass{
       *this, "box-pass", llvm::cl::desc("convert-sparse-to-loops box-pass"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> gpuAlgorithm{
+      *this, "gpu-algorithm",
+      llvm::cl::desc("Lower sparse.slice_grad with convert-sparse-to-gpu on "
+                     "host buffers (device-memory=false) instead of "
+                     "convert-sparse-to-loops: the GPU algorithm on CPU "
+                     "threads, for testing"),
+      llvm::cl::init(false)};
   PassOptions::Option<bool> openmp{
       *this, "openmp",
       llvm::cl::desc("Run scf.parallel loops on OpenMP threads "
@@ -50,6 +57,39 @@ struct SparseLowerToLLVMOptions
       llvm::cl::init(0)};
 };
 
+/// Options of the `sparse-to-nvvm` pipeline.
+struct SparseToNVVMOptions : public PassPipelineOptions<SparseToNVVMOptions> {
+  PassOptions::Option<std::string> chip{
+      *this, "chip", llvm::cl::desc("The NVIDIA GPU to compile for"),
+      llvm::cl::init("sm_90")};
+  PassOptions::Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("PTX features (sm_90 needs PTX 8.0)"),
+      llvm::cl::init("+ptx80")};
+  PassOptions::Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("gpu-module-to-binary format: isa (PTX, compiled by the "
+                     "driver at load; needs no CUDA toolkit), bin (cubin) or "
+                     "fatbin (both need ptxas)"),
+      llvm::cl::init("isa")};
+  PassOptions::Option<unsigned> optLevel{
+      *this, "opt-level", llvm::cl::desc("NVPTX optimization level"),
+      llvm::cl::init(3)};
+  PassOptions::Option<int64_t> chunkRows{
+      *this, "chunk-rows",
+      llvm::cl::desc("convert-sparse-to-gpu chunk-rows (input rows per GPU "
+                     "thread)"),
+      llvm::cl::init(64)};
+  PassOptions::Option<int64_t> blockSize{
+      *this, "block-size", llvm::cl::desc("GPU threads per block"),
+      llvm::cl::init(256)};
+  PassOptions::Option<bool> deallocate{
+      *this, "deallocate",
+      llvm::cl::desc("Insert deallocations for the buffers bufferization "
+                     "allocates (buffer-deallocation-pipeline)"),
+      llvm::cl::init(true)};
+};
+
 /// Takes a module of tensor-level `sparse` code with func, arith, tensor,
 /// linalg, scf, complex and vector ops all the way to the LLVM dialect:
 /// one-shot-bufferize (function boundaries with identity layouts),
@@ -60,7 +100,17 @@ struct SparseLowerToLLVMOptions
 void buildSparseLowerToLLVMPipeline(OpPassManager &pm,
                                     const SparseLowerToLLVMOptions &options);
 
-/// Registers `sparse-lower-to-llvm`.
+/// Takes the same input as sparse-lower-to-llvm to the LLVM dialect with the
+/// op on an NVIDIA GPU: bufferization and deallocation, then
+/// convert-sparse-to-gpu, the kernel's scf.parallel tiled into blocks and
+/// mapped to gpu.launch, outlined, made async, the kernel to NVVM and
+/// `gpu.binary` (gpu-module-to-binary), the host to LLVM with gpu-to-llvm.
+/// The JIT needs the mgpu* runtime wrappers (libSliceGradCudaRuntime.so,
+/// which sparse-opt --run loads where CUDA was found at build time).
+void buildSparseToNVVMPipeline(OpPassManager &pm,
+                               const SparseToNVVMOptions &options);
+
+/// Registers `sparse-lower-to-llvm` and `sparse-to-nvvm`.
 void registerSparsePipelines();
 
 } // namespace sparse

@@ -161,3 +161,15 @@ Value lowering::buildRowsEqual(OpBuilder &b, Location loc,
   }
   return same;
 }
+
+/// Declares (once) the runtime function that reports a failed check.
+void lowering::declareCheckFailedFunc(ModuleOp module, OpBuilder &b) {
+  if (module.lookupSymbol(kSparseSliceGradCheckFailedName))
+    return;
+  b.setInsertionPointToStart(module.getBody());
+  auto type = b.getFunctionType(
+      {b.getI32Type(), b.getI64Type(), b.getI64Type()}, {});
+  auto func = func::FuncOp::create(b, module.getLoc(),
+                                   kSparseSliceGradCheckFailedName, type);
+  func.setPrivate();
+}

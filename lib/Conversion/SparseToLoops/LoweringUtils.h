@@ -28,6 +28,9 @@ struct SliceGradOperands {
   Type eltType;
 };
 
+/// Declares (once) the runtime function that reports a failed check.
+void declareCheckFailedFunc(ModuleOp module, OpBuilder &b);
+
 /// The zero of a TensorFlow value type.
 Value buildZero(OpBuilder &b, Location loc, Type type);
 
@@ -57,6 +60,14 @@ Value buildRowsEqual(OpBuilder &b, Location loc, const SliceGradOperands &ops,
 /// TensorFlow's sequential loop (the reference).
 void buildSequentialLowering(OpBuilder &b, Location loc,
                              const SliceGradOperands &ops);
+
+/// Chunk k's box pass (see Passes.td), scalar, at b's insertion point (the
+/// body of a parallel loop over nChunks chunks of chunkLen rows): writes the
+/// chunk's values and returns an i1 that holds when its guess is proved.
+/// Needs a static R >= 1 and N_out >= 1.
+Value buildBoxPassChunk(OpBuilder &b, Location loc,
+                        const SliceGradOperands &ops, Value k, Value chunkLen,
+                        Value nChunks);
 
 /// The chunked, verified parallel lowering (see Passes.td).
 void buildParallelLowering(OpBuilder &b, Location loc,

@@ -62,6 +62,11 @@ public:
   /// when both index lists are sorted and unique.
   Value buildLowerBound(OpBuilder &b, Value i);
 
+  /// Where the sequential loop's j stands at the first row of chunk k (of
+  /// nChunks chunks of chunkLen rows), if the rows are sorted: 0 for the
+  /// first chunk, N_out past the last, else buildLowerBound.
+  Value buildGuess(OpBuilder &b, Value k, Value chunkLen, Value nChunks);
+
   /// The greedy loop over input rows [lo, hi) from output row j0: writes
   /// val_grad[lo..hi) and returns the j it ends with.
   Value buildChunk(OpBuilder &b, Value lo, Value hi, Value j0);
@@ -164,6 +169,26 @@ Value ParallelBuilder::buildLowerBound(OpBuilder &b, Value i) {
         scf::YieldOp::create(nb, l, ValueRange{newLo, newHi});
       });
   return loop.getResult(0);
+}
+
+Value ParallelBuilder::buildGuess(OpBuilder &b, Value k, Value chunkLen,
+                                  Value nChunks) {
+  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  Value isFirst =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, k, c0);
+  Value isEnd =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, k, nChunks);
+  auto guess = scf::IfOp::create(
+      b, loc, arith::OrIOp::create(b, loc, isFirst, isEnd),
+      [&](OpBuilder &tb, Location tl) {
+        Value j = arith::SelectOp::create(tb, tl, isFirst, c0, ops.nOut);
+        scf::YieldOp::create(tb, tl, j);
+      },
+      [&](OpBuilder &eb, Location el) {
+        Value lo = arith::MulIOp::create(eb, el, k, chunkLen);
+        scf::YieldOp::create(eb, el, buildLowerBound(eb, lo));
+      });
+  return guess.getResult(0);
 }
 
 std::pair<Value, Value> ParallelBuilder::buildScalarStep(OpBuilder &b,
@@ -552,24 +577,8 @@ void lowering::buildParallelLowering(OpBuilder &b, Location loc,
     Value hi = arith::MinUIOp::create(nb, loc, end, ops.nIn);
     return {lo, hi};
   };
-  // Where the sequential loop's j stands at chunk k's first row, if the
-  // rows are sorted (0 for the first chunk, N_out past the last).
   auto guessAt = [&](OpBuilder &nb, Location l, Value k) {
-    Value isFirst =
-        arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, k, c0);
-    Value isEnd =
-        arith::CmpIOp::create(nb, l, arith::CmpIPredicate::uge, k, nChunks);
-    auto guess = scf::IfOp::create(
-        nb, l, arith::OrIOp::create(nb, l, isFirst, isEnd),
-        [&](OpBuilder &tb, Location tl) {
-          Value j = arith::SelectOp::create(tb, tl, isFirst, c0, ops.nOut);
-          scf::YieldOp::create(tb, tl, j);
-        },
-        [&](OpBuilder &eb, Location el) {
-          Value lo = arith::MulIOp::create(eb, el, k, chunkLen);
-          scf::YieldOp::create(eb, el, builder.buildLowerBound(eb, lo));
-        });
-    return guess.getResult(0);
+    return builder.buildGuess(nb, k, chunkLen, nChunks);
   };
 
   // The chain lives in an alloca scope, so that an op inside a loop does
@@ -696,4 +705,18 @@ void lowering::buildParallelLowering(OpBuilder &b, Location loc,
   // TensorFlow's run-time error when not every gradient found its row.
   emitCheck(b, loc, arith::CmpIPredicate::ne, SliceGradCheck::AllPropagated,
             ops.nOut, used);
+}
+
+Value lowering::buildBoxPassChunk(OpBuilder &b, Location loc,
+                                  const SliceGradOperands &ops, Value k,
+                                  Value chunkLen, Value nChunks) {
+  ParallelBuilder builder(b, loc, ops, /*vectorWidth=*/0);
+  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  Value lo = arith::MulIOp::create(b, loc, k, chunkLen);
+  Value end = arith::AddIOp::create(b, loc, lo, chunkLen);
+  Value hi = arith::MinUIOp::create(b, loc, end, ops.nIn);
+  Value kNext = arith::AddIOp::create(b, loc, k, c1);
+  return builder.buildBoxChunk(b, lo, hi,
+                               builder.buildGuess(b, k, chunkLen, nChunks),
+                               builder.buildGuess(b, kNext, chunkLen, nChunks));
 }

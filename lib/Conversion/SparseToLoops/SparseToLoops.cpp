@@ -20,17 +20,6 @@ namespace sparse {
 using namespace mlir;
 using namespace mlir::sparse;
 
-/// Declares (once) the runtime function that reports a failed check.
-static void declareCheckFailedFunc(ModuleOp module, OpBuilder &b) {
-  if (module.lookupSymbol(kSparseSliceGradCheckFailedName))
-    return;
-  b.setInsertionPointToStart(module.getBody());
-  auto type = b.getFunctionType(
-      {b.getI32Type(), b.getI64Type(), b.getI64Type()}, {});
-  auto func = func::FuncOp::create(b, module.getLoc(),
-                                   kSparseSliceGradCheckFailedName, type);
-  func.setPrivate();
-}
 
 namespace {
 struct SliceGradToLoops : public OpConversionPattern<SliceGradOp> {
@@ -91,7 +80,7 @@ struct ConvertSparseToLoopsPass
     if (!found)
       return;
     OpBuilder builder(&getContext());
-    declareCheckFailedFunc(module, builder);
+    lowering::declareCheckFailedFunc(module, builder);
 
     ConversionTarget target(getContext());
     target.addIllegalOp<SliceGradOp>();

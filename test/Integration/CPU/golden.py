@@ -6,7 +6,7 @@
 #
 # REQUIRES: numpy
 # RUN: %test_python %s %golden/tf_cases.json | FileCheck %s
-# CHECK: golden: 70 value cases, 14 error cases, 3 configs, 504 runs, 0 failures
+# CHECK: golden: 70 value cases, 14 error cases, 4 configs, 672 runs, 0 failures
 
 import sys
 
@@ -18,6 +18,9 @@ lib.CONFIGS["parallel-chunk1-t2"] = ((lib._pipeline(
     "strategy=parallel chunk-rows=1 vector-width=2"),), 2)
 
 data, cases = lib.golden_cases(sys.argv[1])
+# An optional second argument replaces the configurations (test/GPU).
+configs = sys.argv[2].split(",") if len(sys.argv) > 2 else (
+    "sequential", "parallel-t2", "parallel-chunk1-t2", "gpu-algorithm-t2")
 ok_cases = [c for c in cases if c["expected_error"] is None]
 error_cases = [c for c in cases if c["expected_error"] is not None]
 failures = []
@@ -42,4 +45,4 @@ for dtype in lib.DTYPES:
 sys.exit(lib.run_and_report(
     "golden", {dtype: ok_cases for dtype in lib.DTYPES},
     [(c, dtype) for dtype in lib.DTYPES for c in error_cases], failures,
-    configs=("sequential", "parallel-t2", "parallel-chunk1-t2")))
+    configs=configs))
