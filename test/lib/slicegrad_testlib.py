@@ -254,6 +254,12 @@ CONFIGS = {
                                "vector-width=4"),), 2),
     "parallel-scalar-t2": ((_pipeline("strategy=parallel chunk-rows=5 "
                                       "vector-width=0"),), 2),
+    # Vector steps of 3 rows (masks as i64 words, windows of 24 rows) and of
+    # 16 rows (flat vectors of up to 80 lanes).
+    "parallel-vw3-t2": ((_pipeline("strategy=parallel chunk-rows=10 "
+                                   "vector-width=3"),), 2),
+    "parallel-vw16-t1": ((_pipeline("strategy=parallel chunk-rows=40 "
+                                    "vector-width=16"),), 1),
     # The greedy pass alone (the box pass proves most sorted cases first).
     "parallel-nobox-t2": ((_pipeline("strategy=parallel chunk-rows=7 "
                                      "vector-width=4 box-pass=false"),), 2),

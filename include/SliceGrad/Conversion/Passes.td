@@ -37,27 +37,30 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
 
     1. **The box pass** (`box-pass=true`, static R >= 1, N_out > 0): one
        streaming, branch-free pass that is final for real SparseSlice
-       output. Chunk c takes the bounding box of the shifted output rows
-       from its guess `j_c` up to and including row `j_{c+1}` (the next
-       chunk's guess), flags its input rows inside the box, numbers them
-       from `j_c`, and checks each flagged row against the output row of
-       its number; it writes the gradient of that row, or zero where not
-       flagged. Its guess is *proved* when every flagged row matched and
-       the count ends exactly at `j_{c+1}`. When every chunk's guess is
-       proved, the result is the sequential loop's: by induction over the
+       output. Chunk c numbers its input rows from its guess `j_c`: a row is
+       *flagged* when it lies inside a box of shifted output rows that holds
+       output row `j` (the row's number), it must then equal that row, and
+       it gets that row's gradient; an unflagged row gets zero. The chunk's
+       guess is *proved* when every flagged row matched and its count ends
+       exactly at the next chunk's guess `j_{c+1}`. When every chunk's guess
+       is proved, the result is the sequential loop's: by induction over the
        rows, the loop's `j` at a row is its number; a flagged row matches
-       the output row of its number; an unflagged row lies outside a box
-       that holds output row `j` (the next flagged row's, or `j_{c+1}`), so
-       the loop skips it; and all N_out gradients were used. With an
-       identity layout and an int or float value type, `vector-width` rows
-       go at once: `vector.load` of the flattened rows, box compares,
-       `vector.shuffle`s to combine columns, and `vector.expandload` of the
-       next output rows and gradients into the flagged lanes (one
-       instruction each with AVX-512; other targets get a scalarized
-       expansion), or plain `vector.load`s where every row is flagged, with
-       a scalar tail. The output rows a chunk reads twice
-       (box, then check) are about `chunk-rows` rows, so the second read
-       comes from cache: the pass moves each input byte once.
+       output row `j`; an unflagged row lies outside a box that holds
+       output row `j`, so it cannot match it and the loop skips it; and all
+       N_out gradients were used.
+       With a static R, identity layouts and an int or float value type,
+       `vector-width` rows go at once: `vector.load` of the flattened rows,
+       box compares against the box of a window of 8 steps' worth of output
+       rows from the current `j` (every row a step can meet lies in it;
+       recomputed when `j` could pass the window's end, from rows the steps
+       then read again from L1), the per-row flags as integer bits (or
+       `vector.shuffle`s of i64 words), and `vector.expandload` of the next
+       output rows and gradients into the flagged lanes (one instruction
+       each with AVX-512; other targets get a scalarized expansion), or
+       plain `vector.load`s where every row is flagged. The rows after the
+       last whole step take the greedy step itself (flagged exactly when
+       equal to output row `j`). Without vectors, one box per chunk is used:
+       of its guessed output rows and the next chunk's first.
     2. **The greedy pass**, only when some guess of the box pass was not
        proved (unsorted or duplicate rows, output rows that are not a box's
        worth of the input, ...), and it overwrites every value. Each chunk
@@ -78,13 +81,15 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
     chunks, 16 KiB, in a `memref.alloca_scope`) whatever N_in.
 
     Why this algorithm: on real SparseSlice output it reads every input
-    byte once and writes each output value once, with no data-dependent
-    branch per row, like the speed-of-light kernel of the benchmark. The
-    design notes' bounding-box and prefix-sum algorithm reads the input
-    twice (flags, then scatter) and needs a global box (a third read of the
-    output indices); per-row binary search reads at random. The greedy pass
-    alone is branch-bound where about half the rows match. See
-    BENCHMARKS.md for the numbers.
+    byte once from memory and writes each output value once, with no
+    data-dependent branch per row, like the speed-of-light kernel of the
+    benchmark. The design notes' bounding-box and prefix-sum algorithm
+    reads the input twice (flags, then scatter) and needs a global box (a
+    third read of the output indices); per-row binary search reads at
+    random. The greedy pass alone is branch-bound where about half the rows
+    match; a box per chunk costs a separate pass over the chunk's output
+    rows, and a box per step puts a load on the loop-carried path of `j`.
+    See BENCHMARKS.md for the numbers.
 
     A failed check calls `sparseSliceGradCheckFailed(check, a, b)` from the
     project's runtime library (`libSliceGradRuntime.so`), which prints

@@ -73,11 +73,14 @@
 //       CHECK:   arith.constant 6 : i32
 //   CHECK-NOT: sparse.slice_grad
 
-// With the box pass (the default): it runs first where N_out > 0; each chunk
-// takes the box of its guessed output rows, flags, numbers and checks its
-// input rows in vector steps (plain or expanding loads) and a scalar tail, and
-// records whether its guess was proved. The greedy pass runs only if some
-// chunk's was not.
+// With the box pass (the default): it runs first where N_out > 0. Each chunk
+// guesses its first output row and the next chunk's, then runs vector steps
+// of 4 rows: each flags the rows inside the box of a window of output rows
+// that holds every row the step can meet (recomputed as j moves on), checks
+// the flagged rows against the next output rows (plain or expanding loads)
+// and writes g or zero; greedy scalar steps finish the chunk. A chunk's
+// guess is proved when every check held and it ends at the next guess. The
+// greedy pass runs only if some guess was not proved.
 // BOX-LABEL: func @static_rank
 //  BOX-SAME: (%[[G:.*]]: memref<?xf32>, %[[II:.*]]: memref<?x2xi64>, %[[S:.*]]: memref<2xi64>, %[[OI:.*]]: memref<?x2xi64>, %[[OUT:.*]]: memref<?xf32>)
 //       BOX: %[[NOUT:.*]] = memref.dim %[[OI]]
@@ -94,24 +97,30 @@
 // The guesses of this chunk and of the next (two binary searches).
 //       BOX:       %[[J0:.*]] = scf.if %{{.*}} -> (index)
 //       BOX:       %[[JEND:.*]] = scf.if %{{.*}} -> (index)
-// The box of the shifted output rows [j0, jEnd].
-//       BOX:       %[[BOX:.*]]:4 = scf.for %{{.*}} = %[[J0]] to %{{.*}} iter_args
-//       BOX:         arith.minsi
-//       BOX:         arith.maxsi
-//       BOX:       %[[LOPAT:.*]] = vector.from_elements %[[BOX]]#0, %[[BOX]]#1, %[[BOX]]#0, %[[BOX]]#1, %[[BOX]]#0, %[[BOX]]#1, %[[BOX]]#0, %[[BOX]]#1 : vector<8xi64>
-//       BOX:       %[[HIPAT:.*]] = vector.from_elements %[[BOX]]#2, %[[BOX]]#3,
-//       BOX:       %[[STARTPAT:.*]] = vector.from_elements %[[S0]], %[[S1]], %[[S0]], %[[S1]],
-// Vector steps while 4 rows and 4 output rows remain.
-//       BOX:       %[[STEPS:.*]]:3 = scf.while
+//       BOX:       %[[STARTPAT:.*]] = vector.from_elements %[[S0]], %[[S1]], %[[S0]], %[[S1]], %[[S0]], %[[S1]], %[[S0]], %[[S1]] : vector<8xi64>
+// Vector steps while 4 rows and 4 output rows remain; the state carries the
+// window's end and its box.
+//       BOX:       %[[STEPS:.*]]:6 = scf.while (%{{.*}} = %{{.*}}, %{{.*}} = %[[J0]], %{{.*}} = %true{{.*}}, %{{.*}} = %[[J0]], %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) : (index, index, i1, index, vector<8xi64>, vector<8xi64>)
 //       BOX:         arith.cmpi ule, %{{.*}}, %[[NOUT]] : index
 //       BOX:         %[[ROWS:.*]] = vector.load %[[INFLAT]][%{{.*}}] : memref<?xi64>, vector<8xi64>
-//       BOX:         arith.cmpi sge, %[[ROWS]], %[[LOPAT]] : vector<8xi64>
-//       BOX:         arith.cmpi sle, %[[ROWS]], %[[HIPAT]] : vector<8xi64>
-//       BOX:         vector.shuffle %{{.*}} [0, 2, 4, 6]
-//       BOX:         vector.shuffle %{{.*}} [1, 3, 5, 7]
-//       BOX:         vector.shuffle %{{.*}} [0, 0, 1, 1, 2, 2, 3, 3]
-//       BOX:         %[[FLAGS:.*]] = arith.cmpi ne, %{{.*}} : vector<4xi64>
-//       BOX:         %[[FLATFLAGS:.*]] = arith.cmpi ne, %{{.*}} : vector<8xi64>
+// A new window when the step could pass its end: 32 output rows (8 steps),
+// min and max per lane, then rotations by 1 and 2 rows.
+//       BOX:         %[[WIN:.*]]:3 = scf.if %{{.*}} -> (vector<8xi64>, vector<8xi64>, index) {
+//       BOX:           vector.load %[[OUTFLAT]]
+//       BOX:           scf.for
+//       BOX:             vector.load %[[OUTFLAT]]
+//       BOX:             arith.minsi {{.*}} : vector<8xi64>
+//       BOX:             arith.maxsi {{.*}} : vector<8xi64>
+//       BOX:           vector.shuffle %{{.*}}, %{{.*}} [2, 3, 4, 5, 6, 7, 0, 1]
+//       BOX:           vector.shuffle %{{.*}}, %{{.*}} [4, 5, 6, 7, 0, 1, 2, 3]
+//       BOX:         } else {
+//       BOX:         arith.cmpi sge, %[[ROWS]], %[[WIN]]#0 : vector<8xi64>
+//       BOX:         arith.cmpi sle, %[[ROWS]], %[[WIN]]#1 : vector<8xi64>
+// The masks as integer bits: each row's 2 bits ANDed, copied (flat mask),
+// gathered (row mask).
+//       BOX:         vector.bitcast %{{.*}} : vector<8xi1> to vector<1xi8>
+//       BOX:         %[[FLATFLAGS:.*]] = vector.bitcast %{{.*}} : vector<1xi8> to vector<8xi1>
+//       BOX:         %[[FLAGS:.*]] = vector.bitcast %{{.*}} : vector<1xi4> to vector<4xi1>
 // A step whose rows are all flagged loads the next output rows and
 // gradients; any other expands them into the flagged lanes.
 //       BOX:         %[[ALL:.*]] = vector.reduction <and>, %[[FLAGS]] : vector<4xi1> into i1
@@ -126,7 +135,7 @@
 //       BOX:         vector.reduction <or>
 //       BOX:         vector.store %[[LOADS]]#1, %[[OUT]]
 //       BOX:         vector.reduction <add>
-// The scalar tail: the same, one row at a time, branch-free.
+// The rest of the chunk: greedy scalar steps, branch-free.
 //       BOX:       %[[TAIL:.*]]:2 = scf.for %{{.*}} = %[[STEPS]]#0 to %{{.*}} iter_args(%{{.*}} = %[[STEPS]]#1, %{{.*}} = %[[STEPS]]#2)
 //       BOX:         arith.select
 //       BOX:         memref.store %{{.*}}, %[[OUT]]
