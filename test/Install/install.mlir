@@ -1,3 +1,7 @@
+// The consumer is built without sanitizers, so it cannot link an
+// instrumented build's libraries.
+// UNSUPPORTED: sanitizers
+//
 // Installs the project into a fresh prefix, builds a consumer project
 // against it with find_package(SliceGrad) and runs it, and runs the
 // installed sparse-opt.

@@ -134,15 +134,8 @@ struct SliceGradToGPU : public OpConversionPattern<SliceGradOp> {
           Value hostVerdicts =
               memref::AllocOp::create(tb, tl, verdictType, nChunks);
           buffers.copy(tb, tl, verdicts, hostVerdicts);
-          auto all = scf::ForOp::create(
-              tb, tl, c0, nChunks, c1, ValueRange{c1},
-              [&](OpBuilder &nb, Location l, Value k, ValueRange acc) {
-                Value w = memref::LoadOp::create(nb, l, hostVerdicts, k);
-                scf::YieldOp::create(
-                    nb, l, arith::AndIOp::create(nb, l, acc[0], w).getResult());
-              });
-          Value allProved = arith::CmpIOp::create(
-              tb, tl, arith::CmpIPredicate::eq, all.getResult(0), c1);
+          Value allProved =
+              lowering::buildAllProved(tb, tl, hostVerdicts, nChunks);
           scf::IfOp::create(tb, tl, allProved, [&](OpBuilder &nb, Location l) {
             buffers.copy(nb, l, dev.out, ops.out);
             scf::YieldOp::create(nb, l);
@@ -181,27 +174,13 @@ struct ConvertSparseToGPUPass
   using Base::Base;
 
   void runOnOperation() override {
-    if (chunkRows < 1) {
-      emitError(getOperation().getLoc(),
-                "convert-sparse-to-gpu: chunk-rows must be at least 1, got ")
-          << static_cast<int64_t>(chunkRows);
-      return signalPassFailure();
-    }
     ModuleOp module = getOperation();
-    WalkResult walk = module.walk([&](SliceGradOp op) {
-      if (op.hasBufferSemantics())
-        return WalkResult::advance();
-      op.emitOpError("on tensors must be bufferized first (one-shot-bufferize)");
-      return WalkResult::interrupt();
-    });
-    if (walk.wasInterrupted())
+    FailureOr<bool> found = lowering::prepareModule(
+        module, getArgument(), static_cast<int64_t>(chunkRows));
+    if (failed(found))
       return signalPassFailure();
-    bool found = false;
-    module.walk([&](SliceGradOp) { found = true; });
-    if (!found)
+    if (!*found)
       return;
-    OpBuilder builder(&getContext());
-    lowering::declareCheckFailedFunc(module, builder);
 
     ConversionTarget target(getContext());
     target.addIllegalOp<SliceGradOp>();

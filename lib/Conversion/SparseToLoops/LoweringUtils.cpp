@@ -163,7 +163,7 @@ Value lowering::buildRowsEqual(OpBuilder &b, Location loc,
 }
 
 /// Declares (once) the runtime function that reports a failed check.
-void lowering::declareCheckFailedFunc(ModuleOp module, OpBuilder &b) {
+static void declareCheckFailedFunc(ModuleOp module, OpBuilder &b) {
   if (module.lookupSymbol(kSparseSliceGradCheckFailedName))
     return;
   b.setInsertionPointToStart(module.getBody());
@@ -172,4 +172,44 @@ void lowering::declareCheckFailedFunc(ModuleOp module, OpBuilder &b) {
   auto func = func::FuncOp::create(b, module.getLoc(),
                                    kSparseSliceGradCheckFailedName, type);
   func.setPrivate();
+}
+
+Value lowering::buildAllProved(OpBuilder &b, Location loc, Value verdicts,
+                               Value n) {
+  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  auto all = scf::ForOp::create(
+      b, loc, c0, n, c1, ValueRange{c1},
+      [&](OpBuilder &nb, Location l, Value k, ValueRange acc) {
+        Value word = memref::LoadOp::create(nb, l, verdicts, k);
+        scf::YieldOp::create(
+            nb, l, arith::AndIOp::create(nb, l, acc[0], word).getResult());
+      });
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                               all.getResult(0), c1);
+}
+
+FailureOr<bool> lowering::prepareModule(ModuleOp module, StringRef passName,
+                                        int64_t chunkRows) {
+  if (chunkRows < 1) {
+    emitError(module.getLoc())
+        << passName << ": chunk-rows must be at least 1, got " << chunkRows;
+    return failure();
+  }
+  // Name the reason before the generic "failed to legalize" error.
+  bool found = false;
+  WalkResult walk = module.walk([&](SliceGradOp op) {
+    found = true;
+    if (op.hasBufferSemantics())
+      return WalkResult::advance();
+    op.emitOpError("on tensors must be bufferized first (one-shot-bufferize)");
+    return WalkResult::interrupt();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  if (found) {
+    OpBuilder builder(module.getContext());
+    declareCheckFailedFunc(module, builder);
+  }
+  return found;
 }

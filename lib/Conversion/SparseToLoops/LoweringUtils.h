@@ -28,8 +28,16 @@ struct SliceGradOperands {
   Type eltType;
 };
 
-/// Declares (once) the runtime function that reports a failed check.
-void declareCheckFailedFunc(ModuleOp module, OpBuilder &b);
+/// What the lowering passes check first: chunk-rows >= 1 and every
+/// sparse.slice_grad in its memref form (a diagnostic naming the reason
+/// otherwise). Declares the run-time check function where there is an op to
+/// lower; returns whether there is.
+FailureOr<bool> prepareModule(ModuleOp module, StringRef passName,
+                              int64_t chunkRows);
+
+/// i1: every one of the first n words of `verdicts` (a memref of index
+/// values, each 0 or 1) is 1.
+Value buildAllProved(OpBuilder &b, Location loc, Value verdicts, Value n);
 
 /// The zero of a TensorFlow value type.
 Value buildZero(OpBuilder &b, Location loc, Type type);

@@ -827,17 +827,8 @@ void lowering::buildParallelLowering(OpBuilder &b, Location loc,
                       nb, l, nb.getIndexType(), proved);
                   memref::StoreOp::create(nb, l, word, ends, k);
                 });
-            auto all = scf::ForOp::create(
-                tb, tl, c0, nChunks, c1, ValueRange{c1},
-                [&](OpBuilder &nb, Location l, Value k, ValueRange acc) {
-                  Value word = memref::LoadOp::create(nb, l, ends, k);
-                  scf::YieldOp::create(
-                      nb, l, arith::AndIOp::create(nb, l, acc[0], word)
-                                 .getResult());
-                });
-            Value proved = arith::CmpIOp::create(
-                tb, tl, arith::CmpIPredicate::eq, all.getResult(0), c1);
-            scf::YieldOp::create(tb, tl, proved);
+            scf::YieldOp::create(tb, tl,
+                                 buildAllProved(tb, tl, ends, nChunks));
           },
           [&](OpBuilder &eb, Location el) {
             Value no = arith::ConstantIntOp::create(eb, el, 0, /*width=*/1);

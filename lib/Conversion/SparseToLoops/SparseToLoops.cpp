@@ -59,28 +59,13 @@ struct ConvertSparseToLoopsPass
   using Base::Base;
 
   void runOnOperation() override {
-    if (chunkRows < 1) {
-      emitError(getOperation().getLoc(),
-                "convert-sparse-to-loops: chunk-rows must be at least 1, got ")
-          << static_cast<int64_t>(chunkRows);
-      return signalPassFailure();
-    }
     ModuleOp module = getOperation();
-    // Name the reason before the generic "failed to legalize" error.
-    bool found = false;
-    WalkResult walk = module.walk([&](SliceGradOp op) {
-      found = true;
-      if (op.hasBufferSemantics())
-        return WalkResult::advance();
-      op.emitOpError("on tensors must be bufferized first (one-shot-bufferize)");
-      return WalkResult::interrupt();
-    });
-    if (walk.wasInterrupted())
+    FailureOr<bool> found = lowering::prepareModule(
+        module, getArgument(), static_cast<int64_t>(chunkRows));
+    if (failed(found))
       return signalPassFailure();
-    if (!found)
+    if (!*found)
       return;
-    OpBuilder builder(&getContext());
-    lowering::declareCheckFailedFunc(module, builder);
 
     ConversionTarget target(getContext());
     target.addIllegalOp<SliceGradOp>();
