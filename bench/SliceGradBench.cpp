@@ -65,6 +65,10 @@ static cl::opt<int64_t> chunkRows(
     "chunk-rows", cl::desc("sparse-lower-to-llvm chunk-rows of the parallel "
                            "lowering"),
     cl::init(sparse::SparseLowerToLLVMOptions().chunkRows));
+static cl::opt<std::string> dumpObject(
+    "dump-object",
+    cl::desc("Write the JIT-compiled object of the parallel 2-thread module "
+             "here (objdump -d it to see the generated code)"));
 static cl::opt<std::string>
     jsonFile("json", cl::desc("Also write the results as JSON to this file"));
 static cl::opt<std::string>
@@ -283,6 +287,7 @@ Compiled compile(const DialectRegistry &registry, int rank,
   auto transformer = makeOptimizingTransformer(3, 0, nullptr);
   engineOptions.transformer = transformer;
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  engineOptions.enableObjectDump = !dumpObject.empty();
   auto engine = ExecutionEngine::create(*module, engineOptions);
   if (!engine)
     llvm::report_fatal_error(engine.takeError());
@@ -385,6 +390,8 @@ int main(int argc, char **argv) {
         compile(registry, rank, sparse::SliceGradStrategy::Parallel, 1);
     Compiled par2 =
         compile(registry, rank, sparse::SliceGradStrategy::Parallel, 2);
+    if (!dumpObject.empty())
+      par2.engine->dumpToObjectFile(dumpObject);
     std::vector<Variant> variants = {
         {"C++ TF loop", [](const Case &c, float *o) { tfLoop(c, o); }, true},
         {"JIT sequential", jitKernel(seq.fn), true},

@@ -53,7 +53,8 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
        box compares against the box of a window of 8 steps' worth of output
        rows from the current `j` (every row a step can meet lies in it;
        recomputed when `j` could pass the window's end, from rows the steps
-       then read again from L1), the per-row flags as integer bits (or
+       then read again from L1, and prefetched one window ahead with
+       `memref.prefetch`), the per-row flags as integer bits (or
        `vector.shuffle`s of i64 words), and `vector.expandload` of the next
        output rows and gradients into the flagged lanes (one instruction
        each with AVX-512; other targets get a scalarized expansion), or

@@ -522,6 +522,9 @@ ParallelBuilder::buildBoxVectorSteps(OpBuilder &b, Value lo, Value hi,
   Value cWidth = arith::ConstantIndexOp::create(b, loc, width);
   Value isTrue = arith::ConstantIntOp::create(b, loc, 1, /*width=*/1);
   Type indexType = b.getIndexType();
+  Value lastFlat = arith::SubIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, ops.nOut, cR),
+      arith::ConstantIndexOp::create(b, loc, 1));
 
   // Steps run while width rows remain and width output rows exist past j,
   // so that the expanding loads stay in bounds whatever the guess.
@@ -565,6 +568,17 @@ ParallelBuilder::buildBoxVectorSteps(OpBuilder &b, Value lo, Value hi,
             });
         Value loPat = window.getResult(0), hiPat = window.getResult(1);
         Value jFlat = arith::MulIOp::create(nb, l, j, cR);
+        // The next window's output rows, ahead of time (in bounds).
+        for (int64_t q = 0; q * 8 < flatWidth; ++q) {
+          Value ahead = arith::AddIOp::create(
+              nb, l, jFlat,
+              arith::ConstantIndexOp::create(
+                  nb, l, kWindowSteps * flatWidth + q * 8));
+          Value clamped = arith::MinUIOp::create(nb, l, ahead, lastFlat);
+          memref::PrefetchOp::create(nb, l, outFlat, ValueRange{clamped},
+                                     /*isWrite=*/false, /*localityHint=*/3,
+                                     /*isDataCache=*/true);
+        }
         Value above = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge,
                                             rows, loPat);
         Value below = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sle,
