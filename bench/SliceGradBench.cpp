@@ -216,23 +216,35 @@ struct FreshBuffer {
 
 using Kernel = std::function<void(const Case &, float *)>;
 
-/// Median times of `kernel` into a reused buffer and into a fresh one.
-std::pair<double, double> timeKernel(const Case &c, const Kernel &kernel) {
+/// Median times of each kernel into a reused buffer and into a fresh one.
+/// The runs go round-robin over the kernels, so that the machine's other
+/// load falls on all of them alike and the ratios of one case hold.
+std::vector<std::pair<double, double>>
+timeKernels(const Case &c, ArrayRef<const Kernel *> kernels) {
   std::vector<float> out(c.nIn);
-  kernel(c, out.data()); // warm up
-  std::vector<double> reused, fresh;
+  std::vector<std::vector<double>> reused(kernels.size()),
+      fresh(kernels.size());
+  for (const Kernel *kernel : kernels)
+    (*kernel)(c, out.data()); // warm up
   for (int r = 0; r < reps; ++r) {
-    auto t0 = Clock::now();
-    kernel(c, out.data());
-    reused.push_back(seconds(t0, Clock::now()));
+    for (auto [k, kernel] : llvm::enumerate(kernels)) {
+      auto t0 = Clock::now();
+      (*kernel)(c, out.data());
+      reused[k].push_back(seconds(t0, Clock::now()));
+    }
   }
   for (int r = 0; r < reps; ++r) {
-    auto t0 = Clock::now();
-    FreshBuffer buffer(c.nIn);
-    kernel(c, buffer.data);
-    fresh.push_back(seconds(t0, Clock::now()));
+    for (auto [k, kernel] : llvm::enumerate(kernels)) {
+      auto t0 = Clock::now();
+      FreshBuffer buffer(c.nIn);
+      (*kernel)(c, buffer.data);
+      fresh[k].push_back(seconds(t0, Clock::now()));
+    }
   }
-  return {median(reused), median(fresh)};
+  std::vector<std::pair<double, double>> medians;
+  for (size_t k = 0; k < kernels.size(); ++k)
+    medians.push_back({median(reused[k]), median(fresh[k])});
+  return medians;
 }
 
 //===----------------------------------------------------------------------===//
@@ -421,7 +433,9 @@ int main(int argc, char **argv) {
                                     {"n_out", c.nOut},
                                     {"bytes", c.bytes()}};
         llvm::json::Object jsonTimes;
-        double baseline = 0;
+        // Every result first: bit-exact against the C++ loop, into
+        // poisoned buffers; only the variants that pass are timed.
+        std::vector<const Variant *> timed;
         for (const Variant &v : variants) {
           if (v.checked) {
             // Bit-exact against the C++ loop, into poisoned buffers.
@@ -437,16 +451,24 @@ int main(int argc, char **argv) {
               continue;
             }
           }
-          auto [t, tFresh] = timeKernel(c, v.kernel);
-          if (baseline == 0)
+          timed.push_back(&v);
+        }
+        std::vector<const Kernel *> kernels;
+        for (const Variant *v : timed)
+          kernels.push_back(&v->kernel);
+        auto medians = timeKernels(c, kernels);
+        double baseline = 0;
+        for (auto [v, times] : llvm::zip(timed, medians)) {
+          auto [t, tFresh] = times;
+          if (baseline == 0 && v->name == "C++ TF loop")
             baseline = t;
           double gbs = c.bytes() / t;
           llvm::outs() << llvm::formatv(
               "{0,-16} {1,10:f3} {2,10:f3} {3,8:f2} {4,5:f0}% {5,8:f2}x\n",
-              v.name, t * 1e3, tFresh * 1e3, gbs / 1e9, 100 * gbs / bw2,
-              baseline / t);
-          jsonTimes[v.name] = llvm::json::Object{{"seconds", t},
-                                                 {"fresh_seconds", tFresh}};
+              v->name, t * 1e3, tFresh * 1e3, gbs / 1e9, 100 * gbs / bw2,
+              baseline ? baseline / t : 0.0);
+          jsonTimes[v->name] = llvm::json::Object{{"seconds", t},
+                                                  {"fresh_seconds", tFresh}};
         }
         jsonCase["times"] = std::move(jsonTimes);
         jsonCases.push_back(std::move(jsonCase));
