@@ -174,20 +174,12 @@ struct ConvertSparseToGPUPass
   using Base::Base;
 
   void runOnOperation() override {
-    ModuleOp module = getOperation();
-    FailureOr<bool> found = lowering::prepareModule(
-        module, getArgument(), static_cast<int64_t>(chunkRows));
-    if (failed(found))
-      return signalPassFailure();
-    if (!*found)
-      return;
-
-    ConversionTarget target(getContext());
-    target.addIllegalOp<SliceGradOp>();
-    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
-    RewritePatternSet patterns(&getContext());
-    patterns.add<SliceGradToGPU>(&getContext(), chunkRows, deviceMemory);
-    if (failed(applyPartialConversion(module, target, std::move(patterns))))
+    auto addPatterns = [&](RewritePatternSet &patterns) {
+      patterns.add<SliceGradToGPU>(&getContext(), chunkRows, deviceMemory);
+    };
+    if (failed(lowering::lowerSliceGradOps(getOperation(), getArgument(),
+                                           static_cast<int64_t>(chunkRows),
+                                           addPatterns)))
       signalPassFailure();
   }
 };

@@ -3,6 +3,7 @@
 #include "LoweringUtils.h"
 
 #include "mlir/Dialect/Complex/IR/Complex.h"
+#include "mlir/Transforms/DialectConversion.h"
 
 using namespace mlir;
 using namespace mlir::sparse;
@@ -189,13 +190,12 @@ Value lowering::buildAllProved(OpBuilder &b, Location loc, Value verdicts,
                                all.getResult(0), c1);
 }
 
-FailureOr<bool> lowering::prepareModule(ModuleOp module, StringRef passName,
-                                        int64_t chunkRows) {
-  if (chunkRows < 1) {
-    emitError(module.getLoc())
-        << passName << ": chunk-rows must be at least 1, got " << chunkRows;
-    return failure();
-  }
+LogicalResult lowering::lowerSliceGradOps(
+    ModuleOp module, StringRef passName, int64_t chunkRows,
+    function_ref<void(RewritePatternSet &)> addPatterns) {
+  if (chunkRows < 1)
+    return emitError(module.getLoc())
+           << passName << ": chunk-rows must be at least 1, got " << chunkRows;
   // Name the reason before the generic "failed to legalize" error.
   bool found = false;
   WalkResult walk = module.walk([&](SliceGradOp op) {
@@ -207,9 +207,15 @@ FailureOr<bool> lowering::prepareModule(ModuleOp module, StringRef passName,
   });
   if (walk.wasInterrupted())
     return failure();
-  if (found) {
-    OpBuilder builder(module.getContext());
-    declareCheckFailedFunc(module, builder);
-  }
-  return found;
+  if (!found)
+    return success();
+  OpBuilder builder(module.getContext());
+  declareCheckFailedFunc(module, builder);
+
+  ConversionTarget target(*module.getContext());
+  target.addIllegalOp<SliceGradOp>();
+  target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+  RewritePatternSet patterns(module.getContext());
+  addPatterns(patterns);
+  return applyPartialConversion(module, target, std::move(patterns));
 }

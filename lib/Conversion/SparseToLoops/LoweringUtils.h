@@ -28,12 +28,13 @@ struct SliceGradOperands {
   Type eltType;
 };
 
-/// What the lowering passes check first: chunk-rows >= 1 and every
-/// sparse.slice_grad in its memref form (a diagnostic naming the reason
-/// otherwise). Declares the run-time check function where there is an op to
-/// lower; returns whether there is.
-FailureOr<bool> prepareModule(ModuleOp module, StringRef passName,
-                              int64_t chunkRows);
+/// The body of the lowering passes: checks chunk-rows >= 1 and that every
+/// sparse.slice_grad is in its memref form (a diagnostic naming the reason
+/// otherwise), declares the run-time check function, and converts every op
+/// with the patterns `addPatterns` adds.
+LogicalResult
+lowerSliceGradOps(ModuleOp module, StringRef passName, int64_t chunkRows,
+                  function_ref<void(RewritePatternSet &)> addPatterns);
 
 /// i1: every one of the first n words of `verdicts` (a memref of index
 /// values, each 0 or 1) is 1.

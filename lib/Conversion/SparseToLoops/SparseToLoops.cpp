@@ -59,21 +59,13 @@ struct ConvertSparseToLoopsPass
   using Base::Base;
 
   void runOnOperation() override {
-    ModuleOp module = getOperation();
-    FailureOr<bool> found = lowering::prepareModule(
-        module, getArgument(), static_cast<int64_t>(chunkRows));
-    if (failed(found))
-      return signalPassFailure();
-    if (!*found)
-      return;
-
-    ConversionTarget target(getContext());
-    target.addIllegalOp<SliceGradOp>();
-    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
-    RewritePatternSet patterns(&getContext());
-    patterns.add<SliceGradToLoops>(&getContext(), strategy, chunkRows,
-                                   vectorWidth, boxPass);
-    if (failed(applyPartialConversion(module, target, std::move(patterns))))
+    auto addPatterns = [&](RewritePatternSet &patterns) {
+      patterns.add<SliceGradToLoops>(&getContext(), strategy, chunkRows,
+                                     vectorWidth, boxPass);
+    };
+    if (failed(lowering::lowerSliceGradOps(getOperation(), getArgument(),
+                                           static_cast<int64_t>(chunkRows),
+                                           addPatterns)))
       signalPassFailure();
   }
 };
