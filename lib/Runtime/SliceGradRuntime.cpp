@@ -11,7 +11,8 @@ extern "C" void sparseSliceGradCheckFailed(int32_t check, int64_t a,
                                            int64_t b) {
   // Keep what the program printed before the error in order with it.
   std::fflush(stdout);
-  const char *fmt;
+  // A number outside the enum keeps this message.
+  const char *fmt = "unknown check failed (%lld, %lld)";
   switch (static_cast<SliceGradCheck>(check)) {
   case SliceGradCheck::SameNumDims:
     fmt = "The input and output should have the same ndims: got: %lld and %lld";
@@ -35,9 +36,6 @@ extern "C" void sparseSliceGradCheckFailed(int32_t check, int64_t a,
   case SliceGradCheck::AllPropagated:
     fmt = "Elements of backprop_val_grad aren't all propagated. Num "
           "elements:%lld, used: %lld";
-    break;
-  default:
-    fmt = "unknown check failed (%lld, %lld)";
     break;
   }
   std::fprintf(stderr, "sparse.slice_grad: INVALID_ARGUMENT: ");

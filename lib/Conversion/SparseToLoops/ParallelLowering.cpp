@@ -495,7 +495,6 @@ ParallelBuilder::buildBoxVectorSteps(OpBuilder &b, Value lo, Value hi,
   int64_t flatWidth = width * numDims;
   Type i64 = b.getI64Type();
   auto flatType = VectorType::get({flatWidth}, i64);
-  auto flatMaskType = VectorType::get({flatWidth}, b.getI1Type());
   auto valuesType = VectorType::get({width}, ops.eltType);
   auto countType = VectorType::get({width}, b.getI32Type());
 
