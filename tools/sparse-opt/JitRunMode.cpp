@@ -28,6 +28,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/TargetSelect.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -69,14 +70,21 @@ int runJit(int argc, char **argv, DialectRegistry &registry) {
       std::string("--shared-libs=") + SLICE_GRAD_DEFAULT_SHARED_LIBS;
   // The mgpu* wrappers for GPU code (sparse-to-nvvm), next to our other
   // libraries (build tree or install prefix) where CUDA was found at build
-  // time. Loading them touches no GPU.
+  // time; loading them touches no GPU. Otherwise (or with
+  // SLICE_GRAD_NO_CUDA_RUNTIME set) stand-ins that stop GPU code with a
+  // clear message.
   static int anchor;
-  llvm::SmallString<256> cudaRuntime(llvm::sys::path::parent_path(
+  llvm::SmallString<256> libDir(llvm::sys::path::parent_path(
       llvm::sys::fs::getMainExecutable(argv[0], &anchor)));
-  llvm::sys::path::append(cudaRuntime, "..", "lib",
-                          "libSliceGradCudaRuntime.so");
-  if (llvm::sys::fs::exists(cudaRuntime))
+  llvm::sys::path::append(libDir, "..", "lib");
+  llvm::SmallString<256> cudaRuntime(libDir), noCudaRuntime(libDir);
+  llvm::sys::path::append(cudaRuntime, "libSliceGradCudaRuntime.so");
+  llvm::sys::path::append(noCudaRuntime, "libSliceGradNoCudaRuntime.so");
+  if (llvm::sys::fs::exists(cudaRuntime) &&
+      !std::getenv("SLICE_GRAD_NO_CUDA_RUNTIME"))
     defaultLibs += "," + std::string(cudaRuntime);
+  else if (llvm::sys::fs::exists(noCudaRuntime))
+    defaultLibs += "," + std::string(noCudaRuntime);
   std::vector<char *> args(argv, argv + argc);
   args.insert(args.begin() + 1, defaultLibs.data());
 
