@@ -127,7 +127,6 @@ ParallelBuilder::buildWindowBox(OpBuilder &b, Value j, Value startPat) {
   Value cR = arith::ConstantIndexOp::create(b, loc, numDims);
   Value cWidth = arith::ConstantIndexOp::create(b, loc, width);
   Value cWindow = arith::ConstantIndexOp::create(b, loc, kWindowSteps * width);
-  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
   // [j, end) with end = min(j + window, N_out) >= j + width (the steps run
   // only while width output rows remain). Loads of width rows from j on; the
   // last one ends at `end` and may overlap the one before.
@@ -156,7 +155,6 @@ ParallelBuilder::buildWindowBox(OpBuilder &b, Value j, Value startPat) {
         Value hi = arith::MaxSIOp::create(nb, l, bounds[1], v);
         scf::YieldOp::create(nb, l, ValueRange{lo, hi});
       });
-  (void)c0;
   // Rotating by 1, 2, 4, ... rows spreads each column's min and max to
   // every lane of that column.
   Value lo = acc.getResult(0), hi = acc.getResult(1);
@@ -341,14 +339,8 @@ ParallelBuilder::buildBoxVectorSteps(OpBuilder &b, Value lo, Value hi,
               arith::SelectOp::create(nb, l, inside, allOnes, noBits);
           Value flagWords;
           for (int64_t d = 0; d < numDims; ++d) {
-            Value col = insideWords;
-            if (numDims > 1) {
-              SmallVector<int64_t> mask;
-              for (int64_t r = 0; r < width; ++r)
-                mask.push_back(r * numDims + d);
-              col = vector::ShuffleOp::create(nb, l, insideWords, insideWords,
-                                              mask);
-            }
+            Value col =
+                extractColumn(nb, l, insideWords, width, numDims, d);
             flagWords = flagWords ? arith::AndIOp::create(nb, l, flagWords, col)
                                         .getResult()
                                   : col;

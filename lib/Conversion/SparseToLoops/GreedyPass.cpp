@@ -110,13 +110,7 @@ std::pair<Value, Value> ParallelBuilder::buildVectorStep(OpBuilder &b,
   // Lane r is set when row i + r equals output row j + input_start.
   Value same;
   for (int64_t d = 0; d < numDims; ++d) {
-    Value col = rows;
-    if (numDims > 1) {
-      SmallVector<int64_t> mask;
-      for (int64_t r = 0; r < width; ++r)
-        mask.push_back(r * numDims + d);
-      col = vector::ShuffleOp::create(b, loc, colType, rows, rows, mask);
-    }
+    Value col = extractColumn(b, loc, rows, width, numDims, d);
     Value cd = arith::ConstantIndexOp::create(b, loc, d);
     Value o = memref::LoadOp::create(b, loc, ops.outIdx, ValueRange{j, cd});
     Value target = arith::AddIOp::create(b, loc, o, startCols[d]);

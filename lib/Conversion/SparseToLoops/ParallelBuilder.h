@@ -21,6 +21,18 @@ namespace lowering {
 /// stay in L1 between computing the box and the checks.
 constexpr int64_t kWindowSteps = 8;
 
+/// Column d of `rows`, a vector of `width` rows of `numDims` coordinates
+/// laid out row by row (lanes d, numDims + d, 2 numDims + d, ...).
+inline Value extractColumn(OpBuilder &b, Location loc, Value rows,
+                           int64_t width, int64_t numDims, int64_t d) {
+  if (numDims == 1)
+    return rows;
+  SmallVector<int64_t> mask;
+  for (int64_t r = 0; r < width; ++r)
+    mask.push_back(r * numDims + d);
+  return vector::ShuffleOp::create(b, loc, rows, rows, mask);
+}
+
 /// Builds the pieces of the parallel lowering of one op.
 class ParallelBuilder {
 public:

@@ -38,9 +38,6 @@ void lowering::buildParallelLowering(OpBuilder &b, Location loc,
     Value hi = arith::MinUIOp::create(nb, loc, end, ops.nIn);
     return {lo, hi};
   };
-  auto guessAt = [&](OpBuilder &nb, Location l, Value k) {
-    return builder.buildGuess(nb, k, chunkLen, nChunks);
-  };
 
   // The chain lives in an alloca scope, so that an op inside a loop does
   // not grow the stack. The scope returns the final j as i64: LLVM 22's
@@ -64,27 +61,16 @@ void lowering::buildParallelLowering(OpBuilder &b, Location loc,
           [&](OpBuilder &nb, Location l, ValueRange ivs) {
             Value k = ivs[0];
             auto [lo, hi] = chunkBounds(nb, k);
-            Value j0 = guessAt(nb, l, k);
+            Value j0 = builder.buildGuess(nb, k, chunkLen, nChunks);
             memref::StoreOp::create(nb, l, j0, guesses, k);
             Value jEnd = builder.buildChunk(nb, lo, hi, j0);
             memref::StoreOp::create(nb, l, jEnd, ends, k);
           });
 
-      // Walk the chain; rerun every chunk whose guess was not its
-      // predecessor's end, from that end.
-      Value hasChunks = arith::CmpIOp::create(
-          gb, loc, arith::CmpIPredicate::ugt, nChunks, c0);
-      auto first = scf::IfOp::create(
-          gb, loc, hasChunks,
-          [&](OpBuilder &tb, Location tl) {
-            Value e = memref::LoadOp::create(tb, tl, ends, c0);
-            scf::YieldOp::create(tb, tl, e);
-          },
-          [&](OpBuilder &eb, Location el) {
-            scf::YieldOp::create(eb, el, c0);
-          });
+      // Walk the chain from j = 0; rerun every chunk whose guess was not its
+      // predecessor's end, from that end (chunk 0's guess, 0, always holds).
       auto chain = scf::ForOp::create(
-          gb, loc, c1, nChunks, c1, ValueRange{first.getResult(0)},
+          gb, loc, c0, nChunks, c1, ValueRange{c0},
           [&](OpBuilder &nb, Location l, Value k, ValueRange iterArgs) {
             Value j = iterArgs[0];
             Value guess = memref::LoadOp::create(nb, l, guesses, k);
@@ -123,7 +109,7 @@ void lowering::buildParallelLowering(OpBuilder &b, Location loc,
                   auto [lo, hi] = chunkBounds(nb, k);
                   Value kNext = arith::AddIOp::create(nb, l, k, c1);
                   Value proved = builder.buildBoxChunk(
-                      nb, lo, hi, guessAt(nb, l, k), guessAt(nb, l, kNext));
+                      nb, lo, hi, builder.buildGuess(nb, k, chunkLen, nChunks), builder.buildGuess(nb, kNext, chunkLen, nChunks));
                   Value word = arith::IndexCastUIOp::create(
                       nb, l, nb.getIndexType(), proved);
                   memref::StoreOp::create(nb, l, word, ends, k);

@@ -55,10 +55,9 @@
 //       CHECK:     scf.for %{{.*}} = %[[CHUNK]]#0 to %[[HI]]
 //       CHECK:       memref.store %[[ZERO]], %[[OUT]]
 //       CHECK:     memref.store %[[CHUNK]]#1, %[[ENDS]][%[[K]]]
-// The chain: a chunk whose guess is its predecessor's end is kept, any
-// other is rerun from that end.
-//       CHECK:   %[[FIRSTEND:.*]] = scf.if
-//       CHECK:   %[[USED:.*]] = scf.for %[[K2:.*]] = %{{.*}} to %[[NCHUNKS]] step %{{.*}} iter_args(%[[J:.*]] = %[[FIRSTEND]]) -> (index) {
+// The chain, from j = 0 at chunk 0: a chunk whose guess is its
+// predecessor's end is kept, any other is rerun from that end.
+//       CHECK:   %[[USED:.*]] = scf.for %[[K2:.*]] = %[[C0:.*]] to %[[NCHUNKS]] step %{{.*}} iter_args(%[[J:.*]] = %[[C0]]) -> (index) {
 //       CHECK:     %[[G2:.*]] = memref.load %[[GUESSES]][%[[K2]]]
 //       CHECK:     %[[CHAINED:.*]] = arith.cmpi eq, %[[G2]], %[[J]] : index
 //       CHECK:     scf.if %[[CHAINED]] -> (index) {
