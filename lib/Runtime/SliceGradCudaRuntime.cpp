@@ -33,35 +33,38 @@ namespace {
 }
 
 /// The driver entry points used here, resolved from libcuda.so.1.
+#define SG_DRIVER_ENTRIES(X) \
+  X(cuInit) \
+  X(cuDeviceGetCount) \
+  X(cuDeviceGet) \
+  X(cuDevicePrimaryCtxRetain) \
+  X(cuCtxPushCurrent) \
+  X(cuCtxPopCurrent) \
+  X(cuGetErrorName) \
+  X(cuGetErrorString) \
+  X(cuModuleLoadData) \
+  X(cuModuleLoadDataEx) \
+  X(cuModuleUnload) \
+  X(cuModuleGetFunction) \
+  X(cuLaunchKernel) \
+  X(cuStreamCreate) \
+  X(cuStreamDestroy) \
+  X(cuStreamSynchronize) \
+  X(cuStreamWaitEvent) \
+  X(cuEventCreate) \
+  X(cuEventDestroy) \
+  X(cuEventSynchronize) \
+  X(cuEventRecord) \
+  X(cuMemAlloc) \
+  X(cuMemAllocManaged) \
+  X(cuMemFree) \
+  X(cuMemcpyAsync) \
+  X(cuMemsetD32Async) \
+  X(cuMemsetD16Async)
+
 struct Driver {
 #define SG_ENTRY(fn) decltype(&fn) fn##Ptr = nullptr;
-  SG_ENTRY(cuInit)
-  SG_ENTRY(cuDeviceGetCount)
-  SG_ENTRY(cuDeviceGet)
-  SG_ENTRY(cuDevicePrimaryCtxRetain)
-  SG_ENTRY(cuCtxPushCurrent)
-  SG_ENTRY(cuCtxPopCurrent)
-  SG_ENTRY(cuGetErrorName)
-  SG_ENTRY(cuGetErrorString)
-  SG_ENTRY(cuModuleLoadData)
-  SG_ENTRY(cuModuleLoadDataEx)
-  SG_ENTRY(cuModuleUnload)
-  SG_ENTRY(cuModuleGetFunction)
-  SG_ENTRY(cuLaunchKernel)
-  SG_ENTRY(cuStreamCreate)
-  SG_ENTRY(cuStreamDestroy)
-  SG_ENTRY(cuStreamSynchronize)
-  SG_ENTRY(cuStreamWaitEvent)
-  SG_ENTRY(cuEventCreate)
-  SG_ENTRY(cuEventDestroy)
-  SG_ENTRY(cuEventSynchronize)
-  SG_ENTRY(cuEventRecord)
-  SG_ENTRY(cuMemAlloc)
-  SG_ENTRY(cuMemAllocManaged)
-  SG_ENTRY(cuMemFree)
-  SG_ENTRY(cuMemcpyAsync)
-  SG_ENTRY(cuMemsetD32Async)
-  SG_ENTRY(cuMemsetD16Async)
+  SG_DRIVER_ENTRIES(SG_ENTRY)
 #undef SG_ENTRY
   CUcontext context = nullptr;
 };
@@ -86,33 +89,7 @@ Driver &driver() {
   d.fn##Ptr = reinterpret_cast<decltype(&fn)>(dlsym(lib, SG_SYMBOL(fn)));      \
   if (!d.fn##Ptr)                                                              \
     fail("the CUDA driver lacks " SG_SYMBOL(fn));
-    SG_LOAD(cuInit)
-    SG_LOAD(cuDeviceGetCount)
-    SG_LOAD(cuDeviceGet)
-    SG_LOAD(cuDevicePrimaryCtxRetain)
-    SG_LOAD(cuCtxPushCurrent)
-    SG_LOAD(cuCtxPopCurrent)
-    SG_LOAD(cuGetErrorName)
-    SG_LOAD(cuGetErrorString)
-    SG_LOAD(cuModuleLoadData)
-    SG_LOAD(cuModuleLoadDataEx)
-    SG_LOAD(cuModuleUnload)
-    SG_LOAD(cuModuleGetFunction)
-    SG_LOAD(cuLaunchKernel)
-    SG_LOAD(cuStreamCreate)
-    SG_LOAD(cuStreamDestroy)
-    SG_LOAD(cuStreamSynchronize)
-    SG_LOAD(cuStreamWaitEvent)
-    SG_LOAD(cuEventCreate)
-    SG_LOAD(cuEventDestroy)
-    SG_LOAD(cuEventSynchronize)
-    SG_LOAD(cuEventRecord)
-    SG_LOAD(cuMemAlloc)
-    SG_LOAD(cuMemAllocManaged)
-    SG_LOAD(cuMemFree)
-    SG_LOAD(cuMemcpyAsync)
-    SG_LOAD(cuMemsetD32Async)
-    SG_LOAD(cuMemsetD16Async)
+    SG_DRIVER_ENTRIES(SG_LOAD)
 #undef SG_LOAD
     CUresult init = d.cuInitPtr(0);
     int count = 0;
