@@ -182,15 +182,12 @@ ParallelBuilder::buildBoxVectorSteps(OpBuilder &b, Value lo, Value hi,
   auto valuesType = VectorType::get({width}, ops.eltType);
   auto countType = VectorType::get({width}, b.getI32Type());
 
-  // Per flat lane r * R + d: the box bounds and input_start of column d.
-  auto pattern = [&](auto column) {
-    SmallVector<Value> lanes;
-    for (int64_t r = 0; r < width; ++r)
-      for (int64_t d = 0; d < numDims; ++d)
-        lanes.push_back(column(d));
-    return vector::FromElementsOp::create(b, loc, flatType, lanes).getResult();
-  };
-  Value startPat = pattern([&](int64_t d) { return startCols[d]; });
+  // input_start of column d in every flat lane r * R + d.
+  SmallVector<Value> startLanes;
+  for (int64_t r = 0; r < width; ++r)
+    startLanes.append(startCols.begin(), startCols.end());
+  Value startPat =
+      vector::FromElementsOp::create(b, loc, flatType, startLanes);
   Value zeros = vector::BroadcastOp::create(b, loc, valuesType, zero);
   auto splat = [&](VectorType type, int64_t v) {
     return arith::ConstantOp::create(
