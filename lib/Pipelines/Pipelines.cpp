@@ -112,7 +112,6 @@ void sparse::buildSparseToNVVMPipeline(OpPassManager &pm,
   // gpu-to-llvm lowers the async forms of alloc/memcpy/dealloc.
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
   pm.addPass(createConvertVectorToSCFPass());
-  pm.addPass(createSCFToControlFlowPass());
 
   // The kernel to NVVM, the host to LLVM, the kernel to a binary.
   GpuNVVMAttachTargetOptions target;
@@ -121,6 +120,7 @@ void sparse::buildSparseToNVVMPipeline(OpPassManager &pm,
   target.optLevel = options.optLevel;
   pm.addPass(createGpuNVVMAttachTarget(target));
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(createSCFToControlFlowPass());
   kernels.addPass(createConvertGpuOpsToNVVMOps());
   kernels.addPass(createReconcileUnrealizedCastsPass());
   addHostToLLVM(pm, /*openmp=*/false);
