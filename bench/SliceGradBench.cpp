@@ -42,6 +42,7 @@
 #include <chrono>
 #include <cstring>
 #include <functional>
+#include <numeric>
 #include <random>
 #include <vector>
 
@@ -55,6 +56,11 @@ static cl::list<int> ranks("ranks", cl::desc("R of the cases"),
 static cl::list<int> insides("inside",
                              cl::desc("% of input rows inside the slice"),
                              cl::CommaSeparated);
+static cl::list<std::string>
+    kinds("classes",
+          cl::desc("Input classes: sorted, shuffled, blocks, runs, runs-skip, "
+                   "all-equal (see generate())"),
+          cl::CommaSeparated);
 static cl::opt<int> reps("reps", cl::desc("Timed runs per variant (median)"),
                          cl::init(9));
 static cl::opt<unsigned> vectorWidth(
@@ -87,13 +93,25 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-/// One case's operands, generated with a fixed seed: N_in sorted, distinct
-/// rows (the first coordinate is the row number); the last coordinate is
+/// One case's operands, generated with a fixed seed. The input rows are
+/// distinct (the first coordinate numbers them); the last coordinate is
 /// uniform in [100, 1100) and the slice keeps [100, 100 + 10 * inside), so
-/// the rows inside are scattered uniformly over the input.
+/// the rows inside are scattered uniformly over the input. The class sets
+/// the rows' order and the output rows:
+///   sorted    rows sorted, output = the rows inside in input order (what
+///             TensorFlow's SparseSlice gives)
+///   shuffled  rows in random order, output = the rows inside in input order
+///   blocks    sorted blocks of 5000 rows in random order (concatenated
+///             sparse tensors), output = the rows inside in input order
+///   runs      sorted rows, each 3 times in a row, output = every copy inside
+///   runs-skip the same input, output = each distinct row inside once: the
+///             loop matches the first copy and skips the others
+///   all-equal every row equal, output = half of them: the loop matches the
+///             first half
 struct Case {
   int64_t nIn = 0, nOut = 0;
   int rank = 0, inside = 0;
+  std::string kind;
   std::vector<float> grad;
   std::vector<int64_t> inIdx, start, outIdx;
 
@@ -105,25 +123,56 @@ struct Case {
   }
 };
 
-Case generate(int64_t nIn, int rank, int inside) {
+Case generate(int64_t nIn, int rank, int inside, const std::string &kind) {
   Case c;
   c.nIn = nIn;
   c.rank = rank;
   c.inside = inside;
+  c.kind = kind;
   std::mt19937_64 rng(0x5eed ^ (uint64_t(nIn) * 31 + rank * 7 + inside));
   std::uniform_int_distribution<int64_t> last(100, 1099);
   std::uniform_real_distribution<float> value(-1.0f, 1.0f);
   c.start.assign(rank, 0);
   c.start[rank - 1] = 100;
-  c.inIdx.resize(nIn * rank);
-  c.outIdx.reserve(nIn * rank * inside / 100 + 64);
-  for (int64_t i = 0; i < nIn; ++i) {
-    int64_t *row = &c.inIdx[i * rank];
+  int64_t copies = kind == "runs" || kind == "runs-skip" ? 3 : 1;
+  int64_t distinct = (nIn + copies - 1) / copies;
+  std::vector<int64_t> rows(distinct * rank);
+  for (int64_t i = 0; i < distinct; ++i) {
+    int64_t *row = &rows[i * rank];
     row[0] = i;
     for (int d = 1; d < rank - 1; ++d)
       row[d] = (i * 7 + d) % 3;
-    row[rank - 1] = last(rng);
-    if (row[rank - 1] < 100 + 10 * inside)
+    row[rank - 1] = kind == "all-equal" ? 100 : last(rng);
+    if (kind == "all-equal")
+      row[0] = 0;
+  }
+  // The order of the rows.
+  std::vector<int64_t> order(nIn);
+  for (int64_t i = 0; i < nIn; ++i)
+    order[i] = i / copies;
+  if (kind == "shuffled") {
+    std::shuffle(order.begin(), order.end(), rng);
+  } else if (kind == "blocks") {
+    const int64_t block = 5000;
+    std::vector<int64_t> blocks((nIn + block - 1) / block);
+    std::iota(blocks.begin(), blocks.end(), 0);
+    std::shuffle(blocks.begin(), blocks.end(), rng);
+    order.clear();
+    for (int64_t b : blocks)
+      for (int64_t i = b * block; i < std::min(nIn, (b + 1) * block); ++i)
+        order.push_back(i);
+  }
+  c.inIdx.resize(nIn * rank);
+  for (int64_t i = 0; i < nIn; ++i)
+    std::copy_n(&rows[order[i] * rank], rank, &c.inIdx[i * rank]);
+  for (int64_t i = 0; i < nIn; ++i) {
+    const int64_t *row = &c.inIdx[i * rank];
+    bool in = row[rank - 1] < 100 + 10 * inside;
+    if (kind == "all-equal")
+      in = i < nIn / 2;
+    if (kind == "runs-skip")
+      in = in && (i == 0 || order[i] != order[i - 1]);
+    if (in)
       for (int d = 0; d < rank; ++d)
         c.outIdx.push_back(row[d] - c.start[d]);
   }
@@ -258,8 +307,10 @@ using SliceGradFn = void (*)(StridedMemRefType<float, 1> *,
                              StridedMemRefType<float, 1> *);
 
 /// The memref form of the op with static R, as a compiler that knows the
-/// rank emits it.
-std::string moduleText(int rank) {
+/// rank emits it, or with R known only at run time (dynamicRank), as
+/// TensorFlow's exports give it.
+std::string moduleText(int rank, bool dynamicRank) {
+  std::string r = dynamicRank ? "?" : std::to_string(rank);
   return llvm::formatv(
       R"mlir(func.func @slice_grad(%g: memref<?xf32>, %ii: memref<?x{0}xi64>,
     %s: memref<{0}xi64>, %oi: memref<?x{0}xi64>, %out: memref<?xf32>)
@@ -269,7 +320,7 @@ std::string moduleText(int rank) {
   return
 }
 )mlir",
-      rank);
+      r);
 }
 
 struct Compiled {
@@ -279,11 +330,12 @@ struct Compiled {
 };
 
 Compiled compile(const DialectRegistry &registry, int rank,
-                 sparse::SliceGradStrategy strategy, unsigned threads) {
+                 sparse::SliceGradStrategy strategy, unsigned threads,
+                 bool dynamicRank = false) {
   MLIRContext context(registry);
   auto t0 = Clock::now();
   OwningOpRef<ModuleOp> module =
-      parseSourceString<ModuleOp>(moduleText(rank), &context);
+      parseSourceString<ModuleOp>(moduleText(rank, dynamicRank), &context);
   if (!module)
     llvm::report_fatal_error("benchmark module does not parse");
   PassManager pm(&context);
@@ -366,6 +418,8 @@ int main(int argc, char **argv) {
   std::vector<int> caseRanks = orDefault(ranks, std::vector<int>{2, 4});
   std::vector<int> caseInsides =
       orDefault(insides, std::vector<int>{5, 50, 100});
+  std::vector<std::string> caseKinds =
+      orDefault(kinds, std::vector<std::string>{"sorted"});
 
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
@@ -402,6 +456,10 @@ int main(int argc, char **argv) {
         compile(registry, rank, sparse::SliceGradStrategy::Parallel, 1);
     Compiled par2 =
         compile(registry, rank, sparse::SliceGradStrategy::Parallel, 2);
+    Compiled seqDyn = compile(registry, rank,
+                              sparse::SliceGradStrategy::Sequential, 0, true);
+    Compiled par2Dyn = compile(registry, rank,
+                               sparse::SliceGradStrategy::Parallel, 2, true);
     if (!dumpObject.empty())
       par2.engine->dumpToObjectFile(dumpObject);
     std::vector<Variant> variants = {
@@ -409,25 +467,33 @@ int main(int argc, char **argv) {
         {"JIT sequential", jitKernel(seq.fn), true},
         {"JIT parallel 1T", jitKernel(par1.fn), true},
         {"JIT parallel 2T", jitKernel(par2.fn), true},
+        {"JIT seq dyn-R", jitKernel(seqDyn.fn), true},
+        {"JIT par 2T dyn-R", jitKernel(par2Dyn.fn), true},
         {"SOL 1T", [](const Case &c, float *o) { speedOfLight(c, o, 1); },
          false},
         {"SOL 2T", [](const Case &c, float *o) { speedOfLight(c, o, 2); },
          false},
     };
     for (int64_t nIn : caseSizes) {
+     for (const std::string &kind : caseKinds) {
       for (int inside : caseInsides) {
-        Case c = generate(nIn, rank, inside);
+        // These classes do not depend on the share of rows inside.
+        if (kind == "all-equal" && inside != caseInsides.front())
+          continue;
+        Case c = generate(nIn, rank, inside, kind);
         std::vector<float> expected(c.nIn);
         if (tfLoop(c, expected.data()) != c.nOut)
           llvm::report_fatal_error("generated case does not propagate");
         llvm::outs() << llvm::formatv(
-            "\nN_in={0} R={1} inside={2}% N_out={3} ({4:f1} MB moved)\n",
-            c.nIn, c.rank, c.inside, c.nOut, c.bytes() / 1e6);
+            "\n{5} N_in={0} R={1} inside={2}% N_out={3} ({4:f1} MB "
+            "moved)\n",
+            c.nIn, c.rank, c.inside, c.nOut, c.bytes() / 1e6, c.kind);
         llvm::outs() << llvm::formatv("{0,-16} {1,10} {2,10} {3,8} {4,6} "
                                       "{5,9}\n",
                                       "variant", "median ms", "fresh ms",
                                       "GB/s", "%BW", "vs TF loop");
-        llvm::json::Object jsonCase{{"n_in", c.nIn},
+        llvm::json::Object jsonCase{{"class", c.kind},
+                                    {"n_in", c.nIn},
                                     {"rank", c.rank},
                                     {"inside", c.inside},
                                     {"n_out", c.nOut},
@@ -473,8 +539,9 @@ int main(int argc, char **argv) {
         jsonCase["times"] = std::move(jsonTimes);
         jsonCases.push_back(std::move(jsonCase));
         if (!dumpDir.empty()) {
-          std::string prefix = llvm::formatv("{0}/n{1}_r{2}_in{3}_", dumpDir,
-                                             c.nIn, c.rank, c.inside);
+          std::string prefix =
+              llvm::formatv("{0}/{4}_n{1}_r{2}_in{3}_", dumpDir, c.nIn,
+                            c.rank, c.inside, c.kind);
           writeRaw(prefix + "grad.f32", c.grad.data(), c.grad.size() * 4);
           writeRaw(prefix + "input_indices.i64", c.inIdx.data(),
                    c.inIdx.size() * 8);
@@ -486,6 +553,7 @@ int main(int argc, char **argv) {
                    expected.size() * 4);
         }
       }
+     }
     }
   }
 

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Runs slice-grad-bench case by case and adds TensorFlow's own CPU kernel
-(tf.raw_ops.SparseSliceGrad, eager, inputs already tensors) on the same
-inputs, checked against the C++ loop's result; prints one markdown table.
+"""Runs slice-grad-bench once over the whole matrix of input classes and
+ranks, adds TensorFlow's own CPU kernel (tf.raw_ops.SparseSliceGrad, eager,
+inputs already tensors) on the same inputs, checked against the C++ loop's
+result, and prints one markdown table of ratios from that one run.
 
-    .venv/bin/python bench/run_bench.py [--build-dir build] [--reps 9]
-        [--sizes 1000000,10000000] [--ranks 2,4] [--inside 5,50,100]
+    .venv/bin/python bench/run_bench.py [--build-dir build] [--reps 7]
+        [--sizes 1000000] [--ranks 1,2,4,8] [--inside 5,50,100]
+        [--classes sorted,shuffled,blocks,runs,runs-skip,all-equal]
 """
 
 import argparse
@@ -23,10 +25,14 @@ import tensorflow as tf  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--build-dir", default="build")
-parser.add_argument("--reps", type=int, default=9)
-parser.add_argument("--sizes", default="1000000,10000000")
-parser.add_argument("--ranks", default="2,4")
+parser.add_argument("--reps", type=int, default=7)
+parser.add_argument("--sizes", default="1000000")
+parser.add_argument("--ranks", default="1,2,4,8")
 parser.add_argument("--inside", default="5,50,100")
+parser.add_argument("--classes",
+                    default="sorted,shuffled,blocks,runs,runs-skip,all-equal")
+parser.add_argument("--bench-args", default="",
+                    help="extra slice-grad-bench flags (e.g. --chunk-rows=N)")
 args = parser.parse_args()
 
 subprocess.run(["cmake", "--build", args.build_dir, "--target",
@@ -57,61 +63,52 @@ def tf_time(prefix, rank):
     return statistics.median(times)
 
 
-rows, header = [], None
-for rank in args.ranks.split(","):
-    for size in args.sizes.split(","):
-        for inside in args.inside.split(","):
-            with tempfile.TemporaryDirectory() as tmp:
-                out = os.path.join(tmp, "result.json")
-                proc = subprocess.run(
-                    [bench, "--sizes=" + size, "--ranks=" + rank,
-                     "--inside=" + inside, "--reps=%d" % args.reps,
-                     "--json=" + out, "--dump-dir=" + tmp],
-                    capture_output=True, text=True)
-                sys.stderr.write(proc.stdout)
-                if proc.returncode:
-                    sys.exit("slice-grad-bench failed:\n" + proc.stderr)
-                with open(out) as f:
-                    result = json.load(f)
-                case = result["cases"][0]
-                prefix = os.path.join(tmp, "n%d_r%d_in%d_" % (
-                    case["n_in"], case["rank"], case["inside"]))
-                tf_seconds = tf_time(prefix, case["rank"])
-            t = {k: v["seconds"] for k, v in case["times"].items()}
-            fresh = {k: v["fresh_seconds"] for k, v in case["times"].items()}
-            loop = t["C++ TF loop"]
-            par2 = t["JIT parallel 2T"]
-            bw = result["stream_copy_2t"]
-            rows.append([
-                "%.0e" % case["n_in"], str(case["rank"]),
-                "%d%%" % case["inside"],
-                "%.2f" % (tf_seconds * 1e3), "%.2f" % (loop * 1e3),
-                "%.2f" % (t["JIT sequential"] * 1e3),
-                "%.2f" % (t["JIT parallel 1T"] * 1e3),
-                "%.2f" % (par2 * 1e3), "%.2f" % (t["SOL 1T"] * 1e3),
-                "%.2f" % (t["SOL 2T"] * 1e3),
-                "%.2f" % (fresh["C++ TF loop"] * 1e3),
-                "%.2f" % (fresh["JIT parallel 2T"] * 1e3),
-                "%.2f" % (t["JIT sequential"] / loop),
-                "%.2fx" % (loop / par2), "%.2fx" % (tf_seconds / par2),
-                "%.0f%%" % (100 * t["SOL 2T"] / par2),
-                "%.1f" % (case["bytes"] / par2 / 1e9),
-                "%.0f%%" % (100 * case["bytes"] / par2 / bw),
-                "%.1f" % (bw / 1e9),
-            ])
-            compile_ms = result["compile_seconds"] * 1e3
-            rss = result["peak_rss_mb"]
+with tempfile.TemporaryDirectory() as tmp:
+    out = os.path.join(tmp, "result.json")
+    cmd = [bench, "--sizes=" + args.sizes, "--ranks=" + args.ranks,
+           "--inside=" + args.inside, "--classes=" + args.classes,
+           "--reps=%d" % args.reps, "--json=" + out, "--dump-dir=" + tmp]
+    cmd += args.bench_args.split()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    sys.stderr.write(proc.stdout)
+    if proc.returncode:
+        sys.exit("slice-grad-bench failed:\n" + proc.stderr)
+    with open(out) as f:
+        result = json.load(f)
+    rows = []
+    for case in result["cases"]:
+        prefix = os.path.join(tmp, "%s_n%d_r%d_in%d_" % (
+            case["class"], case["n_in"], case["rank"], case["inside"]))
+        tf_seconds = tf_time(prefix, case["rank"])
+        t = {k: v["seconds"] for k, v in case["times"].items()}
+        loop = t["C++ TF loop"]
+        par2, par2d = t["JIT parallel 2T"], t["JIT par 2T dyn-R"]
+        seq, seqd = t["JIT sequential"], t["JIT seq dyn-R"]
+        inside = "-" if case["class"] == "all-equal" else \
+            "%d%%" % case["inside"]
+        rows.append([
+            case["class"], str(case["rank"]), inside,
+            "%.2f" % (tf_seconds * 1e3), "%.2f" % (loop * 1e3),
+            "%.2f" % (par2 * 1e3),
+            "%.2fx" % (loop / par2), "%.2fx" % (tf_seconds / par2),
+            "%.2fx" % (loop / seq), "%.2fx" % (loop / t["JIT parallel 1T"]),
+            "%.2f" % (par2 / par2d), "%.2f" % (seq / seqd),
+            "%.0f%%" % (100 * t["SOL 2T"] / par2),
+            "%.0f%%" % (100 * case["bytes"] / par2 / result["stream_copy_2t"]),
+        ])
 
-header = ["N_in", "R", "inside", "TF kernel ms", "C++ TF loop ms",
-          "JIT seq ms", "JIT par 1T ms", "JIT par 2T ms", "SOL 1T ms",
-          "SOL 2T ms", "C++ loop fresh ms", "JIT par 2T fresh ms",
-          "seq / loop", "par 2T vs loop", "par 2T vs TF", "par 2T % of SOL 2T",
-          "par 2T GB/s", "% of STREAM", "STREAM GB/s"]
+header = ["class", "R", "inside", "TF kernel ms", "C++ loop ms",
+          "par 2T ms", "par 2T vs loop", "par 2T vs TF", "seq vs loop",
+          "par 1T vs loop", "dyn-R / static par 2T", "dyn-R / static seq",
+          "par 2T % of SOL 2T", "par 2T % of STREAM"]
 print("| " + " | ".join(header) + " |")
 print("|" + "|".join("---" for _ in header) + "|")
 for r in rows:
     print("| " + " | ".join(r) + " |")
 print()
-print("JIT compile latency, one-op module (parse + sparse-lower-to-llvm + "
-      "LLVM -O3 + codegen), median of 5, last run: %.1f ms" % compile_ms)
-print("peak RSS of the last slice-grad-bench run: %d MB" % rss)
+print("N_in = %s, f32, median of %d; STREAM copy %.1f GB/s (1 thread), "
+      "%.1f GB/s (2 threads); JIT compile latency of the one-op module "
+      "%.1f ms; peak RSS %d MB" % (
+          args.sizes, args.reps, result["stream_copy_1t"] / 1e9,
+          result["stream_copy_2t"] / 1e9, result["compile_seconds"] * 1e3,
+          result["peak_rss_mb"]))

@@ -20,13 +20,22 @@ using namespace mlir;
 
 /// Tensors to memrefs; sparse.slice_grad goes to its memref form.
 static void addBufferization(OpPassManager &pm) {
+  // Loops of cf.br blocks become scf loops: buffer deallocation supports
+  // structured loops only.
+  pm.addPass(createLiftControlFlowToSCFPass());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
   bufferization::OneShotBufferizePassOptions bufferizeOptions;
   bufferizeOptions.bufferizeFunctionBoundaries = true;
+  // A result carried through a loop's iter_args (a training step's state)
+  // is a new buffer on every iteration.
+  bufferizeOptions.allowReturnAllocsFromLoops = true;
   bufferizeOptions.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+  // scf.forall has no lowering of its own: a parallel loop (threads where
+  // the pipeline maps them).
+  pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
 }
 
 /// The host's loops and memrefs to the LLVM dialect, OpenMP included if
@@ -43,6 +52,8 @@ static void addHostToLLVM(OpPassManager &pm, bool openmp) {
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
+  // ub.poison, e.g. from lift-cf-to-scf.
+  pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
 }
@@ -50,25 +61,23 @@ static void addHostToLLVM(OpPassManager &pm, bool openmp) {
 void sparse::buildSparseLowerToLLVMPipeline(
     OpPassManager &pm, const SparseLowerToLLVMOptions &options) {
   addBufferization(pm);
-
-  // Our op to loops, with its run-time checks.
-  if (!options.gpuAlgorithm) {
-    sparse::ConvertSparseToLoopsPassOptions loopOptions;
-    loopOptions.strategy = options.strategy;
-    loopOptions.vectorWidth = options.vectorWidth;
-    loopOptions.chunkRows = options.chunkRows;
-    loopOptions.boxPass = options.boxPass;
-    pm.addPass(sparse::createConvertSparseToLoopsPass(loopOptions));
-  }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   if (options.deallocate)
     bufferization::buildBufferDeallocationPipeline(pm);
   // Deallocation clones buffers a function returns without owning them
   // (e.g. a folded constant result).
   pm.addPass(createConvertBufferizationToMemRefPass());
-  if (options.gpuAlgorithm) {
-    // The GPU lowering's algorithm on host buffers, after deallocation (it
-    // frees its own buffers).
+
+  // Our op to loops, with its run-time checks, after deallocation: both
+  // lowerings free the scratch buffers they allocate.
+  if (!options.gpuAlgorithm) {
+    sparse::ConvertSparseToLoopsPassOptions loopOptions;
+    loopOptions.strategy = options.strategy;
+    loopOptions.vectorWidth = options.vectorWidth;
+    loopOptions.chunkRows = options.chunkRows;
+    pm.addPass(sparse::createConvertSparseToLoopsPass(loopOptions));
+  } else {
+    // The GPU lowering's algorithm on host buffers.
     sparse::ConvertSparseToGPUPassOptions gpuOptions;
     gpuOptions.chunkRows = options.chunkRows;
     gpuOptions.deviceMemory = false;
@@ -93,6 +102,11 @@ void sparse::buildSparseLowerToLLVMPipeline(
 void sparse::buildSparseToNVVMPipeline(OpPassManager &pm,
                                        const SparseToNVVMOptions &options) {
   addBufferization(pm);
+  // The program's own parallel loops run in order on the host: only the
+  // loop that convert-sparse-to-gpu emits becomes a kernel (a user's loop
+  // around the op would otherwise be mapped to the GPU with the op's host
+  // code inside).
+  pm.addNestedPass<func::FuncOp>(createParallelForToNestedForsPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   if (options.deallocate)
     bufferization::buildBufferDeallocationPipeline(pm);

@@ -1,5 +1,5 @@
-# Conformance with real TensorFlow: the golden cases and a few hundred random
-# and adversarial cases go through tf.raw_ops.SparseSliceGrad (TensorFlow's
+# Conformance with real TensorFlow: the golden cases, a few hundred random
+# and adversarial cases and a sample of every input class go through tf.raw_ops.SparseSliceGrad (TensorFlow's
 # CPU kernel) and through sparse-opt --run. Values must be identical bit for
 # bit; where TensorFlow raises, sparse-opt must fail with the message
 # TensorFlow gives.
@@ -65,6 +65,13 @@ for k in range(args.cases):
     dtype = dtypes[k % len(dtypes)]
     c["g"] = lib.random_values(rng, dtype, c["oi"].shape[0])
     cases.append((c, dtype))
+# A sample of every input class of the benchmark.
+for k, kind in enumerate(gen.CLASSES):
+    for rank in (1, 3):
+        c = gen.class_case(rng, kind, 300, rank)
+        dtype = dtypes[(k + rank) % len(dtypes)]
+        c["g"] = lib.random_values(rng, dtype, c["oi"].shape[0])
+        cases.append((c, dtype))
 for k in range(6):
     c = gen.shape_error_case(rng, "shape%d" % k)
     c["g"] = lib.random_values(rng, "f32", c.pop("g_len"))

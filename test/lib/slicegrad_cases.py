@@ -103,3 +103,86 @@ def shape_error_case(rng, name):
         s = np.zeros(rank + 1, dtype=np.int64)
     return {"name": "%s_%s" % (name, which), "g": None, "ii": ii, "s": s,
             "oi": oi, "g_len": g_len}
+
+
+# The input classes of issue "every program, every input" and the
+# benchmark: how the input rows are ordered and which output rows the
+# forward SparseSlice (or a hostile caller) gives.
+CLASSES = ["sorted-scattered-5", "sorted-scattered-50", "sorted-scattered-100",
+           "sorted-runs", "shuffled", "blocks", "duplicates", "all-equal",
+           "runs", "runs-skip", "foreign", "not-propagated"]
+
+
+def class_case(rng, kind, n_in, rank, name=None):
+    """One case of input class `kind` (see CLASSES) with about n_in rows of
+    rank >= 1. The slice keeps last coordinates in [100, 100 + 10 * p)
+    where p is the share of rows inside; output rows are the input rows
+    inside, in input order, unless the class says otherwise."""
+    rank = max(rank, 1)
+    p = 50
+    if kind.startswith("sorted-scattered-"):
+        p = int(kind.rsplit("-", 1)[1])
+    copies = 3 if kind in ("runs", "runs-skip") else 1
+    distinct = max(1, -(-n_in // copies))
+    rows = np.zeros((distinct, rank), dtype=np.int64)
+    rows[:, 0] = np.arange(distinct)
+    if rank > 2:
+        rows[:, 1:rank - 1] = rng.integers(0, 3, size=(distinct, rank - 2))
+    last = rng.integers(100, 1100, size=distinct)
+    if kind == "sorted-runs":
+        # Inside rows come in runs of 1 to 40.
+        inside, k = np.zeros(distinct, dtype=bool), 0
+        while k < distinct:
+            run = int(rng.integers(1, 41))
+            inside[k:k + run] = rng.random() < 0.5
+            k += run
+        last = np.where(inside, 100 + last % 500, 600 + last % 500)
+    if kind == "all-equal":
+        rows[:, 0] = 0
+        last[:] = 100
+    if rank == 1:
+        rows[:, 0] = last if kind != "all-equal" else 100
+        if kind != "all-equal":
+            rows[:, 0] += np.arange(distinct) * 1000  # distinct rows
+    else:
+        rows[:, rank - 1] = last
+    order = np.repeat(np.arange(distinct), copies)[:n_in]
+    if kind == "shuffled":
+        order = rng.permutation(order)
+    elif kind == "blocks":
+        block = max(1, n_in // 7)
+        starts = rng.permutation(np.arange(0, len(order), block))
+        order = np.concatenate([order[s:s + block] for s in starts])
+    elif kind == "duplicates":
+        # Rows repeated at random places, from a real slice: every copy
+        # inside is an output row.
+        order = np.sort(rng.integers(0, distinct, size=len(order)))
+    ii = rows[order]
+    start = np.zeros(rank, dtype=np.int64)
+    start[rank - 1] = 100
+    if rank == 1:
+        rel_last = (ii[:, 0] % 1000) - 100
+    else:
+        rel_last = ii[:, rank - 1] - 100
+    inside = (rel_last >= 0) & (rel_last < 10 * p)
+    if kind == "all-equal":
+        inside = np.arange(len(ii)) < len(ii) // 2
+    if kind == "runs-skip":
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = order[1:] != order[:-1]
+        inside &= first
+    oi = ii[inside] - start
+    if rank == 1 and kind != "all-equal":
+        oi = ii[inside] - start  # same shift
+    if kind == "foreign" and len(oi):
+        # A row inside the box but absent from the input, somewhere in the
+        # middle: TensorFlow's loop stops matching there.
+        k = int(rng.integers(0, len(oi)))
+        extra = oi[k].copy()
+        extra[0] += 1 if rank > 1 else 1000 * distinct
+        oi = np.insert(oi, k, extra, axis=0)[:len(ii)]
+    if kind == "not-propagated" and len(oi):
+        oi = np.concatenate([oi, oi[-1:]])[:len(ii)]  # one row twice at the end
+    return {"name": name or "%s_R%d_n%d" % (kind, rank, n_in), "g": None,
+            "ii": np.ascontiguousarray(ii, dtype=np.int64),
+            "s": start, "oi": np.ascontiguousarray(oi, dtype=np.int64)}

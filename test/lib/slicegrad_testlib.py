@@ -260,9 +260,9 @@ CONFIGS = {
                                    "vector-width=3"),), 2),
     "parallel-vw16-t1": ((_pipeline("strategy=parallel chunk-rows=40 "
                                     "vector-width=16"),), 1),
-    # The greedy pass alone (the box pass proves most sorted cases first).
-    "parallel-nobox-t2": ((_pipeline("strategy=parallel chunk-rows=7 "
-                                     "vector-width=4 box-pass=false"),), 2),
+    # TensorFlow's loop without vector steps (the default has them).
+    "sequential-scalar": ((_pipeline("strategy=sequential vector-width=0"),),
+                          None),
     # The folds and canonicalizations first: constants fold at compile time.
     "canonicalize": ((_pipeline("", "inline,canonicalize,"),), None),
     "parallel-inorder": ((_pipeline("strategy=parallel chunk-rows=3 "

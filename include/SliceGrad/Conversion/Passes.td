@@ -20,77 +20,32 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
     elements. Both end with the check that every gradient was propagated.
 
     **`strategy=sequential`** (the default of this pass) is TensorFlow's
-    loop: zero the destination (`scf.for`), then the greedy two-pointer loop
-    (`scf.while` over input rows while output rows remain; an inner
-    `scf.while` compares a row, stopping at the first differing coordinate),
-    copying `backprop_val_grad[j]` to the matching row and advancing `j`.
-    It is the reference every other lowering is tested against.
+    loop, one row at a time from j = 0: branch-free per row (the row's
+    value is `backprop_val_grad[j]` or zero, j advances on a match), with
+    vector steps where R is static: `vector-width` rows that are the next
+    output rows are taken at once, else the rows up to the first match of
+    output row j are skipped at once.
 
     **`strategy=parallel`** (the default of the `sparse-lower-to-llvm`
-    pipeline) splits the input rows into chunks of `chunk-rows` (more when
-    N_in needs more than 1024 chunks), each run as one iteration of an
-    `scf.parallel`. Each chunk guesses the `j` the sequential loop has at
-    its first row: 0 for the first chunk, else a binary search of the
-    chunk's first row among the shifted output rows (exact when both index
-    lists are sorted and unique, as TensorFlow's SparseSlice makes them).
-    Then up to two passes run:
+    pipeline) needs no order of the rows. A row is *flagged* when it lies in
+    the bounding box B of the shifted output rows, and numbered by the count
+    of flagged rows before it. Blocks of `chunk-rows` input rows go to the
+    iterations of an `scf.parallel` in order (an atomic counter); each
+    counts its flagged rows, waits for the block before it to publish its
+    inclusive count (decoupled look-back), publishes its own, and writes its
+    rows from cache: a flagged row numbered below N_out must equal that
+    output row and gets its gradient, every other row gets zero. Up to the
+    first flagged row that differs, this is exactly what TensorFlow's loop
+    computes; from that row on, TensorFlow's loop runs (blocks past it stop
+    early). On output rows from a real SparseSlice (the rows inside the
+    slice in input order, whatever that order) nothing differs and every row
+    is read once from memory. docs/Rationale.md has the proof and the
+    vector steps. Extra memory: a few words per block and one flag byte per
+    vector step, on the heap.
 
-    1. **The box pass** (`box-pass=true`, static R >= 1, N_out > 0): one
-       streaming, branch-free pass that is final for real SparseSlice
-       output. Chunk c numbers its input rows from its guess `j_c`: a row is
-       *flagged* when it lies inside a box of shifted output rows that holds
-       output row `j` (the row's number), it must then equal that row, and
-       it gets that row's gradient; an unflagged row gets zero. The chunk's
-       guess is *proved* when every flagged row matched and its count ends
-       exactly at the next chunk's guess `j_{c+1}`. When every chunk's guess
-       is proved, the result is the sequential loop's: by induction over the
-       rows, the loop's `j` at a row is its number; a flagged row matches
-       output row `j`; an unflagged row lies outside a box that holds
-       output row `j`, so it cannot match it and the loop skips it; and all
-       N_out gradients were used.
-       With a static R, identity layouts and an int or float value type,
-       `vector-width` rows go at once: `vector.load` of the flattened rows,
-       box compares against the box of a window of 8 steps' worth of output
-       rows from the current `j` (every row a step can meet lies in it;
-       recomputed when `j` could pass the window's end, from rows the steps
-       then read again from L1, and prefetched one window ahead with
-       `memref.prefetch`), the per-row flags as integer bits (or
-       `vector.shuffle`s of i64 words), and `vector.expandload` of the next
-       output rows and gradients into the flagged lanes (one instruction
-       each with AVX-512; other targets get a scalarized expansion), or
-       plain `vector.load`s where every row is flagged. The rows after the
-       last whole step take the greedy step itself (flagged exactly when
-       equal to output row `j`). Without vectors, one box per chunk is used:
-       of its guessed output rows and the next chunk's first.
-    2. **The greedy pass**, only when some guess of the box pass was not
-       proved (unsorted or duplicate rows, output rows that are not a box's
-       worth of the input, ...), and it overwrites every value. Each chunk
-       runs the greedy loop over its rows from its guess, writing every one
-       of its rows, and records the `j` it ends with. The loop body is
-       branch-free (`arith.select`); with a static R, identity layouts and
-       an int or float value type, a vector step compares `vector-width`
-       rows with the current output row and jumps to the first match
-       (`vector.reduction <minui>`), zeroing the rows it passes with one
-       `vector.store`. A sequential fix-up then walks the chunks in order: a
-       chunk whose guess equals its predecessor's end `j` computed exactly
-       what the sequential loop computes for its rows (by induction from
-       chunk 0); any other chunk is rerun from the true `j`.
-
-    No order is assumed anywhere: on unsorted or duplicated rows a guess can
-    be wrong, which costs the greedy pass or a sequential rerun of a chunk,
-    never a wrong value. Extra memory is two words per chunk (at most 1024
-    chunks, 16 KiB, in a `memref.alloca_scope`) whatever N_in.
-
-    Why this algorithm: on real SparseSlice output it reads every input
-    byte once from memory and writes each output value once, with no
-    data-dependent branch per row, like the speed-of-light kernel of the
-    benchmark. The design notes' bounding-box and prefix-sum algorithm
-    reads the input twice (flags, then scatter) and needs a global box (a
-    third read of the output indices); per-row binary search reads at
-    random. The greedy pass alone is branch-bound where about half the rows
-    match; a box per chunk costs a separate pass over the chunk's output
-    rows, and a box per step puts a load on the loop-carried path of `j`.
-    See BENCHMARKS.md for the numbers.
+    A run-time R (`memref<?x?xi64>`, what TensorFlow's exports give) is
+    specialized: an `scf.index_switch` runs the static-R code for R = 1 to
+    8 on memrefs cast to that R, and the generic code for any other R.
 
     A failed check calls `sparseSliceGradCheckFailed(check, a, b)` from the
     project's runtime library (`libSliceGradRuntime.so`), which prints
@@ -111,6 +66,7 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
     "::mlir::arith::ArithDialect",
     "::mlir::complex::ComplexDialect",
     "::mlir::func::FuncDialect",
+    "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect",
@@ -124,18 +80,15 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
                         "sequential", "TensorFlow's loop, one thread"),
              clEnumValN(::mlir::sparse::SliceGradStrategy::Parallel,
                         "parallel",
-                        "Chunks under scf.parallel: a verified box pass, "
-                        "else a chained greedy pass with a sequential "
-                        "fix-up"))}]>,
+                        "Blocks under scf.parallel: order-free flags, "
+                        "look-back and verify, TensorFlow's loop from the "
+                        "first row that differs"))}]>,
     Option<"vectorWidth", "vector-width", "unsigned", "8",
-           "Rows per vector step of the parallel strategy's scan over "
-           "non-matching rows (0 or 1: scalar code only)">,
-    Option<"chunkRows", "chunk-rows", "int64_t", "65536",
-           "Input rows per parallel chunk (the unit of work of one "
-           "scf.parallel iteration)">,
-    Option<"boxPass", "box-pass", "bool", "true",
-           "Try the parallel strategy's one-pass box check before its greedy "
-           "pass (static R >= 1 only)">,
+           "Rows per vector step (0 or 1: scalar code only)">,
+    Option<"chunkRows", "chunk-rows", "int64_t", "8192",
+           "Input rows per block of the parallel strategy (the unit of work "
+           "of one scf.parallel iteration; a block should fit the L2 "
+           "cache)">,
   ];
 }
 
@@ -182,6 +135,7 @@ def ConvertSparseToGPUPass : Pass<"convert-sparse-to-gpu", "ModuleOp"> {
     "::mlir::gpu::GPUDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
   ];
   let options = [
     Option<"chunkRows", "chunk-rows", "int64_t", "64",

@@ -27,17 +27,16 @@ struct SparseLowerToLLVMOptions
           clEnumValN(SliceGradStrategy::Sequential, "sequential",
                      "TensorFlow's loop, one thread"),
           clEnumValN(SliceGradStrategy::Parallel, "parallel",
-                     "Chunks on threads: verified box pass, else greedy"))};
+                     "Blocks on threads: order-free flags, look-back and "
+                     "verify, else the greedy loop from the first "
+                     "differing row"))};
   PassOptions::Option<unsigned> vectorWidth{
       *this, "vector-width",
       llvm::cl::desc("convert-sparse-to-loops vector-width"),
       llvm::cl::init(8)};
   PassOptions::Option<int64_t> chunkRows{
       *this, "chunk-rows", llvm::cl::desc("convert-sparse-to-loops chunk-rows"),
-      llvm::cl::init(65536)};
-  PassOptions::Option<bool> boxPass{
-      *this, "box-pass", llvm::cl::desc("convert-sparse-to-loops box-pass"),
-      llvm::cl::init(true)};
+      llvm::cl::init(8192)};
   PassOptions::Option<bool> gpuAlgorithm{
       *this, "gpu-algorithm",
       llvm::cl::desc("Lower sparse.slice_grad with convert-sparse-to-gpu on "

@@ -89,7 +89,7 @@ struct SliceGradToGPU : public OpConversionPattern<SliceGradOp> {
         b, loc, adaptor.getBackpropValGrad(), adaptor.getInputIndices(),
         adaptor.getInputStart(), adaptor.getOutputIndices(), adaptor.getOut());
     if (!canRunOnDevice(op)) {
-      lowering::buildSequentialLowering(b, loc, ops);
+      lowering::buildSequentialLowering(b, loc, ops, /*vectorWidth=*/8);
       rewriter.eraseOp(op);
       return success();
     }
@@ -157,7 +157,7 @@ struct SliceGradToGPU : public OpConversionPattern<SliceGradOp> {
         b, loc, proved.getResult(0),
         arith::ConstantIntOp::create(b, loc, 1, /*width=*/1));
     scf::IfOp::create(b, loc, notProved, [&](OpBuilder &nb, Location l) {
-      lowering::buildSequentialLowering(nb, l, ops);
+      lowering::buildSequentialLowering(nb, l, ops, /*vectorWidth=*/8);
       scf::YieldOp::create(nb, l);
     });
     rewriter.eraseOp(op);

@@ -66,9 +66,10 @@ Value buildFirstDifferingColumn(OpBuilder &b, Location loc,
 Value buildRowsEqual(OpBuilder &b, Location loc, const SliceGradOperands &ops,
                      ArrayRef<Value> startCols, Value i, Value j);
 
-/// TensorFlow's sequential loop (the reference).
+/// TensorFlow's sequential loop, then its "all propagated" check.
 void buildSequentialLowering(OpBuilder &b, Location loc,
-                             const SliceGradOperands &ops);
+                             const SliceGradOperands &ops,
+                             unsigned vectorWidth);
 
 /// Chunk k's box pass (see Passes.td), scalar, at b's insertion point (the
 /// body of a parallel loop over nChunks chunks of chunkLen rows): writes the
@@ -78,10 +79,11 @@ Value buildBoxPassChunk(OpBuilder &b, Location loc,
                         const SliceGradOperands &ops, Value k, Value chunkLen,
                         Value nChunks);
 
-/// The chunked, verified parallel lowering (see Passes.td).
+/// The order-free parallel lowering (LookBack.cpp), then the "all
+/// propagated" check.
 void buildParallelLowering(OpBuilder &b, Location loc,
                            const SliceGradOperands &ops, int64_t chunkRows,
-                           unsigned vectorWidth, bool boxPass);
+                           unsigned vectorWidth);
 
 } // namespace lowering
 } // namespace sparse

@@ -1,8 +1,10 @@
-//===- ParallelBuilder.h - Pieces of the parallel lowering ------*- C++ -*-===//
+//===- ParallelBuilder.h - Pieces of the parallel lowerings -----*- C++ -*-===//
 //
-// The IR builders of the parallel strategy (ParallelLowering.cpp), shared by
-// its greedy pass (GreedyPass.cpp), its box pass (BoxPass.cpp) and the GPU
-// lowering, which runs the box pass one chunk per thread.
+// IR builders of the chunked lowerings: the greedy loop over a range of rows
+// (GreedyLoop.cpp: the sequential strategy, and the parallel strategy's
+// exact resumption), the parallel strategy's order-free look-back pass
+// (LookBack.cpp), and the GPU lowering's guessed-start box chunks
+// (ChunkGuess.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,10 +19,6 @@ namespace mlir {
 namespace sparse {
 namespace lowering {
 
-/// Vector steps per box window of the box pass: the window's output rows
-/// stay in L1 between computing the box and the checks.
-constexpr int64_t kWindowSteps = 8;
-
 /// Column d of `rows`, a vector of `width` rows of `numDims` coordinates
 /// laid out row by row (lanes d, numDims + d, 2 numDims + d, ...).
 inline Value extractColumn(OpBuilder &b, Location loc, Value rows,
@@ -33,28 +31,11 @@ inline Value extractColumn(OpBuilder &b, Location loc, Value rows,
   return vector::ShuffleOp::create(b, loc, rows, rows, mask);
 }
 
-/// Builds the pieces of the parallel lowering of one op.
+/// Builds the pieces of the lowering of one op.
 class ParallelBuilder {
 public:
   ParallelBuilder(OpBuilder &b, Location loc, const SliceGradOperands &ops,
-                  unsigned vectorWidth)
-      : ops(ops), loc(loc), vectorWidth(vectorWidth) {
-    zero = buildZero(b, loc, ops.eltType);
-    // A static R lets the row comparison unroll and input_start stay in
-    // registers.
-    if (ops.staticNumDims != ShapedType::kDynamic) {
-      for (int64_t d = 0; d < ops.staticNumDims; ++d) {
-        Value col = arith::ConstantIndexOp::create(b, loc, d);
-        startCols.push_back(memref::LoadOp::create(b, loc, ops.start, col));
-      }
-    }
-    if (canVectorize())
-      inFlat = memref::CollapseShapeOp::create(
-          b, loc, ops.inIdx, ArrayRef<ReassociationIndices>{{0, 1}});
-    if (canVectorizeBox())
-      outFlat = memref::CollapseShapeOp::create(
-          b, loc, ops.outIdx, ArrayRef<ReassociationIndices>{{0, 1}});
-  }
+                  unsigned vectorWidth);
 
   /// Index of the first shifted output row that is not less than input row
   /// i (lexicographic, signed): where the sequential loop's j stands at row i
@@ -66,53 +47,34 @@ public:
   /// first chunk, N_out past the last, else buildLowerBound.
   Value buildGuess(OpBuilder &b, Value k, Value chunkLen, Value nChunks);
 
-  /// The greedy loop over input rows [lo, hi) from output row j0: writes
-  /// val_grad[lo..hi) and returns the j it ends with.
-  Value buildChunk(OpBuilder &b, Value lo, Value hi, Value j0);
+  /// TensorFlow's greedy loop over input rows [lo, hi) from output row j0:
+  /// writes val_grad[lo..hi) and returns the j it ends with.
+  Value buildGreedyLoop(OpBuilder &b, Value lo, Value hi, Value j0);
 
-  /// The box pass over input rows [lo, hi), guessed to match output rows
-  /// [j0, jEnd): writes val_grad[lo..hi) and returns an i1 that holds when
-  /// the guess is proved (see the file comment). Needs a static R >= 1 and
+  /// The GPU lowering's box chunk over input rows [lo, hi), guessed to
+  /// match output rows [j0, jEnd): writes val_grad[lo..hi) and returns an
+  /// i1 that holds when the guess is proved. Needs a static R >= 1 and
   /// N_out >= 1.
   Value buildBoxChunk(OpBuilder &b, Value lo, Value hi, Value j0, Value jEnd);
 
-  bool canUseBoxPass() const {
-    return ops.staticNumDims != ShapedType::kDynamic && ops.staticNumDims > 0;
-  }
-
-private:
-  /// The box pass's vector steps also need contiguous output indices and
-  /// gradients (expanding loads).
-  bool canVectorizeBox() const {
-    return canVectorize() &&
-           cast<MemRefType>(ops.outIdx.getType()).getLayout().isIdentity() &&
-           cast<MemRefType>(ops.grad.getType()).getLayout().isIdentity();
-  }
-
-  /// Box-pass steps of vectorWidth rows from row lo and output row j0 while
-  /// whole steps fit; returns the row, output row and check they end with.
-  std::tuple<Value, Value, Value> buildBoxVectorSteps(OpBuilder &b, Value lo,
-                                                      Value hi, Value j0);
-
-  /// The box (as flat lane patterns) of the shifted output rows
-  /// [j, min(j + kWindowSteps * vectorWidth, N_out)), and that end. Needs
-  /// j + vectorWidth <= N_out.
-  std::tuple<Value, Value, Value> buildWindowBox(OpBuilder &b, Value j,
-                                                 Value startPat);
-
-private:
-  /// The vector step needs contiguous rows of a static, non-zero width and
+  /// The vector steps need contiguous rows of a static, non-zero width and
   /// a value type that vectors can hold.
-  bool canVectorize() const {
-    auto identity = [](Value v) {
-      return cast<MemRefType>(v.getType()).getLayout().isIdentity();
-    };
-    return vectorWidth > 1 && ops.staticNumDims != ShapedType::kDynamic &&
-           ops.staticNumDims > 0 && identity(ops.inIdx) &&
-           identity(ops.out) && VectorType::isValidElementType(ops.eltType) &&
-           !isa<ComplexType>(ops.eltType);
-  }
+  bool canVectorize() const;
 
+  /// The look-back pass's vector steps also need contiguous output indices
+  /// and gradients (expanding loads).
+  bool canVectorizeExpand() const;
+
+  const SliceGradOperands &ops;
+  Location loc;
+  unsigned vectorWidth;
+  Value zero;
+  /// input_start's R values (static R only).
+  SmallVector<Value> startCols;
+  /// The index operands as flat vectors of coordinates (vector steps only).
+  Value inFlat, outFlat;
+
+private:
   /// One row: val_grad[i] = equal ? g[j] : 0, j += equal. Branch-free.
   std::pair<Value, Value> buildScalarStep(OpBuilder &b, Value i, Value j);
 
@@ -121,13 +83,22 @@ private:
   /// match are zeroed early and written again by later steps.
   std::pair<Value, Value> buildVectorStep(OpBuilder &b, Value i, Value j);
 
-  const SliceGradOperands &ops;
-  Location loc;
-  unsigned vectorWidth;
-  Value zero;
-  SmallVector<Value> startCols;
-  Value inFlat, outFlat;
+  /// vectorWidth rows at once where they are the next vectorWidth output
+  /// rows (a run of matches, one vector store), else buildVectorStep.
+  std::pair<Value, Value> buildRunOrVectorStep(OpBuilder &b, Value i,
+                                               Value j);
 };
+
+/// The lowering of one op with a static R (or the generic code for a
+/// dynamic one): `build` is called with the operands, casted to a static R
+/// of 1..kMaxSpecializedRank where R is only known at run time, so that
+/// every R that real tensors have gets the unrolled, vectorized code.
+void buildForEachRank(OpBuilder &b, Location loc, const SliceGradOperands &ops,
+                      function_ref<void(OpBuilder &, const SliceGradOperands &)>
+                          build);
+
+/// The highest R that a dynamic R is specialized to.
+constexpr int64_t kMaxSpecializedRank = 8;
 
 } // namespace lowering
 } // namespace sparse

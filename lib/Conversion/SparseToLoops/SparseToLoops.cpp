@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "LoweringUtils.h"
+#include "ParallelBuilder.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -24,9 +24,9 @@ using namespace mlir::sparse;
 namespace {
 struct SliceGradToLoops : public OpConversionPattern<SliceGradOp> {
   SliceGradToLoops(MLIRContext *ctx, SliceGradStrategy strategy,
-                   int64_t chunkRows, unsigned vectorWidth, bool boxPass)
+                   int64_t chunkRows, unsigned vectorWidth)
       : OpConversionPattern(ctx), strategy(strategy), chunkRows(chunkRows),
-        vectorWidth(vectorWidth), boxPass(boxPass) {}
+        vectorWidth(vectorWidth) {}
 
   LogicalResult
   matchAndRewrite(SliceGradOp op, OpAdaptor adaptor,
@@ -37,11 +37,15 @@ struct SliceGradToLoops : public OpConversionPattern<SliceGradOp> {
     lowering::SliceGradOperands ops = lowering::emitShapeChecks(
         rewriter, loc, adaptor.getBackpropValGrad(), adaptor.getInputIndices(),
         adaptor.getInputStart(), adaptor.getOutputIndices(), adaptor.getOut());
-    if (strategy == SliceGradStrategy::Parallel)
-      lowering::buildParallelLowering(rewriter, loc, ops, chunkRows,
-                                      vectorWidth, boxPass);
-    else
-      lowering::buildSequentialLowering(rewriter, loc, ops);
+    lowering::buildForEachRank(
+        rewriter, loc, ops,
+        [&](OpBuilder &b, const lowering::SliceGradOperands &rankOps) {
+          if (strategy == SliceGradStrategy::Parallel)
+            lowering::buildParallelLowering(b, loc, rankOps, chunkRows,
+                                            vectorWidth);
+          else
+            lowering::buildSequentialLowering(b, loc, rankOps, vectorWidth);
+        });
     rewriter.eraseOp(op);
     return success();
   }
@@ -50,7 +54,6 @@ private:
   SliceGradStrategy strategy;
   int64_t chunkRows;
   unsigned vectorWidth;
-  bool boxPass;
 };
 
 struct ConvertSparseToLoopsPass
@@ -61,7 +64,7 @@ struct ConvertSparseToLoopsPass
   void runOnOperation() override {
     auto addPatterns = [&](RewritePatternSet &patterns) {
       patterns.add<SliceGradToLoops>(&getContext(), strategy, chunkRows,
-                                     vectorWidth, boxPass);
+                                     vectorWidth);
     };
     if (failed(lowering::lowerSliceGradOps(getOperation(), getArgument(),
                                            static_cast<int64_t>(chunkRows),

@@ -1,163 +1,104 @@
-// RUN: sparse-opt %s -convert-sparse-to-loops="strategy=parallel vector-width=4 chunk-rows=1000 box-pass=false" -split-input-file | FileCheck %s
-// RUN: sparse-opt %s -convert-sparse-to-loops="strategy=parallel vector-width=4 chunk-rows=1000" -split-input-file | FileCheck %s --check-prefix=BOX
+// RUN: sparse-opt %s -convert-sparse-to-loops="strategy=parallel vector-width=4 chunk-rows=1000" -split-input-file | FileCheck %s
 // RUN: sparse-opt %s -convert-sparse-to-loops="strategy=parallel vector-width=0" -split-input-file | FileCheck %s --check-prefix=SCALAR
 // RUN: not sparse-opt %s -convert-sparse-to-loops="strategy=parallel chunk-rows=0" -split-input-file 2>&1 | FileCheck %s --check-prefix=BADCHUNK
 
-// The parallel strategy's greedy pass (box-pass=false): chunks under
-// scf.parallel, each from a guessed j (binary search), a vector step over
-// rows, the chain check with the sequential rerun, then TensorFlow's
+// The parallel strategy (docs/Rationale.md): where N_out > 0, the bounding
+// box B of the shifted output rows (partial boxes of blocks of output rows
+// under scf.parallel, then combined), then one scf.parallel over blocks of
+// 1000 input rows that hands blocks out in order (an atomic counter). A
+// block stops early past a differing row seen before; otherwise it counts
+// its rows inside B in vector steps of 4 rows (flags kept as i8 words),
+// waits for its predecessor's inclusive count (look-back) and publishes its
+// own, then writes its rows from that count: no row inside B (zeros), all
+// rows inside (plain loads, checked) or some (row by row), and a scalar
+// tail that stops at a differing row or once the numbers reach N_out. The
+// first differing row in order is where TensorFlow's greedy loop resumes;
+// otherwise min(total, N_out) gradients were used. Then TensorFlow's
 // all-propagated check.
 
 // CHECK-LABEL: func @static_rank
 //  CHECK-SAME: (%[[G:.*]]: memref<?xf32>, %[[II:.*]]: memref<?x2xi64>, %[[S:.*]]: memref<2xi64>, %[[OI:.*]]: memref<?x2xi64>, %[[OUT:.*]]: memref<?xf32>)
 //       CHECK: %[[NIN:.*]] = memref.dim %[[II]]
 //       CHECK: %[[NOUT:.*]] = memref.dim %[[OI]]
-//       CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
-//       CHECK: %[[S0:.*]] = memref.load %[[S]][%{{.*}}] : memref<2xi64>
-//       CHECK: %[[S1:.*]] = memref.load %[[S]][%{{.*}}] : memref<2xi64>
-//       CHECK: %[[FLAT:.*]] = memref.collapse_shape %[[II]] {{\[\[}}0, 1]] : memref<?x2xi64> into memref<?xi64>
-//       CHECK: %[[MINLEN:.*]] = arith.ceildivui %[[NIN]], %{{.*}} : index
-//       CHECK: %[[LEN:.*]] = arith.maxui %{{.*}}, %[[MINLEN]] : index
-//       CHECK: %[[NCHUNKS:.*]] = arith.ceildivui %[[NIN]], %[[LEN]] : index
-//       CHECK: %[[USED64:.*]] = memref.alloca_scope -> (i64) {
-//       CHECK:   %[[GUESSES:.*]] = memref.alloca() : memref<1024xindex>
-//       CHECK:   %[[ENDS:.*]] = memref.alloca() : memref<1024xindex>
-//       CHECK:   scf.parallel (%[[K:.*]]) = (%{{.*}}) to (%[[NCHUNKS]]) step (%{{.*}}) {
-//       CHECK:     %[[LO:.*]] = arith.muli %[[K]], %[[LEN]] : index
-//       CHECK:     %[[HI:.*]] = arith.minui %{{.*}}, %[[NIN]] : index
-//       CHECK:     %[[GUESS:.*]] = scf.if %{{.*}} -> (index) {
+//       CHECK: %[[USED:.*]] = scf.if %{{.*}} -> (index) {
+//       CHECK:   %[[FLAT:.*]] = memref.collapse_shape %[[II]] {{\[\[}}0, 1]] : memref<?x2xi64> into memref<?xi64>
+//       CHECK:   %[[OFLAT:.*]] = memref.collapse_shape %[[OI]] {{\[\[}}0, 1]] : memref<?x2xi64> into memref<?xi64>
+// The box: partial boxes per block of output rows, then combined.
+//       CHECK:   %[[PARTS:.*]] = memref.alloc(%{{.*}}) : memref<?xi64>
+//       CHECK:   scf.parallel
+//       CHECK:     scf.for {{.*}} -> (i64, i64, i64, i64)
+//       CHECK:       arith.minsi
+//       CHECK:       arith.maxsi
+//       CHECK:   %[[LO:.*]] = memref.alloc(%{{.*}}) : memref<?xi64>
+//       CHECK:   %[[HI:.*]] = memref.alloc(%{{.*}}) : memref<?xi64>
+//       CHECK:   memref.dealloc %[[PARTS]]
+//       CHECK:   %[[LOPAT:.*]] = vector.from_elements %{{.*}} : vector<8xi64>
+//       CHECK:   %[[HIPAT:.*]] = vector.from_elements %{{.*}} : vector<8xi64>
+// Per block: inclusive count, first differing row and its number; the
+// counter and the lowest differing row; the flag words.
+//       CHECK:   %[[NBLOCKS:.*]] = arith.ceildivui %[[NIN]], %{{.*}} : index
+//       CHECK:   %[[STATUS:.*]] = memref.alloc(%[[NBLOCKS]]) : memref<?xi64>
+//       CHECK:   %[[BADROWS:.*]] = memref.alloc(%[[NBLOCKS]]) : memref<?xindex>
+//       CHECK:   %[[BADPOS:.*]] = memref.alloc(%[[NBLOCKS]]) : memref<?xindex>
+//       CHECK:   %[[CONTROL:.*]] = memref.alloc(%{{.*}}) : memref<?xi64>
+//       CHECK:   %[[FLAGS:.*]] = memref.alloc(%{{.*}}) : memref<?xi8>
+//       CHECK:   scf.parallel (%{{.*}}) = (%{{.*}}) to (%[[NBLOCKS]])
+//       CHECK:     %[[TICKET:.*]] = memref.atomic_rmw addi %{{.*}}, %[[CONTROL]][%{{.*}}] : (i64, memref<?xi64>) -> i64
+//       CHECK:     %[[BLK:.*]] = arith.index_cast %[[TICKET]] : i64 to index
+//       CHECK:     memref.atomic_rmw addi %{{.*}}, %[[CONTROL]][%{{.*}}] : (i64, memref<?xi64>) -> i64
+//       CHECK:     scf.if %{{.*}} {
+//       CHECK:       memref.atomic_rmw assign %{{.*}}, %[[STATUS]][%[[BLK]]]
 //       CHECK:     } else {
-// The binary search: lexicographic, signed, on the shifted output rows.
-//       CHECK:       scf.while
-//       CHECK:         arith.shrui
+// The count: 4 rows of 2 coordinates against B, flags as bits.
+//       CHECK:       scf.for {{.*}} -> (index) {
+//       CHECK:         %[[ROWS:.*]] = vector.load %[[FLAT]][%{{.*}}] : memref<?xi64>, vector<8xi64>
+//       CHECK:         arith.cmpi sge, %[[ROWS]], %[[LOPAT]] : vector<8xi64>
+//       CHECK:         arith.cmpi sle, %[[ROWS]], %[[HIPAT]] : vector<8xi64>
+//       CHECK:         vector.bitcast %{{.*}} : vector<8xi1> to vector<1xi8>
+//       CHECK:         memref.store %{{.*}}, %[[FLAGS]][%{{.*}}] : memref<?xi8>
+//       CHECK:         math.ctpop %{{.*}} : i8
+// The look-back: wait for the predecessor's inclusive count, publish.
+//       CHECK:       scf.while : () -> i64 {
+//       CHECK:         memref.atomic_rmw addi %{{.*}}, %[[STATUS]][%{{.*}}]
 //       CHECK:         arith.cmpi slt
-//       CHECK:     memref.store %[[GUESS]], %[[GUESSES]][%[[K]]]
-//       CHECK:     %[[CHUNK:.*]]:2 = scf.while (%{{.*}} = %[[LO]], %{{.*}} = %[[GUESS]])
-// The vector step: 4 rows of 2 coordinates, one column per shuffle.
-//       CHECK:       %[[ROWS:.*]] = vector.load %[[FLAT]][%{{.*}}] : memref<?xi64>, vector<8xi64>
-//       CHECK:       %[[COL0:.*]] = vector.shuffle %[[ROWS]], %[[ROWS]] [0, 2, 4, 6]
-//       CHECK:       %[[T0:.*]] = arith.addi %{{.*}}, %[[S0]] : i64
-//       CHECK:       %[[B0:.*]] = vector.broadcast %[[T0]] : i64 to vector<4xi64>
-//       CHECK:       %[[EQ0:.*]] = arith.cmpi eq, %[[COL0]], %[[B0]] : vector<4xi64>
-//       CHECK:       %[[COL1:.*]] = vector.shuffle %[[ROWS]], %[[ROWS]] [1, 3, 5, 7]
-//       CHECK:       %[[EQ1:.*]] = arith.cmpi eq, %[[COL1]], %{{.*}} : vector<4xi64>
-//       CHECK:       %[[EQ:.*]] = arith.andi %[[EQ0]], %[[EQ1]] : vector<4xi1>
-//       CHECK:       %[[LANES:.*]] = arith.select %[[EQ]], %{{.*}}, %{{.*}} : vector<4xi1>, vector<4xi32>
-//       CHECK:       %[[FIRST:.*]] = vector.reduction <minui>, %[[LANES]] : vector<4xi32> into i32
-//       CHECK:       %[[ZEROS:.*]] = vector.broadcast %[[ZERO]] : f32 to vector<4xf32>
-//       CHECK:       vector.store %[[ZEROS]], %[[OUT]][%{{.*}}] : memref<?xf32>, vector<4xf32>
-// The scalar step: branch-free.
-//       CHECK:     } else {
-//       CHECK:       %[[V:.*]] = memref.load %[[G]][%{{.*}}] : memref<?xf32>
-//       CHECK:       %[[SEL:.*]] = arith.select %{{.*}}, %[[V]], %[[ZERO]] : f32
-//       CHECK:       memref.store %[[SEL]], %[[OUT]][%{{.*}}] : memref<?xf32>
-// The rest of a chunk after the last output row is zero.
-//       CHECK:     scf.for %{{.*}} = %[[CHUNK]]#0 to %[[HI]]
-//       CHECK:       memref.store %[[ZERO]], %[[OUT]]
-//       CHECK:     memref.store %[[CHUNK]]#1, %[[ENDS]][%[[K]]]
-// The chain, from j = 0 at chunk 0: a chunk whose guess is its
-// predecessor's end is kept, any other is rerun from that end.
-//       CHECK:   %[[USED:.*]] = scf.for %[[K2:.*]] = %[[C0:.*]] to %[[NCHUNKS]] step %{{.*}} iter_args(%[[J:.*]] = %[[C0]]) -> (index) {
-//       CHECK:     %[[G2:.*]] = memref.load %[[GUESSES]][%[[K2]]]
-//       CHECK:     %[[CHAINED:.*]] = arith.cmpi eq, %[[G2]], %[[J]] : index
-//       CHECK:     scf.if %[[CHAINED]] -> (index) {
-//       CHECK:       memref.load %[[ENDS]][%[[K2]]]
-//       CHECK:     } else {
-//       CHECK:       scf.while (%{{.*}} = %{{.*}}, %{{.*}} = %[[J]])
-//       CHECK:   %[[U64:.*]] = arith.index_castui %[[USED]] : index to i64
-//       CHECK:   memref.alloca_scope.return %[[U64]] : i64
-//       CHECK: %[[U:.*]] = arith.index_castui %[[USED64]] : i64 to index
-//       CHECK: %[[NOTALL:.*]] = arith.cmpi ne, %[[NOUT]], %[[U]] : index
+//       CHECK:       memref.atomic_rmw assign %{{.*}}, %[[STATUS]][%[[BLK]]]
+// The write: vector steps from the stored flags.
+//       CHECK:       scf.while
+//       CHECK:         memref.load %[[FLAGS]]
+//       CHECK:         math.ctpop
+//       CHECK:         scf.if %{{.*}} -> (i1) {
+//       CHECK:           vector.store %{{.*}}, %[[OUT]][%{{.*}}] : memref<?xf32>, vector<4xf32>
+//       CHECK:         } else {
+//       CHECK:           scf.if %{{.*}} -> (i1) {
+//       CHECK:             vector.load %[[OFLAT]]
+//       CHECK:             vector.reduction <or>
+//       CHECK:             vector.load %[[G]]
+//       CHECK:           } else {
+//       CHECK:             arith.select %{{.*}}, %{{.*}}, %{{.*}} : f32
+// The scalar tail and the zeros past N_out.
+//       CHECK:       scf.while
+//       CHECK:       scf.for
+//       CHECK:         memref.store %{{.*}}, %[[OUT]]
+//       CHECK:       memref.store %{{.*}}, %[[BADROWS]][%[[BLK]]]
+//       CHECK:       memref.store %{{.*}}, %[[BADPOS]][%[[BLK]]]
+//       CHECK:       memref.atomic_rmw mins %{{.*}}, %[[CONTROL]]
+// The first differing row in block order, the greedy loop from there.
+//       CHECK:   %[[FIRST:.*]]:2 = scf.for
+//       CHECK:     memref.load %[[BADROWS]]
+//       CHECK:     memref.load %[[BADPOS]]
+//       CHECK:   scf.if %{{.*}} -> (index) {
+//       CHECK:     scf.while
+//       CHECK:   } else {
+//       CHECK:     memref.load %[[STATUS]]
+//       CHECK:     arith.minui %{{.*}}, %[[NOUT]]
+//       CHECK:   memref.dealloc %[[STATUS]]
+//       CHECK:   memref.dealloc %[[FLAGS]]
+// No output rows: the greedy loop writes zeros.
+//       CHECK: } else {
+//       CHECK:   scf.while
+//       CHECK: %[[NOTALL:.*]] = arith.cmpi ne, %[[NOUT]], %[[USED]] : index
 //       CHECK: scf.if %[[NOTALL]] {
 //       CHECK:   arith.constant 6 : i32
-//   CHECK-NOT: sparse.slice_grad
-
-// With the box pass (the default): it runs first where N_out > 0. Each chunk
-// guesses its first output row and the next chunk's, then runs vector steps
-// of 4 rows: each flags the rows inside the box of a window of output rows
-// that holds every row the step can meet (recomputed as j moves on), checks
-// the flagged rows against the next output rows (plain or expanding loads)
-// and writes g or zero; greedy scalar steps finish the chunk. A chunk's
-// guess is proved when every check held and it ends at the next guess. The
-// greedy pass runs only if some guess was not proved.
-// BOX-LABEL: func @static_rank
-//  BOX-SAME: (%[[G:.*]]: memref<?xf32>, %[[II:.*]]: memref<?x2xi64>, %[[S:.*]]: memref<2xi64>, %[[OI:.*]]: memref<?x2xi64>, %[[OUT:.*]]: memref<?xf32>)
-//       BOX: %[[NOUT:.*]] = memref.dim %[[OI]]
-//       BOX: %[[S0:.*]] = memref.load %[[S]]
-//       BOX: %[[S1:.*]] = memref.load %[[S]]
-//       BOX: %[[INFLAT:.*]] = memref.collapse_shape %[[II]]
-//       BOX: %[[OUTFLAT:.*]] = memref.collapse_shape %[[OI]]
-//       BOX: memref.alloca_scope -> (i64) {
-//       BOX:   memref.alloca() : memref<1024xindex>
-//       BOX:   %[[PROVED:.*]] = memref.alloca() : memref<1024xindex>
-//       BOX:   %[[HASOUT:.*]] = arith.cmpi ugt, %[[NOUT]], %{{.*}} : index
-//       BOX:   %[[TRY:.*]] = scf.if %[[HASOUT]] -> (i1) {
-//       BOX:     scf.parallel (%[[K:.*]]) =
-// The guesses of this chunk and of the next (two binary searches).
-//       BOX:       %[[J0:.*]] = scf.if %{{.*}} -> (index)
-//       BOX:       %[[JEND:.*]] = scf.if %{{.*}} -> (index)
-//       BOX:       %[[STARTPAT:.*]] = vector.from_elements %[[S0]], %[[S1]], %[[S0]], %[[S1]], %[[S0]], %[[S1]], %[[S0]], %[[S1]] : vector<8xi64>
-// Vector steps while 4 rows and 4 output rows remain; the state carries the
-// window's end and its box.
-//       BOX:       %[[STEPS:.*]]:6 = scf.while (%{{.*}} = %{{.*}}, %{{.*}} = %[[J0]], %{{.*}} = %true{{.*}}, %{{.*}} = %[[J0]], %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) : (index, index, i1, index, vector<8xi64>, vector<8xi64>)
-//       BOX:         arith.cmpi ule, %{{.*}}, %[[NOUT]] : index
-//       BOX:         %[[ROWS:.*]] = vector.load %[[INFLAT]][%{{.*}}] : memref<?xi64>, vector<8xi64>
-// A new window when the step could pass its end: 32 output rows (8 steps),
-// min and max per lane, then rotations by 1 and 2 rows.
-//       BOX:         %[[WIN:.*]]:3 = scf.if %{{.*}} -> (vector<8xi64>, vector<8xi64>, index) {
-//       BOX:           vector.load %[[OUTFLAT]]
-//       BOX:           scf.for
-//       BOX:             vector.load %[[OUTFLAT]]
-//       BOX:             arith.minsi {{.*}} : vector<8xi64>
-//       BOX:             arith.maxsi {{.*}} : vector<8xi64>
-//       BOX:           vector.shuffle %{{.*}}, %{{.*}} [2, 3, 4, 5, 6, 7, 0, 1]
-//       BOX:           vector.shuffle %{{.*}}, %{{.*}} [4, 5, 6, 7, 0, 1, 2, 3]
-//       BOX:         } else {
-// The next window's output rows are prefetched (a cache line per 8
-// coordinates a step reads: one here).
-//       BOX:         memref.prefetch %[[OUTFLAT]][%{{.*}}], read, locality<3>, data
-//   BOX-NOT:         memref.prefetch
-//       BOX:         arith.cmpi sge, %[[ROWS]], %[[WIN]]#0 : vector<8xi64>
-//       BOX:         arith.cmpi sle, %[[ROWS]], %[[WIN]]#1 : vector<8xi64>
-// The masks as integer bits: each row's 2 bits ANDed, copied (flat mask),
-// gathered (row mask).
-//       BOX:         vector.bitcast %{{.*}} : vector<8xi1> to vector<1xi8>
-//       BOX:         %[[FLATFLAGS:.*]] = vector.bitcast %{{.*}} : vector<1xi8> to vector<8xi1>
-//       BOX:         %[[FLAGS:.*]] = vector.bitcast %{{.*}} : vector<1xi4> to vector<4xi1>
-// A step whose rows are all flagged loads the next output rows and
-// gradients; any other expands them into the flagged lanes.
-//       BOX:         %[[ALL:.*]] = vector.reduction <and>, %[[FLAGS]] : vector<4xi1> into i1
-//       BOX:         %[[LOADS:.*]]:2 = scf.if %[[ALL]] -> (vector<8xi64>, vector<4xf32>) {
-//       BOX:           vector.load %[[OUTFLAT]][%{{.*}}] : memref<?xi64>, vector<8xi64>
-//       BOX:           vector.load %[[G]][%{{.*}}] : memref<?xf32>, vector<4xf32>
-//       BOX:         } else {
-//       BOX:           vector.expandload %[[OUTFLAT]][%{{.*}}], %[[FLATFLAGS]], %[[ROWS]] : memref<?xi64>, vector<8xi1>, vector<8xi64> into vector<8xi64>
-//       BOX:           vector.expandload %[[G]][%{{.*}}], %[[FLAGS]], %{{.*}} : memref<?xf32>, vector<4xi1>, vector<4xf32> into vector<4xf32>
-//       BOX:         %[[SHIFTED:.*]] = arith.addi %[[LOADS]]#0, %[[STARTPAT]] : vector<8xi64>
-//       BOX:         arith.cmpi ne, %[[ROWS]], %[[SHIFTED]] : vector<8xi64>
-//       BOX:         vector.reduction <or>
-//       BOX:         vector.store %[[LOADS]]#1, %[[OUT]]
-//       BOX:         vector.reduction <add>
-// The rest of the chunk: greedy scalar steps, branch-free.
-//       BOX:       %[[TAIL:.*]]:2 = scf.for %{{.*}} = %[[STEPS]]#0 to %{{.*}} iter_args(%{{.*}} = %[[STEPS]]#1, %{{.*}} = %[[STEPS]]#2)
-//       BOX:         arith.select
-//       BOX:         memref.store %{{.*}}, %[[OUT]]
-//       BOX:       %[[MEETS:.*]] = arith.cmpi eq, %[[TAIL]]#0, %[[JEND]] : index
-//       BOX:       %[[OK:.*]] = arith.andi %[[TAIL]]#1, %[[MEETS]] : i1
-//       BOX:       %[[WORD:.*]] = arith.index_castui %[[OK]] : i1 to index
-//       BOX:       memref.store %[[WORD]], %[[PROVED]][%[[K]]]
-//       BOX:     scf.for
-//       BOX:       memref.load %[[PROVED]]
-//       BOX:       arith.andi
-//       BOX:   scf.if %[[TRY]] -> (i64) {
-//       BOX:     arith.index_castui %[[NOUT]] : index to i64
-//       BOX:   } else {
-// The greedy pass.
-//       BOX:     scf.parallel
-//       BOX:       scf.while
-//       BOX:       vector.reduction <minui>
-//       BOX: arith.constant 6 : i32
-//   BOX-NOT: sparse.slice_grad
 
 // SCALAR-LABEL: func @static_rank
 //       SCALAR: scf.parallel
@@ -172,18 +113,27 @@ func.func @static_rank(%g: memref<?xf32>, %ii: memref<?x2xi64>, %s: memref<2xi64
 
 // -----
 
-// A dynamic R, a complex value type or a strided layout keeps the scalar
-// step: the row comparison loops over the columns.
+// A dynamic R: one case per R = 1..8 on memrefs cast to that R (vector
+// steps), the generic code (columns in loops) for any other R.
 
 // CHECK-LABEL: func @dynamic_rank
-//       CHECK: scf.parallel
-//   CHECK-NOT: vector.
+//       CHECK: scf.index_switch %{{.*}}
+//  CHECK-NEXT: case 1 {
+//       CHECK:   memref.cast %{{.*}} : memref<?x?xi64> to memref<?x1xi64>
+//       CHECK:   memref.cast %{{.*}} : memref<?xi64> to memref<1xi64>
+//       CHECK:   vector.load
+//       CHECK: case 8 {
+//       CHECK:   memref.cast %{{.*}} : memref<?x?xi64> to memref<?x8xi64>
+//       CHECK:   vector.load {{.*}} vector<32xi64>
+//       CHECK: default {
+//   CHECK-NOT:   vector.
+//       CHECK:   scf.parallel
+//   CHECK-NOT:   vector.
 //       CHECK: return
-// A dynamic R has no box pass.
-// BOX-LABEL: func @dynamic_rank
-//   BOX-NOT: minsi
-//       BOX: return
 // SCALAR-LABEL: func @dynamic_rank
+//       SCALAR: scf.index_switch
+//   SCALAR-NOT: vector.
+//       SCALAR: return
 func.func @dynamic_rank(%g: memref<?xi8>, %ii: memref<?x?xi64>, %s: memref<?xi64>, %oi: memref<?x?xi64>, %out: memref<?xi8>) {
   sparse.slice_grad %g, %ii, %s, %oi : memref<?xi8>, memref<?x?xi64>, memref<?xi64>, memref<?x?xi64> into %out : memref<?xi8>
   return
@@ -196,11 +146,6 @@ func.func @dynamic_rank(%g: memref<?xi8>, %ii: memref<?x?xi64>, %s: memref<?xi64
 //   CHECK-NOT: vector.
 //       CHECK: arith.select %{{.*}}, %{{.*}}, %{{.*}} : complex<f64>
 //       CHECK: return
-// Complex values: the box pass's scalar rows only.
-// BOX-LABEL: func @complex_values
-//       BOX: arith.minsi
-//   BOX-NOT: vector.
-//       BOX: return
 // SCALAR-LABEL: func @complex_values
 func.func @complex_values(%g: memref<3xcomplex<f64>>, %ii: memref<5x3xi64>, %s: memref<3xi64>, %oi: memref<3x3xi64>, %out: memref<5xcomplex<f64>>) {
   sparse.slice_grad %g, %ii, %s, %oi : memref<3xcomplex<f64>>, memref<5x3xi64>, memref<3xi64>, memref<3x3xi64> into %out : memref<5xcomplex<f64>>
@@ -213,10 +158,6 @@ func.func @complex_values(%g: memref<3xcomplex<f64>>, %ii: memref<5x3xi64>, %s: 
 //       CHECK: scf.parallel
 //   CHECK-NOT: vector.
 //       CHECK: return
-// BOX-LABEL: func @strided
-//       BOX: arith.minsi
-//   BOX-NOT: vector.
-//       BOX: return
 // SCALAR-LABEL: func @strided
 func.func @strided(%g: memref<?xf32>, %ii: memref<?x2xi64, strided<[4, 1]>>, %s: memref<2xi64>, %oi: memref<?x2xi64>, %out: memref<?xf32>) {
   sparse.slice_grad %g, %ii, %s, %oi : memref<?xf32>, memref<?x2xi64, strided<[4, 1]>>, memref<2xi64>, memref<?x2xi64> into %out : memref<?xf32>

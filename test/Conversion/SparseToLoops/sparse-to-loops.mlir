@@ -1,8 +1,7 @@
 // RUN: sparse-opt %s -convert-sparse-to-loops -split-input-file | FileCheck %s
 
 // Dynamic sizes: every check the types leave open runs at run time, in
-// TensorFlow's order, then the zero fill, the greedy loop and the
-// all-propagated check.
+// TensorFlow's order, then the greedy loop and the all-propagated check.
 
 // CHECK-LABEL: func.func private @sparseSliceGradCheckFailed(i32, i64, i64)
 // CHECK-LABEL: func @dynamic
@@ -26,33 +25,40 @@
 //       CHECK: %[[ND:.*]] = memref.dim %[[OUT]]
 //       CHECK: arith.cmpi ne, %[[ND]], %[[NIN]]
 //       CHECK: arith.constant 5 : i32
-//       CHECK: %[[C0:.*]] = arith.constant 0 : index
-//       CHECK: %[[C1:.*]] = arith.constant 1 : index
-//       CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
-//       CHECK: scf.for %[[I:.*]] = %[[C0]] to %[[NIN]] step %[[C1]] {
-//       CHECK:   memref.store %[[ZERO]], %[[OUT]][%[[I]]]
-//       CHECK: %[[LOOP:.*]]:2 = scf.while (%[[IA:.*]] = %[[C0]], %[[JA:.*]] = %[[C0]])
-//       CHECK:   %[[IOK:.*]] = arith.cmpi ult, %[[IA]], %[[NIN]]
-//       CHECK:   %[[JOK:.*]] = arith.cmpi ult, %[[JA]], %[[NOUT]]
-//       CHECK:   %[[BOTH:.*]] = arith.andi %[[IOK]], %[[JOK]]
-//       CHECK:   scf.condition(%[[BOTH]])
-//       CHECK: ^bb0(%[[I2:.*]]: index, %[[J2:.*]]: index):
-//       CHECK:   %[[D:.*]] = scf.while (%[[DA:.*]] = %{{.*}}) : (index) -> index {
-//       CHECK:     %[[A:.*]] = memref.load %[[II]][%[[I2]], %{{.*}}]
-//       CHECK:     %[[B:.*]] = memref.load %[[OI]][%[[J2]], %{{.*}}]
-//       CHECK:     %[[OFF:.*]] = memref.load %[[S]][%{{.*}}]
-//       CHECK:     %[[SHIFTED:.*]] = arith.addi %[[B]], %[[OFF]] : i64
-//       CHECK:     arith.cmpi eq, %[[A]], %[[SHIFTED]] : i64
-//       CHECK:   %[[SAME:.*]] = arith.cmpi eq, %[[D]], %[[R]]
-//       CHECK:   %[[NEXTJ:.*]] = scf.if %[[SAME]] -> (index) {
+// R known only at run time: one case per R = 1..8 (static-R code), the
+// generic loop for any other R.
+//       CHECK: scf.index_switch %[[R]]
+//  CHECK-NEXT: case 1 {
+//       CHECK:   memref.cast %[[II]] : memref<?x?xi64> to memref<?x1xi64>
+//       CHECK: case 8 {
+//       CHECK: default {
+// TensorFlow's loop, branch-free per row; it writes every value (zeros
+// after the last output row).
+//       CHECK:   %[[C0:.*]] = arith.constant 0 : index
+//       CHECK:   %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+//       CHECK:   %[[LOOP:.*]]:2 = scf.while (%[[IA:.*]] = %[[C0]], %[[JA:.*]] = %[[C0]])
+//       CHECK:     %[[IOK:.*]] = arith.cmpi ult, %[[IA]], %[[NIN]]
+//       CHECK:     %[[JOK:.*]] = arith.cmpi ult, %[[JA]], %[[NOUT]]
+//       CHECK:     %[[BOTH:.*]] = arith.andi %[[IOK]], %[[JOK]]
+//       CHECK:     scf.condition(%[[BOTH]])
+//       CHECK:   ^bb0(%[[I2:.*]]: index, %[[J2:.*]]: index):
+// The first differing column, as TensorFlow compares.
+//       CHECK:     %[[D:.*]] = scf.while (%[[DA:.*]] = %{{.*}}) : (index) -> index {
+//       CHECK:       %[[A:.*]] = memref.load %[[II]][%[[I2]], %{{.*}}]
+//       CHECK:       %[[B:.*]] = memref.load %[[OI]][%[[J2]], %{{.*}}]
+//       CHECK:       %[[OFF:.*]] = memref.load %[[S]][%{{.*}}]
+//       CHECK:       %[[SHIFTED:.*]] = arith.addi %[[B]], %[[OFF]] : i64
+//       CHECK:       arith.cmpi eq, %[[A]], %[[SHIFTED]] : i64
+//       CHECK:     %[[SAME:.*]] = arith.cmpi eq, %[[D]], %[[R]]
 //       CHECK:     %[[V:.*]] = memref.load %[[G]][%[[J2]]]
-//       CHECK:     memref.store %[[V]], %[[OUT]][%[[I2]]]
-//       CHECK:     arith.addi %[[J2]], %[[C1]]
-//       CHECK:   } else {
-//       CHECK:     scf.yield %[[J2]]
-//       CHECK: %[[UNUSED:.*]] = arith.cmpi ne, %[[NOUT]], %[[LOOP]]#1
-//       CHECK: scf.if %[[UNUSED]] {
-//       CHECK:   arith.constant 6 : i32
+//       CHECK:     %[[SEL:.*]] = arith.select %[[SAME]], %[[V]], %[[ZERO]] : f32
+//       CHECK:     memref.store %[[SEL]], %[[OUT]][%[[I2]]]
+//       CHECK:     arith.select %[[SAME]], %{{.*}}, %[[J2]] : index
+//       CHECK:   scf.for %[[I3:.*]] = %[[LOOP]]#0 to %[[NIN]]
+//       CHECK:     memref.store %[[ZERO]], %[[OUT]][%[[I3]]]
+//       CHECK:   %[[UNUSED:.*]] = arith.cmpi ne, %[[NOUT]], %[[LOOP]]#1
+//       CHECK:   scf.if %[[UNUSED]] {
+//       CHECK:     arith.constant 6 : i32
 //       CHECK: return
 //   CHECK-NOT: sparse.slice_grad
 func.func @dynamic(%g: memref<?xf32>, %ii: memref<?x?xi64>, %s: memref<?xi64>, %oi: memref<?x?xi64>, %out: memref<?xf32>) {
@@ -69,9 +75,10 @@ func.func @dynamic(%g: memref<?xf32>, %ii: memref<?x?xi64>, %s: memref<?xi64>, %
 //   CHECK-NOT: arith.constant {{[1-5]}} : i32
 //       CHECK: %[[Z:.*]] = arith.constant 0 : i8
 //       CHECK: %[[UZ:.*]] = builtin.unrealized_conversion_cast %[[Z]] : i8 to ui8
+//       CHECK: scf.while
+//       CHECK:   arith.select %{{.*}}, %{{.*}}, %[[UZ]] : ui8
 //       CHECK: scf.for
 //       CHECK:   memref.store %[[UZ]]
-//       CHECK: scf.while
 //       CHECK: arith.constant 6 : i32
 //   CHECK-NOT: sparse.slice_grad
 func.func @static_ui8(%g: memref<3xui8>, %ii: memref<14x2xi64>, %s: memref<2xi64>, %oi: memref<3x2xi64>, %out: memref<14xui8>) {

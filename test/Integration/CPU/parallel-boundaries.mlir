@@ -1,7 +1,7 @@
 // DEFINE: %{run} = sparse-opt --run %s -e main --entry-point-result=void
 // RUN: %{run} --pass-pipeline='builtin.module(sparse-lower-to-llvm{chunk-rows=2})' | FileCheck %s
 // RUN: env OMP_NUM_THREADS=2 %{run} --pass-pipeline='builtin.module(sparse-lower-to-llvm{chunk-rows=2 vector-width=0})' | FileCheck %s
-// RUN: %{run} --pass-pipeline='builtin.module(sparse-lower-to-llvm{chunk-rows=2 box-pass=false})' | FileCheck %s
+// RUN: %{run} --pass-pipeline='builtin.module(sparse-lower-to-llvm{strategy=sequential vector-width=0})' | FileCheck %s
 // RUN: %{run} --pass-pipeline='builtin.module(sparse-lower-to-llvm{strategy=sequential})' | FileCheck %s
 
 // Sorted input rows with a duplicate split by a chunk boundary (chunks of 2

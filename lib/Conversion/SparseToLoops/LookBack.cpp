@@ -1,0 +1,733 @@
+//===- LookBack.cpp - The parallel strategy: flags, look-back, verify -----===//
+//
+// The parallel strategy needs no order of the rows (docs/Rationale.md has
+// the proof). B is the bounding box of the shifted output rows; a row is
+// flagged when it lies in B, and its number pos is the count of flagged rows
+// before it. Blocks of input rows are handed out in order (an atomic
+// counter); each counts its flagged rows, waits for its predecessor's
+// inclusive count (decoupled look-back), publishes its own, then writes its
+// rows from cache: a flagged row with pos < N_out must equal output row pos
+// and gets its gradient, every other row gets zero. Where a flagged row
+// differs, the rows before it are final, and TensorFlow's greedy loop
+// resumes there with j = pos; blocks that start past such a row stop early.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ParallelBuilder.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+
+
+using namespace mlir;
+using namespace mlir::sparse;
+using namespace mlir::sparse::lowering;
+
+namespace {
+class LookBackBuilder {
+public:
+  LookBackBuilder(OpBuilder &b, Location loc, const SliceGradOperands &ops,
+                  unsigned vectorWidth)
+      : pb(b, loc, ops, vectorWidth), ops(ops), loc(loc),
+        width(vectorWidth) {}
+
+  /// The whole strategy for N_out >= 1; returns the final j of the greedy
+  /// loop (index).
+  Value build(OpBuilder &b, Value chunkLen);
+
+private:
+  Value cst(OpBuilder &b, int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  }
+  Value cstI64(OpBuilder &b, int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
+  }
+  bool staticRank() const {
+    return ops.staticNumDims != ShapedType::kDynamic;
+  }
+
+  /// B into boxLo/boxHi (R words each): partial boxes of blocks of output
+  /// rows in parallel, then combined.
+  void buildBox(OpBuilder &b, Value chunkLen);
+  /// i1: input row i lies in B.
+  Value buildInside(OpBuilder &b, Value i);
+  /// The count of flagged rows in [lo, hi) (index). Vector steps store
+  /// their rows' flags as the bits of a word in `flagWords` from `base`.
+  Value buildCount(OpBuilder &b, Value lo, Value hi, Value base);
+  /// Writes rows [lo, hi) numbered from p0; returns the first row that
+  /// differs from its output row (N_in if none) and its number.
+  std::pair<Value, Value> buildWrite(OpBuilder &b, Value lo, Value hi,
+                                     Value p0, Value base);
+  /// Vector steps: the flags of `width` rows as the bits of an integer of
+  /// `width` bits (bit r for row r).
+  Value buildRowBits(OpBuilder &b, Value rows);
+  /// One vector step of the write: rows [i, i + width) with their flag
+  /// bits, numbered from pos (pos + width <= N_out). Returns whether every
+  /// flagged row equals its output row (the values are stored only then)
+  /// and the number after the step.
+  std::pair<Value, Value> buildWriteStep(OpBuilder &b, Value i, Value pos,
+                                         Value bits);
+  /// The word type of the flag buffer (at least `width` bits).
+  IntegerType flagWordType(OpBuilder &b) const {
+    return b.getIntegerType(std::max<int64_t>(8, llvm::PowerOf2Ceil(width)));
+  }
+  bool useBitMasks() const {
+    int64_t flat = width * ops.staticNumDims;
+    return flat <= 64 && llvm::isPowerOf2_64(width);
+  }
+  /// Vector steps per block (blocks start at multiples of chunkLen).
+  Value stepsPerBlock;
+  Value flagWords;
+
+  ParallelBuilder pb;
+  const SliceGradOperands &ops;
+  Location loc;
+  int64_t width;
+  Value boxLo, boxHi;
+  /// Static R: B's bounds per column, and as flat lane patterns.
+  SmallVector<Value> loCols, hiCols;
+  Value loPat, hiPat;
+};
+} // namespace
+
+void LookBackBuilder::buildBox(OpBuilder &b, Value chunkLen) {
+  Type i64 = b.getI64Type();
+  Value c0 = cst(b, 0), c1 = cst(b, 1), c2 = cst(b, 2);
+  auto wordsType = MemRefType::get({ShapedType::kDynamic}, i64);
+  Value maxV = cstI64(b, std::numeric_limits<int64_t>::max());
+  Value minV = cstI64(b, std::numeric_limits<int64_t>::min());
+  Value numDims = ops.numDims;
+  Value nParts = arith::CeilDivUIOp::create(b, loc, ops.nOut, chunkLen);
+  // Part k: lo of column d at (2k) R + d, hi at (2k + 1) R + d.
+  Value partWords = arith::MulIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, nParts, c2), numDims);
+  Value parts = memref::AllocOp::create(b, loc, wordsType, partWords);
+  auto shifted = [&](OpBuilder &nb, Value j, Value d, Value s) {
+    Value o = memref::LoadOp::create(nb, loc, ops.outIdx, ValueRange{j, d});
+    return arith::AddIOp::create(nb, loc, o, s).getResult();
+  };
+  scf::ParallelOp::create(
+      b, loc, ValueRange{c0}, ValueRange{nParts}, ValueRange{c1},
+      [&](OpBuilder &nb, Location l, ValueRange ivs) {
+        Value k = ivs[0];
+        Value lo = arith::MulIOp::create(nb, l, k, chunkLen);
+        Value hi = arith::MinUIOp::create(
+            nb, l, arith::AddIOp::create(nb, l, lo, chunkLen), ops.nOut);
+        Value loBase = arith::MulIOp::create(
+            nb, l, arith::MulIOp::create(nb, l, k, c2), numDims);
+        Value hiBase = arith::AddIOp::create(nb, l, loBase, numDims);
+        if (staticRank()) {
+          // All columns in one pass over the rows.
+          int64_t r = ops.staticNumDims;
+          SmallVector<Value> init(r, maxV);
+          init.append(r, minV);
+          auto loop = scf::ForOp::create(
+              nb, l, lo, hi, c1, init,
+              [&](OpBuilder &fb, Location fl, Value j, ValueRange acc) {
+                SmallVector<Value> next(2 * r);
+                for (int64_t d = 0; d < r; ++d) {
+                  Value v = shifted(fb, j, cst(fb, d), pb.startCols[d]);
+                  next[d] = arith::MinSIOp::create(fb, fl, acc[d], v);
+                  next[r + d] = arith::MaxSIOp::create(fb, fl, acc[r + d], v);
+                }
+                scf::YieldOp::create(fb, fl, next);
+              });
+          for (int64_t d = 0; d < r; ++d) {
+            Value cd = cst(nb, d);
+            memref::StoreOp::create(nb, l, loop.getResult(d), parts,
+                                    ValueRange{arith::AddIOp::create(
+                                        nb, l, loBase, cd)});
+            memref::StoreOp::create(nb, l, loop.getResult(r + d), parts,
+                                    ValueRange{arith::AddIOp::create(
+                                        nb, l, hiBase, cd)});
+          }
+          return;
+        }
+        scf::ForOp::create(
+            nb, l, c0, numDims, c1, ValueRange{},
+            [&](OpBuilder &db, Location dl, Value d, ValueRange) {
+              Value s = memref::LoadOp::create(db, dl, ops.start, d);
+              auto loop = scf::ForOp::create(
+                  db, dl, lo, hi, c1, ValueRange{maxV, minV},
+                  [&](OpBuilder &fb, Location fl, Value j, ValueRange acc) {
+                    Value v = shifted(fb, j, d, s);
+                    scf::YieldOp::create(
+                        fb, fl,
+                        ValueRange{
+                            arith::MinSIOp::create(fb, fl, acc[0], v),
+                            arith::MaxSIOp::create(fb, fl, acc[1], v)});
+                  });
+              memref::StoreOp::create(
+                  db, dl, loop.getResult(0), parts,
+                  ValueRange{arith::AddIOp::create(db, dl, loBase, d)});
+              memref::StoreOp::create(
+                  db, dl, loop.getResult(1), parts,
+                  ValueRange{arith::AddIOp::create(db, dl, hiBase, d)});
+              scf::YieldOp::create(db, dl);
+            });
+      });
+  boxLo = memref::AllocOp::create(b, loc, wordsType, numDims);
+  boxHi = memref::AllocOp::create(b, loc, wordsType, numDims);
+  scf::ForOp::create(
+      b, loc, c0, numDims, c1, ValueRange{},
+      [&](OpBuilder &db, Location dl, Value d, ValueRange) {
+        auto loop = scf::ForOp::create(
+            db, dl, c0, nParts, c1, ValueRange{maxV, minV},
+            [&](OpBuilder &fb, Location fl, Value k, ValueRange acc) {
+              Value loAt = arith::AddIOp::create(
+                  fb, fl,
+                  arith::MulIOp::create(
+                      fb, fl, arith::MulIOp::create(fb, fl, k, c2), numDims),
+                  d);
+              Value hiAt = arith::AddIOp::create(fb, fl, loAt, numDims);
+              Value lo = memref::LoadOp::create(fb, fl, parts, loAt);
+              Value hi = memref::LoadOp::create(fb, fl, parts, hiAt);
+              scf::YieldOp::create(
+                  fb, fl,
+                  ValueRange{arith::MinSIOp::create(fb, fl, acc[0], lo),
+                             arith::MaxSIOp::create(fb, fl, acc[1], hi)});
+            });
+        memref::StoreOp::create(db, dl, loop.getResult(0), boxLo, d);
+        memref::StoreOp::create(db, dl, loop.getResult(1), boxHi, d);
+        scf::YieldOp::create(db, dl);
+      });
+  memref::DeallocOp::create(b, loc, parts);
+
+  if (!staticRank())
+    return;
+  for (int64_t d = 0; d < ops.staticNumDims; ++d) {
+    loCols.push_back(memref::LoadOp::create(b, loc, boxLo, cst(b, d)));
+    hiCols.push_back(memref::LoadOp::create(b, loc, boxHi, cst(b, d)));
+  }
+  if (!pb.canVectorize())
+    return;
+  auto flatType =
+      VectorType::get({width * ops.staticNumDims}, b.getI64Type());
+  auto pattern = [&](ArrayRef<Value> cols) {
+    SmallVector<Value> lanes;
+    for (int64_t r = 0; r < width; ++r)
+      lanes.append(cols.begin(), cols.end());
+    return vector::FromElementsOp::create(b, loc, flatType, lanes)
+        .getResult();
+  };
+  loPat = pattern(loCols);
+  hiPat = pattern(hiCols);
+}
+
+Value LookBackBuilder::buildInside(OpBuilder &b, Value i) {
+  auto insideCol = [&](OpBuilder &nb, Value d, Value lo, Value hi) {
+    Value x = memref::LoadOp::create(nb, loc, ops.inIdx, ValueRange{i, d});
+    Value above =
+        arith::CmpIOp::create(nb, loc, arith::CmpIPredicate::sge, x, lo);
+    Value below =
+        arith::CmpIOp::create(nb, loc, arith::CmpIPredicate::sle, x, hi);
+    return arith::AndIOp::create(nb, loc, above, below).getResult();
+  };
+  Value isTrue = arith::ConstantIntOp::create(b, loc, 1, /*width=*/1);
+  if (staticRank()) {
+    Value all = isTrue;
+    for (int64_t d = 0; d < ops.staticNumDims; ++d)
+      all = arith::AndIOp::create(
+          b, loc, all, insideCol(b, cst(b, d), loCols[d], hiCols[d]));
+    return all;
+  }
+  auto loop = scf::ForOp::create(
+      b, loc, cst(b, 0), ops.numDims, cst(b, 1), ValueRange{isTrue},
+      [&](OpBuilder &nb, Location l, Value d, ValueRange acc) {
+        Value lo = memref::LoadOp::create(nb, l, boxLo, d);
+        Value hi = memref::LoadOp::create(nb, l, boxHi, d);
+        scf::YieldOp::create(
+            nb, l,
+            arith::AndIOp::create(nb, l, acc[0], insideCol(nb, d, lo, hi))
+                .getResult());
+      });
+  return loop.getResult(0);
+}
+
+Value LookBackBuilder::buildRowBits(OpBuilder &b, Value rows) {
+  int64_t numDims = ops.staticNumDims;
+  int64_t flatWidth = width * numDims;
+  Value above =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, rows, loPat);
+  Value below =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, rows, hiPat);
+  Value inside = arith::AndIOp::create(b, loc, above, below);
+  auto toBits = [&](Value mask, int64_t lanes) {
+    auto type = VectorType::get({1}, b.getIntegerType(lanes));
+    Value v = vector::BitCastOp::create(b, loc, type, mask);
+    return vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{0})
+        .getResult();
+  };
+  if (!useBitMasks()) {
+    // As i64 words: shuffles of i1 vectors lower to long mask register
+    // sequences on x86.
+    auto flatType = VectorType::get({flatWidth}, b.getI64Type());
+    auto splat = [&](VectorType type, int64_t v) {
+      return arith::ConstantOp::create(
+                 b, loc, DenseElementsAttr::get(type, b.getI64IntegerAttr(v)))
+          .getResult();
+    };
+    Value words = arith::SelectOp::create(b, loc, inside, splat(flatType, -1),
+                                          splat(flatType, 0));
+    Value flagWords;
+    for (int64_t d = 0; d < numDims; ++d) {
+      Value col = extractColumn(b, loc, words, width, numDims, d);
+      flagWords = flagWords
+                      ? arith::AndIOp::create(b, loc, flagWords, col).getResult()
+                      : col;
+    }
+    auto rowType = VectorType::get({width}, b.getI64Type());
+    Value flags = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                        flagWords, splat(rowType, 0));
+    return toBits(flags, width);
+  }
+  // As bits of an integer: lane r * R + d is bit r * R + d. AND each row's R
+  // bits into bit r * R, then gather bits 0, R, 2R, ... into bits 0, 1, 2.
+  Type bitsType = b.getIntegerType(flatWidth);
+  auto constant = [&](Type type, uint64_t v) {
+    return arith::ConstantOp::create(
+               b, loc,
+               IntegerAttr::get(type, APInt(type.getIntOrFloatBitWidth(), v)))
+        .getResult();
+  };
+  auto shr = [&](Value v, uint64_t by) {
+    return arith::ShRUIOp::create(b, loc, v, constant(v.getType(), by))
+        .getResult();
+  };
+  auto andC = [&](Value v, uint64_t c) {
+    return arith::AndIOp::create(b, loc, v, constant(v.getType(), c))
+        .getResult();
+  };
+  uint64_t rowBits = 0;
+  for (int64_t r = 0; r < width; ++r)
+    rowBits |= uint64_t(1) << (r * numDims);
+  Value all = toBits(inside, flatWidth);
+  Value acc = all;
+  for (int64_t d = 1; d < numDims; ++d)
+    acc = arith::AndIOp::create(b, loc, acc, shr(all, d));
+  // Halve the distance between neighbouring bits log2(width) times.
+  Value packed = andC(acc, rowBits);
+  for (int64_t group = 1; group < width; group *= 2) {
+    packed = arith::OrIOp::create(b, loc, packed,
+                                  shr(packed, uint64_t(group) * (numDims - 1)));
+    uint64_t keep = 0;
+    for (int64_t g = 0; g * group * 2 < width; ++g)
+      for (int64_t k = 0; k < 2 * group; ++k)
+        keep |= uint64_t(1) << (g * 2 * group * numDims + k);
+    packed = andC(packed, keep);
+  }
+  (void)bitsType;
+  if (flatWidth == width)
+    return packed;
+  return arith::TruncIOp::create(b, loc, b.getIntegerType(width), packed);
+}
+
+Value LookBackBuilder::buildCount(OpBuilder &b, Value lo, Value hi,
+                                  Value base) {
+  Value c0 = cst(b, 0), c1 = cst(b, 1);
+  Value vecEnd = lo, count = c0;
+  if (pb.canVectorize()) {
+    // Whole steps of `width` rows: compare with B, count the flags and keep
+    // them for the write.
+    Value cW = cst(b, width);
+    Value steps = arith::DivUIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, hi, lo), cW);
+    Value cR = cst(b, ops.staticNumDims);
+    auto flatType =
+        VectorType::get({width * ops.staticNumDims}, b.getI64Type());
+    IntegerType wordType = flagWordType(b);
+    auto loop = scf::ForOp::create(
+        b, loc, c0, steps, c1, ValueRange{c0},
+        [&](OpBuilder &nb, Location l, Value s, ValueRange acc) {
+          Value i = arith::AddIOp::create(
+              nb, l, lo, arith::MulIOp::create(nb, l, s, cW));
+          Value flat = arith::MulIOp::create(nb, l, i, cR);
+          Value rows = vector::LoadOp::create(nb, l, flatType, pb.inFlat,
+                                              ValueRange{flat});
+          Value bits = buildRowBits(nb, rows);
+          Value word = bits;
+          if (word.getType() != wordType)
+            word = arith::ExtUIOp::create(nb, l, wordType, bits);
+          memref::StoreOp::create(nb, l, word, flagWords,
+                                  ValueRange{arith::AddIOp::create(
+                                      nb, l, base, s)});
+          Value n = arith::IndexCastUIOp::create(
+              nb, l, nb.getIndexType(), math::CtPopOp::create(nb, l, word));
+          scf::YieldOp::create(
+              nb, l, arith::AddIOp::create(nb, l, acc[0], n).getResult());
+        });
+    count = loop.getResult(0);
+    vecEnd = arith::AddIOp::create(b, loc, lo,
+                                   arith::MulIOp::create(b, loc, steps, cW));
+  }
+  auto tail = scf::ForOp::create(
+      b, loc, vecEnd, hi, c1, ValueRange{count},
+      [&](OpBuilder &nb, Location l, Value i, ValueRange acc) {
+        Value one = arith::IndexCastUIOp::create(nb, l, nb.getIndexType(),
+                                                 buildInside(nb, i));
+        scf::YieldOp::create(
+            nb, l, arith::AddIOp::create(nb, l, acc[0], one).getResult());
+      });
+  return tail.getResult(0);
+}
+
+std::pair<Value, Value> LookBackBuilder::buildWriteStep(OpBuilder &b, Value i,
+                                                        Value pos,
+                                                        Value bits) {
+  int64_t numDims = ops.staticNumDims;
+  Type i1 = b.getI1Type(), indexType = b.getIndexType();
+  Value isTrue = arith::ConstantIntOp::create(b, loc, 1, /*width=*/1);
+  auto valuesType = VectorType::get({width}, ops.eltType);
+  Value cR = cst(b, numDims);
+  Value n = arith::IndexCastUIOp::create(b, loc, indexType,
+                                         math::CtPopOp::create(b, loc, bits));
+  Value nextPos = arith::AddIOp::create(b, loc, pos, n);
+  Value none = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, bits,
+                                     arith::ConstantIntOp::create(
+                                         b, loc, bits.getType(), 0));
+  auto allBits = APInt::getLowBitsSet(
+      bits.getType().getIntOrFloatBitWidth(), width);
+  Value all = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq, bits,
+      arith::ConstantOp::create(b, loc, IntegerAttr::get(bits.getType(),
+                                                         allBits)));
+  auto step = scf::IfOp::create(
+      b, loc, none,
+      [&](OpBuilder &tb, Location tl) {
+        // No row inside B (a sparse slice): zeros, without reading rows.
+        Value zeros = vector::BroadcastOp::create(tb, tl, valuesType, pb.zero);
+        vector::StoreOp::create(tb, tl, zeros, ops.out, i);
+        scf::YieldOp::create(tb, tl, isTrue);
+      },
+      [&](OpBuilder &eb, Location el) {
+        auto some = scf::IfOp::create(
+            eb, el, all,
+            [&](OpBuilder &tb, Location tl) {
+              // Every row inside B (a dense slice): the next output rows and
+              // gradients with plain loads.
+              auto flatType = VectorType::get({width * numDims},
+                                              tb.getI64Type());
+              SmallVector<Value> startLanes;
+              for (int64_t r = 0; r < width; ++r)
+                startLanes.append(pb.startCols.begin(), pb.startCols.end());
+              Value startPat = vector::FromElementsOp::create(
+                  tb, tl, flatType, startLanes);
+              Value rows = vector::LoadOp::create(
+                  tb, tl, flatType, pb.inFlat,
+                  ValueRange{arith::MulIOp::create(tb, tl, i, cR)});
+              Value e = vector::LoadOp::create(
+                  tb, tl, flatType, pb.outFlat,
+                  ValueRange{arith::MulIOp::create(tb, tl, pos, cR)});
+              Value shifted = arith::AddIOp::create(tb, tl, e, startPat);
+              Value differs = arith::CmpIOp::create(
+                  tb, tl, arith::CmpIPredicate::ne, rows, shifted);
+              Value anyBad = vector::ReductionOp::create(
+                  tb, tl, vector::CombiningKind::OR, differs);
+              Value good = arith::XOrIOp::create(tb, tl, anyBad, isTrue);
+              scf::IfOp::create(tb, tl, good, [&](OpBuilder &gb, Location gl) {
+                Value v = vector::LoadOp::create(gb, gl, valuesType, ops.grad,
+                                                 ValueRange{pos});
+                vector::StoreOp::create(gb, gl, v, ops.out, i);
+                scf::YieldOp::create(gb, gl);
+              });
+              scf::YieldOp::create(tb, tl, good);
+            },
+            [&](OpBuilder &tb, Location tl) {
+              // Some rows inside: row by row, branch-free (expanding loads
+              // are a branch per lane without AVX-512).
+              Value p = pos, ok = isTrue;
+              for (int64_t r = 0; r < width; ++r) {
+                Value row = arith::AddIOp::create(tb, tl, i, cst(tb, r));
+                Value bit = arith::TruncIOp::create(
+                    tb, tl, i1,
+                    arith::ShRUIOp::create(
+                        tb, tl, bits,
+                        arith::ConstantIntOp::create(tb, tl, bits.getType(),
+                                                     r)));
+                Value same = buildRowsEqual(tb, tl, ops, pb.startCols, row, p);
+                Value bad = arith::AndIOp::create(
+                    tb, tl, bit, arith::XOrIOp::create(tb, tl, same, isTrue));
+                ok = arith::AndIOp::create(
+                    tb, tl, ok, arith::XOrIOp::create(tb, tl, bad, isTrue));
+                Value g = memref::LoadOp::create(tb, tl, ops.grad, p);
+                Value v = arith::SelectOp::create(tb, tl, bit, g, pb.zero);
+                memref::StoreOp::create(tb, tl, v, ops.out, row);
+                p = arith::AddIOp::create(
+                    tb, tl, p,
+                    arith::IndexCastUIOp::create(tb, tl, indexType, bit));
+              }
+              scf::YieldOp::create(tb, tl, ok);
+            });
+        scf::YieldOp::create(eb, el, some.getResults());
+      });
+  return {step.getResult(0), nextPos};
+}
+
+std::pair<Value, Value> LookBackBuilder::buildWrite(OpBuilder &b, Value lo,
+                                                    Value hi, Value p0,
+                                                    Value base) {
+  Type indexType = b.getIndexType();
+  Type i1 = b.getI1Type();
+  Value c1 = cst(b, 1);
+  Value isTrue = arith::ConstantIntOp::create(b, loc, 1, /*width=*/1);
+  Value isFalse = arith::ConstantIntOp::create(b, loc, 0, /*width=*/1);
+  Value startI = lo, startPos = p0;
+  if (pb.canVectorizeExpand()) {
+    // Steps of `width` rows, with the flags the count stored, while their
+    // numbers stay below N_out; the first step with a differing row is
+    // left to the scalar loop.
+    Value cW = cst(b, width);
+    auto loop = scf::WhileOp::create(
+        b, loc, TypeRange{indexType, indexType, i1},
+        ValueRange{lo, p0, isTrue},
+        [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value rowsLeft = arith::CmpIOp::create(
+              nb, l, arith::CmpIPredicate::ule,
+              arith::AddIOp::create(nb, l, args[0], cW), hi);
+          Value outLeft = arith::CmpIOp::create(
+              nb, l, arith::CmpIPredicate::ule,
+              arith::AddIOp::create(nb, l, args[1], cW), ops.nOut);
+          Value cond = arith::AndIOp::create(
+              nb, l, arith::AndIOp::create(nb, l, rowsLeft, outLeft), args[2]);
+          scf::ConditionOp::create(nb, l, cond, args);
+        },
+        [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value i = args[0], pos = args[1];
+          Value s = arith::DivUIOp::create(
+              nb, l, arith::SubIOp::create(nb, l, i, lo), cW);
+          Value word = memref::LoadOp::create(
+              nb, l, flagWords, ValueRange{arith::AddIOp::create(nb, l, base, s)});
+          auto [good, nextPos] = buildWriteStep(nb, i, pos, word);
+          Value nextI = arith::AddIOp::create(nb, l, i, cW);
+          scf::YieldOp::create(
+              nb, l,
+              ValueRange{arith::SelectOp::create(nb, l, good, nextI, i),
+                         arith::SelectOp::create(nb, l, good, nextPos, pos),
+                         good});
+        });
+    startI = loop.getResult(0);
+    startPos = loop.getResult(1);
+  }
+
+  // One row at a time, up to the first flagged row that differs from its
+  // output row or until the numbers reach N_out.
+  auto loop = scf::WhileOp::create(
+      b, loc, TypeRange{indexType, indexType, i1},
+      ValueRange{startI, startPos, isFalse},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value more =
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, args[0], hi);
+        Value outLeft = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
+                                              args[1], ops.nOut);
+        Value cond = arith::AndIOp::create(
+            nb, l, arith::AndIOp::create(nb, l, more, outLeft),
+            arith::XOrIOp::create(nb, l, args[2], isTrue));
+        scf::ConditionOp::create(nb, l, cond, args);
+      },
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value i = args[0], pos = args[1];
+        Value flag = buildInside(nb, i);
+        Value same = buildRowsEqual(nb, l, ops, pb.startCols, i, pos);
+        Value bad = arith::AndIOp::create(
+            nb, l, flag, arith::XOrIOp::create(nb, l, same, isTrue));
+        Value g = memref::LoadOp::create(nb, l, ops.grad, pos);
+        Value v = arith::SelectOp::create(nb, l, flag, g, pb.zero);
+        memref::StoreOp::create(nb, l, v, ops.out, i);
+        Value nextPos = arith::AddIOp::create(
+            nb, l, pos,
+            arith::IndexCastUIOp::create(nb, l, nb.getIndexType(), flag));
+        Value nextI = arith::AddIOp::create(nb, l, i, c1);
+        scf::YieldOp::create(
+            nb, l,
+            ValueRange{arith::SelectOp::create(nb, l, bad, i, nextI),
+                       arith::SelectOp::create(nb, l, bad, pos, nextPos),
+                       bad});
+      });
+  // Numbers past N_out: the loop has stopped, the rest is zero (after a
+  // differing row the greedy loop rewrites these rows anyway).
+  scf::ForOp::create(b, loc, loop.getResult(0), hi, c1, ValueRange{},
+                     [&](OpBuilder &nb, Location l, Value i, ValueRange) {
+                       memref::StoreOp::create(nb, l, pb.zero, ops.out, i);
+                       scf::YieldOp::create(nb, l);
+                     });
+  Value badRow = arith::SelectOp::create(b, loc, loop.getResult(2),
+                                         loop.getResult(0), ops.nIn);
+  return {badRow, loop.getResult(1)};
+}
+
+Value LookBackBuilder::build(OpBuilder &b, Value chunkLen) {
+  Type i64 = b.getI64Type();
+  Type indexType = b.getIndexType();
+  Value c0 = cst(b, 0), c1 = cst(b, 1);
+  auto toIndex = [&](OpBuilder &nb, Value v) {
+    return arith::IndexCastOp::create(nb, loc, indexType, v).getResult();
+  };
+  auto toI64 = [&](OpBuilder &nb, Value v) {
+    return arith::IndexCastOp::create(nb, loc, i64, v).getResult();
+  };
+  auto atomic = [&](OpBuilder &nb, arith::AtomicRMWKind kind, Value v,
+                    Value mem, Value at) {
+    return memref::AtomicRMWOp::create(nb, loc, kind, v, mem, ValueRange{at})
+        .getResult();
+  };
+  buildBox(b, chunkLen);
+
+  Value nBlocks = arith::CeilDivUIOp::create(b, loc, ops.nIn, chunkLen);
+  auto wordsType = MemRefType::get({ShapedType::kDynamic}, i64);
+  auto indicesType = MemRefType::get({ShapedType::kDynamic}, indexType);
+  // Per block: its inclusive count (-1 until published), its first
+  // differing row (N_in if none) and that row's number.
+  Value status = memref::AllocOp::create(b, loc, wordsType, nBlocks);
+  Value badRows = memref::AllocOp::create(b, loc, indicesType, nBlocks);
+  Value badPos = memref::AllocOp::create(b, loc, indicesType, nBlocks);
+  // The next block to hand out, and the lowest differing row seen so far.
+  Value control = memref::AllocOp::create(b, loc, wordsType, cst(b, 2));
+  // The count's flag words, stepsPerBlock per block.
+  if (pb.canVectorize()) {
+    stepsPerBlock = arith::DivUIOp::create(b, loc, chunkLen, cst(b, width));
+    flagWords = memref::AllocOp::create(
+        b, loc,
+        MemRefType::get({ShapedType::kDynamic}, flagWordType(b)),
+        ValueRange{arith::MulIOp::create(b, loc, nBlocks, stepsPerBlock)});
+  }
+  Value minusOne = cstI64(b, -1);
+  scf::ForOp::create(b, loc, c0, nBlocks, c1, ValueRange{},
+                     [&](OpBuilder &nb, Location l, Value k, ValueRange) {
+                       memref::StoreOp::create(nb, l, minusOne, status, k);
+                       scf::YieldOp::create(nb, l);
+                     });
+  memref::StoreOp::create(b, loc, cstI64(b, 0), control, c0);
+  memref::StoreOp::create(b, loc, toI64(b, ops.nIn), control, c1);
+
+  scf::ParallelOp::create(
+      b, loc, ValueRange{c0}, ValueRange{nBlocks}, ValueRange{c1},
+      [&](OpBuilder &nb, Location l, ValueRange) {
+        // Blocks go out in order whatever the thread schedule, so a block
+        // waits only for blocks that running iterations already hold.
+        Value blk = toIndex(
+            nb, atomic(nb, arith::AtomicRMWKind::addi, cstI64(nb, 1), control,
+                       c0));
+        Value lo = arith::MulIOp::create(nb, l, blk, chunkLen);
+        Value hi = arith::MinUIOp::create(
+            nb, l, arith::AddIOp::create(nb, l, lo, chunkLen), ops.nIn);
+        Value firstBad = toIndex(
+            nb, atomic(nb, arith::AtomicRMWKind::addi, cstI64(nb, 0), control,
+                       c1));
+        Value past =
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, firstBad, lo);
+        scf::IfOp::create(
+            nb, l, past,
+            [&](OpBuilder &tb, Location tl) {
+              // Past a differing row: the greedy loop redoes these rows.
+              atomic(tb, arith::AtomicRMWKind::assign, cstI64(tb, 0), status,
+                     blk);
+              memref::StoreOp::create(tb, tl, ops.nIn, badRows, blk);
+              scf::YieldOp::create(tb, tl);
+            },
+            [&](OpBuilder &eb, Location el) {
+              Value base = c0;
+              if (stepsPerBlock)
+                base = arith::MulIOp::create(eb, el, blk, stepsPerBlock);
+              Value count = toI64(eb, buildCount(eb, lo, hi, base));
+              Value isFirst = arith::CmpIOp::create(
+                  eb, el, arith::CmpIPredicate::eq, blk, c0);
+              auto prev = scf::IfOp::create(
+                  eb, el, isFirst,
+                  [&](OpBuilder &tb, Location tl) {
+                    scf::YieldOp::create(tb, tl, cstI64(tb, 0));
+                  },
+                  [&](OpBuilder &wb, Location wl) {
+                    Value before = arith::SubIOp::create(wb, wl, blk, c1);
+                    auto spin = scf::WhileOp::create(
+                        wb, wl, TypeRange{i64}, ValueRange{},
+                        [&](OpBuilder &sb, Location sl, ValueRange) {
+                          Value v =
+                              atomic(sb, arith::AtomicRMWKind::addi,
+                                     cstI64(sb, 0), status, before);
+                          Value notYet = arith::CmpIOp::create(
+                              sb, sl, arith::CmpIPredicate::slt, v,
+                              cstI64(sb, 0));
+                          scf::ConditionOp::create(sb, sl, notYet,
+                                                   ValueRange{v});
+                        },
+                        [&](OpBuilder &sb, Location sl, ValueRange) {
+                          scf::YieldOp::create(sb, sl);
+                        });
+                    scf::YieldOp::create(wb, wl, spin.getResult(0));
+                  });
+              Value p0 = prev.getResult(0);
+              atomic(eb, arith::AtomicRMWKind::assign,
+                     arith::AddIOp::create(eb, el, p0, count), status, blk);
+              Value badRow, pos;
+              std::tie(badRow, pos) =
+                  buildWrite(eb, lo, hi, toIndex(eb, p0), base);
+              memref::StoreOp::create(eb, el, badRow, badRows, blk);
+              memref::StoreOp::create(eb, el, pos, badPos, blk);
+              Value isBad = arith::CmpIOp::create(
+                  eb, el, arith::CmpIPredicate::ult, badRow, ops.nIn);
+              scf::IfOp::create(eb, el, isBad, [&](OpBuilder &tb, Location tl) {
+                atomic(tb, arith::AtomicRMWKind::mins, toI64(tb, badRow),
+                       control, c1);
+                scf::YieldOp::create(tb, tl);
+              });
+              scf::YieldOp::create(eb, el);
+            });
+      });
+
+  // The first block in order with a differing row: the rows before it are
+  // final, and the greedy loop resumes there.
+  auto first = scf::ForOp::create(
+      b, loc, c0, nBlocks, c1, ValueRange{ops.nIn, c0},
+      [&](OpBuilder &nb, Location l, Value k, ValueRange acc) {
+        Value none = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                                           acc[0], ops.nIn);
+        Value row = memref::LoadOp::create(nb, l, badRows, k);
+        Value pos = memref::LoadOp::create(nb, l, badPos, k);
+        scf::YieldOp::create(
+            nb, l,
+            ValueRange{arith::SelectOp::create(nb, l, none, row, acc[0]),
+                       arith::SelectOp::create(nb, l, none, pos, acc[1])});
+      });
+  Value resumeRow = first.getResult(0);
+  Value resume = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                       resumeRow, ops.nIn);
+  auto used = scf::IfOp::create(
+      b, loc, resume,
+      [&](OpBuilder &tb, Location tl) {
+        scf::YieldOp::create(tb, tl,
+                             pb.buildGreedyLoop(tb, resumeRow, ops.nIn,
+                                                first.getResult(1)));
+      },
+      [&](OpBuilder &eb, Location el) {
+        Value last = arith::SubIOp::create(eb, el, nBlocks, c1);
+        Value total = toIndex(eb, memref::LoadOp::create(eb, el, status, last));
+        scf::YieldOp::create(
+            eb, el, arith::MinUIOp::create(eb, el, total, ops.nOut).getResult());
+      });
+  for (Value v : {status, badRows, badPos, control, boxLo, boxHi, flagWords})
+    if (v)
+      memref::DeallocOp::create(b, loc, v);
+  return used.getResult(0);
+}
+
+void lowering::buildParallelLowering(OpBuilder &b, Location loc,
+                                     const SliceGradOperands &ops,
+                                     int64_t chunkRows, unsigned vectorWidth) {
+  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  Value hasOut =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, ops.nOut, c0);
+  auto used = scf::IfOp::create(
+      b, loc, hasOut,
+      [&](OpBuilder &tb, Location tl) {
+        LookBackBuilder builder(tb, tl, ops, vectorWidth);
+        Value chunkLen = arith::ConstantIndexOp::create(tb, tl, chunkRows);
+        scf::YieldOp::create(tb, tl, builder.build(tb, chunkLen));
+      },
+      [&](OpBuilder &eb, Location el) {
+        // No output rows: the loop stops at once and every value is zero.
+        ParallelBuilder builder(eb, el, ops, vectorWidth);
+        scf::YieldOp::create(eb, el,
+                             builder.buildGreedyLoop(eb, c0, ops.nIn, c0));
+      });
+  emitCheck(b, loc, arith::CmpIPredicate::ne, SliceGradCheck::AllPropagated,
+            ops.nOut, used.getResult(0));
+}
