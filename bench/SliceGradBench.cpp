@@ -95,7 +95,7 @@ double median(std::vector<double> v) {
 
 /// One case's operands, generated with a fixed seed. The input rows are
 /// distinct (the first coordinate numbers them); the last coordinate is
-/// uniform in [100, 1100) and the slice keeps [100, 100 + 10 * inside), so
+/// uniform in [100, 1100) (with R = 1, that plus 2000 times the number) and the slice keeps [100, 100 + 10 * inside), so
 /// the rows inside are scattered uniformly over the input. The class sets
 /// the rows' order and the output rows:
 ///   sorted    rows sorted, output = the rows inside in input order (what
@@ -145,6 +145,8 @@ Case generate(int64_t nIn, int rank, int inside, const std::string &kind) {
     row[rank - 1] = kind == "all-equal" ? 100 : last(rng);
     if (kind == "all-equal")
       row[0] = 0;
+    else if (rank == 1) // distinct and sorted: the row number above
+      row[0] += i * 2000;
   }
   // The order of the rows.
   std::vector<int64_t> order(nIn);
@@ -167,7 +169,8 @@ Case generate(int64_t nIn, int rank, int inside, const std::string &kind) {
     std::copy_n(&rows[order[i] * rank], rank, &c.inIdx[i * rank]);
   for (int64_t i = 0; i < nIn; ++i) {
     const int64_t *row = &c.inIdx[i * rank];
-    bool in = row[rank - 1] < 100 + 10 * inside;
+    int64_t lastCoord = rank == 1 ? row[0] % 2000 : row[rank - 1];
+    bool in = lastCoord < 100 + 10 * inside;
     if (kind == "all-equal")
       in = i < nIn / 2;
     if (kind == "runs-skip")

@@ -1,8 +1,10 @@
 //===- GreedyLoop.cpp - TensorFlow's greedy loop over a range of rows -----===//
 //
-// TensorFlow's loop over input rows [lo, hi) from a given j, branch-free
-// per row; with a static R a vector step compares vectorWidth rows with
-// output row j and jumps to the first match. The sequential strategy runs
+// TensorFlow's loop over input rows [lo, hi) from a given j: the rows are
+// zeroed, then each row is compared with output row j and a match stores
+// its gradient (a branch, as in TensorFlow's kernel); with a static R, a
+// vector step first checks whether the next vectorWidth rows are the next
+// vectorWidth output rows (a dense slice) and takes them at once. The sequential strategy runs
 // it over all rows; the parallel strategy resumes with it where its
 // look-back pass could not prove a row.
 //
@@ -58,146 +60,83 @@ bool ParallelBuilder::canVectorizeExpand() const {
 
 std::pair<Value, Value> ParallelBuilder::buildScalarStep(OpBuilder &b,
                                                          Value i, Value j) {
+  // A branch on the match, as TensorFlow's loop has: it predicts well on
+  // real data, and breaks the dependence of the next row's loads on this
+  // row's comparison (a select would chain them). The rows were zeroed.
   Value same = buildRowsEqual(b, loc, ops, startCols, i, j);
-  Value g = memref::LoadOp::create(b, loc, ops.grad, j);
-  Value v = arith::SelectOp::create(b, loc, same, g, zero);
-  memref::StoreOp::create(b, loc, v, ops.out, i);
-  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
-  Value nextI = arith::AddIOp::create(b, loc, i, c1);
-  Value jPlus1 = arith::AddIOp::create(b, loc, j, c1);
-  Value nextJ = arith::SelectOp::create(b, loc, same, jPlus1, j);
-  return {nextI, nextJ};
-}
-
-std::pair<Value, Value> ParallelBuilder::buildVectorStep(OpBuilder &b,
-                                                         Value i, Value j) {
-  int64_t numDims = ops.staticNumDims;
-  int64_t width = vectorWidth;
-  auto rowsType = VectorType::get({width * numDims}, b.getI64Type());
-  auto colType = VectorType::get({width}, b.getI64Type());
-  auto laneType = VectorType::get({width}, b.getI32Type());
-
-  // width rows of R coordinates, one contiguous load.
-  Value cR = arith::ConstantIndexOp::create(b, loc, numDims);
-  Value flatPos = arith::MulIOp::create(b, loc, i, cR);
-  Value rows = vector::LoadOp::create(b, loc, rowsType, inFlat, flatPos);
-
-  // Lane r is set when row i + r equals output row j + input_start.
-  Value same;
-  for (int64_t d = 0; d < numDims; ++d) {
-    Value col = extractColumn(b, loc, rows, width, numDims, d);
-    Value cd = arith::ConstantIndexOp::create(b, loc, d);
-    Value o = memref::LoadOp::create(b, loc, ops.outIdx, ValueRange{j, cd});
-    Value target = arith::AddIOp::create(b, loc, o, startCols[d]);
-    Value splat = vector::BroadcastOp::create(b, loc, colType, target);
-    Value eq = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, col,
-                                     splat);
-    same = same ? arith::AndIOp::create(b, loc, same, eq).getResult() : eq;
-  }
-
-  // The first matching lane, or width when none matches.
-  SmallVector<int32_t> iota;
-  for (int32_t r = 0; r < width; ++r)
-    iota.push_back(r);
-  Value lanes = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(laneType, ArrayRef<int32_t>(iota)));
-  Value none = arith::ConstantOp::create(
-      b, loc,
-      DenseElementsAttr::get(laneType, static_cast<int32_t>(width)));
-  Value candidates = arith::SelectOp::create(b, loc, same, lanes, none);
-  Value first = vector::ReductionOp::create(b, loc, vector::CombiningKind::MINUI,
-                                            candidates);
-  Value firstIdx =
-      arith::IndexCastUIOp::create(b, loc, b.getIndexType(), first);
-
-  auto valuesType = VectorType::get({width}, ops.eltType);
-  Value zeros = vector::BroadcastOp::create(b, loc, valuesType, zero);
-  vector::StoreOp::create(b, loc, zeros, ops.out, i);
-
-  Value cWidth = arith::ConstantIndexOp::create(b, loc, width);
-  Value found = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                      firstIdx, cWidth);
-  auto step = scf::IfOp::create(
-      b, loc, found,
+  auto next = scf::IfOp::create(
+      b, loc, same,
       [&](OpBuilder &tb, Location tl) {
-        Value c1 = arith::ConstantIndexOp::create(tb, tl, 1);
-        Value row = arith::AddIOp::create(tb, tl, i, firstIdx);
         Value g = memref::LoadOp::create(tb, tl, ops.grad, j);
-        memref::StoreOp::create(tb, tl, g, ops.out, row);
-        Value nextI = arith::AddIOp::create(tb, tl, row, c1);
-        Value nextJ = arith::AddIOp::create(tb, tl, j, c1);
-        scf::YieldOp::create(tb, tl, ValueRange{nextI, nextJ});
+        memref::StoreOp::create(tb, tl, g, ops.out, i);
+        Value c1 = arith::ConstantIndexOp::create(tb, tl, 1);
+        scf::YieldOp::create(
+            tb, tl, arith::AddIOp::create(tb, tl, j, c1).getResult());
       },
-      [&](OpBuilder &eb, Location el) {
-        Value nextI = arith::AddIOp::create(eb, el, i, cWidth);
-        scf::YieldOp::create(eb, el, ValueRange{nextI, j});
-      });
-  return {step.getResult(0), step.getResult(1)};
+      [&](OpBuilder &eb, Location el) { scf::YieldOp::create(eb, el, j); });
+  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  return {arith::AddIOp::create(b, loc, i, c1), next.getResult(0)};
 }
 
-std::pair<Value, Value> ParallelBuilder::buildRunOrVectorStep(OpBuilder &b,
-                                                              Value i,
-                                                              Value j) {
-  if (!canVectorizeExpand())
-    return buildVectorStep(b, i, j);
-  // A run: the next vectorWidth rows are the next vectorWidth output rows
-  // (a dense slice), so the loop matches them all.
+std::pair<Value, Value> ParallelBuilder::buildRunOrScalarSteps(OpBuilder &b,
+                                                               Value i,
+                                                               Value j) {
   int64_t numDims = ops.staticNumDims;
   int64_t width = vectorWidth;
   auto flatType = VectorType::get({width * numDims}, b.getI64Type());
   Value cW = arith::ConstantIndexOp::create(b, loc, width);
   Value cR = arith::ConstantIndexOp::create(b, loc, numDims);
-  Value outLeft =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
-                            arith::AddIOp::create(b, loc, j, cW), ops.nOut);
-  auto isRun = scf::IfOp::create(
-      b, loc, outLeft,
-      [&](OpBuilder &tb, Location tl) {
-        SmallVector<Value> startLanes;
-        for (int64_t r = 0; r < width; ++r)
-          startLanes.append(startCols.begin(), startCols.end());
-        Value startPat =
-            vector::FromElementsOp::create(tb, tl, flatType, startLanes);
-        Value rows = vector::LoadOp::create(
-            tb, tl, flatType, inFlat,
-            ValueRange{arith::MulIOp::create(tb, tl, i, cR)});
-        Value e = vector::LoadOp::create(
-            tb, tl, flatType, outFlat,
-            ValueRange{arith::MulIOp::create(tb, tl, j, cR)});
-        Value same = arith::CmpIOp::create(
-            tb, tl, arith::CmpIPredicate::eq, rows,
-            arith::AddIOp::create(tb, tl, e, startPat));
-        scf::YieldOp::create(tb, tl,
-                             vector::ReductionOp::create(
-                                 tb, tl, vector::CombiningKind::AND, same)
-                                 .getResult());
-      },
-      [&](OpBuilder &eb, Location el) {
-        scf::YieldOp::create(
-            eb, el, arith::ConstantIntOp::create(eb, el, 0, /*width=*/1)
-                        .getResult());
-      });
+  // A run: the next vectorWidth rows are the next vectorWidth output rows
+  // (a dense slice), so the loop matches them all.
+  SmallVector<Value> startLanes;
+  for (int64_t r = 0; r < width; ++r)
+    startLanes.append(startCols.begin(), startCols.end());
+  Value startPat = vector::FromElementsOp::create(b, loc, flatType, startLanes);
+  Value rows = vector::LoadOp::create(
+      b, loc, flatType, inFlat, ValueRange{arith::MulIOp::create(b, loc, i, cR)});
+  Value e = vector::LoadOp::create(
+      b, loc, flatType, outFlat, ValueRange{arith::MulIOp::create(b, loc, j, cR)});
+  Value same = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rows,
+                                     arith::AddIOp::create(b, loc, e, startPat));
+  Value isRun =
+      vector::ReductionOp::create(b, loc, vector::CombiningKind::AND, same);
   auto step = scf::IfOp::create(
-      b, loc, isRun.getResult(0),
+      b, loc, isRun,
       [&](OpBuilder &tb, Location tl) {
         auto valuesType = VectorType::get({width}, ops.eltType);
         Value v = vector::LoadOp::create(tb, tl, valuesType, ops.grad,
                                          ValueRange{j});
         vector::StoreOp::create(tb, tl, v, ops.out, i);
-        scf::YieldOp::create(tb, tl,
-                             ValueRange{arith::AddIOp::create(tb, tl, i, cW),
-                                        arith::AddIOp::create(tb, tl, j, cW)});
+        scf::YieldOp::create(tb, tl, arith::AddIOp::create(tb, tl, j, cW)
+                                         .getResult());
       },
       [&](OpBuilder &eb, Location el) {
-        auto [nextI, nextJ] = buildVectorStep(eb, i, j);
-        scf::YieldOp::create(eb, el, ValueRange{nextI, nextJ});
+        // vectorWidth scalar steps (j + vectorWidth <= N_out keeps every
+        // one in bounds).
+        Value c0 = arith::ConstantIndexOp::create(eb, el, 0);
+        Value c1 = arith::ConstantIndexOp::create(eb, el, 1);
+        auto steps = scf::ForOp::create(
+            eb, el, c0, cW, c1, ValueRange{j},
+            [&](OpBuilder &fb, Location fl, Value k, ValueRange acc) {
+              Value row = arith::AddIOp::create(fb, fl, i, k);
+              scf::YieldOp::create(fb, fl, buildScalarStep(fb, row, acc[0])
+                                               .second);
+            });
+        scf::YieldOp::create(eb, el, steps.getResult(0));
       });
-  return {step.getResult(0), step.getResult(1)};
+  return {arith::AddIOp::create(b, loc, i, cW), step.getResult(0)};
 }
 
 Value ParallelBuilder::buildGreedyLoop(OpBuilder &b, Value lo, Value hi,
                                        Value j0) {
   Type indexType = b.getIndexType();
+  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  // val_grad[lo..hi) = 0, then the matches (LLVM makes this a memset).
+  scf::ForOp::create(b, loc, lo, hi, c1, ValueRange{},
+                     [&](OpBuilder &nb, Location l, Value i, ValueRange) {
+                       memref::StoreOp::create(nb, l, zero, ops.out, i);
+                       scf::YieldOp::create(nb, l);
+                     });
   auto loop = scf::WhileOp::create(
       b, loc, TypeRange{indexType, indexType}, ValueRange{lo, j0},
       [&](OpBuilder &nb, Location l, ValueRange args) {
@@ -210,19 +149,22 @@ Value ParallelBuilder::buildGreedyLoop(OpBuilder &b, Value lo, Value hi,
       },
       [&](OpBuilder &nb, Location l, ValueRange args) {
         Value i = args[0], j = args[1];
-        if (!canVectorize()) {
+        if (!canVectorizeExpand()) {
           auto [nextI, nextJ] = buildScalarStep(nb, i, j);
           scf::YieldOp::create(nb, l, ValueRange{nextI, nextJ});
           return;
         }
-        Value cWidth = arith::ConstantIndexOp::create(nb, l, vectorWidth);
-        Value vecEnd = arith::AddIOp::create(nb, l, i, cWidth);
-        Value fits = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ule,
-                                           vecEnd, hi);
+        Value cW = arith::ConstantIndexOp::create(nb, l, vectorWidth);
+        Value rowsLeft = arith::CmpIOp::create(
+            nb, l, arith::CmpIPredicate::ule,
+            arith::AddIOp::create(nb, l, i, cW), hi);
+        Value outLeft = arith::CmpIOp::create(
+            nb, l, arith::CmpIPredicate::ule,
+            arith::AddIOp::create(nb, l, j, cW), ops.nOut);
         auto step = scf::IfOp::create(
-            nb, l, fits,
+            nb, l, arith::AndIOp::create(nb, l, rowsLeft, outLeft),
             [&](OpBuilder &tb, Location tl) {
-              auto [nextI, nextJ] = buildRunOrVectorStep(tb, i, j);
+              auto [nextI, nextJ] = buildRunOrScalarSteps(tb, i, j);
               scf::YieldOp::create(tb, tl, ValueRange{nextI, nextJ});
             },
             [&](OpBuilder &eb, Location el) {
@@ -231,14 +173,6 @@ Value ParallelBuilder::buildGreedyLoop(OpBuilder &b, Value lo, Value hi,
             });
         scf::YieldOp::create(nb, l, step.getResults());
       });
-
-  // Every output row matched: the rest of the chunk is zero.
-  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
-  scf::ForOp::create(b, loc, loop.getResult(0), hi, c1, ValueRange{},
-                     [&](OpBuilder &nb, Location l, Value i, ValueRange) {
-                       memref::StoreOp::create(nb, l, zero, ops.out, i);
-                       scf::YieldOp::create(nb, l);
-                     });
   return loop.getResult(1);
 }
 

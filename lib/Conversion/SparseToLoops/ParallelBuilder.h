@@ -75,18 +75,15 @@ public:
   Value inFlat, outFlat;
 
 private:
-  /// One row: val_grad[i] = equal ? g[j] : 0, j += equal. Branch-free.
+  /// One row with j < N_out: if it equals output row j, store g[j] and
+  /// advance j (the row was zeroed).
   std::pair<Value, Value> buildScalarStep(OpBuilder &b, Value i, Value j);
 
-  /// vectorWidth rows at once: compares them all with output row j, zeroes
-  /// them, and stores g[j] at the first that matches (if any). Rows past the
-  /// match are zeroed early and written again by later steps.
-  std::pair<Value, Value> buildVectorStep(OpBuilder &b, Value i, Value j);
-
-  /// vectorWidth rows at once where they are the next vectorWidth output
-  /// rows (a run of matches, one vector store), else buildVectorStep.
-  std::pair<Value, Value> buildRunOrVectorStep(OpBuilder &b, Value i,
-                                               Value j);
+  /// vectorWidth rows with i + vectorWidth <= hi and j + vectorWidth <=
+  /// N_out: at once where they are the next vectorWidth output rows (a run
+  /// of matches), else one scalar step each.
+  std::pair<Value, Value> buildRunOrScalarSteps(OpBuilder &b, Value i,
+                                                Value j);
 };
 
 /// The lowering of one op with a static R (or the generic code for a

@@ -32,10 +32,12 @@
 //       CHECK:   memref.cast %[[II]] : memref<?x?xi64> to memref<?x1xi64>
 //       CHECK: case 8 {
 //       CHECK: default {
-// TensorFlow's loop, branch-free per row; it writes every value (zeros
-// after the last output row).
+// TensorFlow's loop: zero the rows, then store the gradient of each row
+// that matches output row j (a branch) and advance j.
 //       CHECK:   %[[C0:.*]] = arith.constant 0 : index
 //       CHECK:   %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+//       CHECK:   scf.for %[[I0:.*]] = %[[C0]] to %[[NIN]]
+//       CHECK:     memref.store %[[ZERO]], %[[OUT]][%[[I0]]]
 //       CHECK:   %[[LOOP:.*]]:2 = scf.while (%[[IA:.*]] = %[[C0]], %[[JA:.*]] = %[[C0]])
 //       CHECK:     %[[IOK:.*]] = arith.cmpi ult, %[[IA]], %[[NIN]]
 //       CHECK:     %[[JOK:.*]] = arith.cmpi ult, %[[JA]], %[[NOUT]]
@@ -50,12 +52,11 @@
 //       CHECK:       %[[SHIFTED:.*]] = arith.addi %[[B]], %[[OFF]] : i64
 //       CHECK:       arith.cmpi eq, %[[A]], %[[SHIFTED]] : i64
 //       CHECK:     %[[SAME:.*]] = arith.cmpi eq, %[[D]], %[[R]]
-//       CHECK:     %[[V:.*]] = memref.load %[[G]][%[[J2]]]
-//       CHECK:     %[[SEL:.*]] = arith.select %[[SAME]], %[[V]], %[[ZERO]] : f32
-//       CHECK:     memref.store %[[SEL]], %[[OUT]][%[[I2]]]
-//       CHECK:     arith.select %[[SAME]], %{{.*}}, %[[J2]] : index
-//       CHECK:   scf.for %[[I3:.*]] = %[[LOOP]]#0 to %[[NIN]]
-//       CHECK:     memref.store %[[ZERO]], %[[OUT]][%[[I3]]]
+//       CHECK:     scf.if %[[SAME]] -> (index) {
+//       CHECK:       %[[V:.*]] = memref.load %[[G]][%[[J2]]]
+//       CHECK:       memref.store %[[V]], %[[OUT]][%[[I2]]]
+//       CHECK:     } else {
+//       CHECK:       scf.yield %[[J2]] : index
 //       CHECK:   %[[UNUSED:.*]] = arith.cmpi ne, %[[NOUT]], %[[LOOP]]#1
 //       CHECK:   scf.if %[[UNUSED]] {
 //       CHECK:     arith.constant 6 : i32
@@ -75,10 +76,9 @@ func.func @dynamic(%g: memref<?xf32>, %ii: memref<?x?xi64>, %s: memref<?xi64>, %
 //   CHECK-NOT: arith.constant {{[1-5]}} : i32
 //       CHECK: %[[Z:.*]] = arith.constant 0 : i8
 //       CHECK: %[[UZ:.*]] = builtin.unrealized_conversion_cast %[[Z]] : i8 to ui8
-//       CHECK: scf.while
-//       CHECK:   arith.select %{{.*}}, %{{.*}}, %[[UZ]] : ui8
 //       CHECK: scf.for
 //       CHECK:   memref.store %[[UZ]]
+//       CHECK: scf.while
 //       CHECK: arith.constant 6 : i32
 //   CHECK-NOT: sparse.slice_grad
 func.func @static_ui8(%g: memref<3xui8>, %ii: memref<14x2xi64>, %s: memref<2xi64>, %oi: memref<3x2xi64>, %out: memref<14xui8>) {
