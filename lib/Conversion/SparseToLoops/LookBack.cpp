@@ -623,6 +623,41 @@ Value LookBackBuilder::build(OpBuilder &b, Value chunkLen) {
               memref::StoreOp::create(tb, tl, ops.nIn, badRows, blk);
               scf::YieldOp::create(tb, tl);
             },
+            [&](OpBuilder &ob, Location ol) {
+              // The block before published a count of at least N_out: the
+              // loop stopped before this block, whose rows are all zero
+              // (the second half of duplicate-heavy inputs).
+              Value isFirst = arith::CmpIOp::create(
+                  ob, ol, arith::CmpIPredicate::eq, blk, c0);
+              auto peek = scf::IfOp::create(
+                  ob, ol, isFirst,
+                  [&](OpBuilder &tb, Location tl) {
+                    scf::YieldOp::create(tb, tl, cstI64(tb, -1));
+                  },
+                  [&](OpBuilder &tb, Location tl) {
+                    Value before = arith::SubIOp::create(tb, tl, blk, c1);
+                    scf::YieldOp::create(
+                        tb, tl,
+                        atomic(tb, arith::AtomicRMWKind::addi, cstI64(tb, 0),
+                               status, before));
+                  });
+              Value done = arith::CmpIOp::create(
+                  ob, ol, arith::CmpIPredicate::sge, peek.getResult(0),
+                  toI64(ob, ops.nOut));
+              scf::IfOp::create(
+                  ob, ol, done,
+                  [&](OpBuilder &tb, Location tl) {
+                    scf::ForOp::create(
+                        tb, tl, lo, hi, c1, ValueRange{},
+                        [&](OpBuilder &fb, Location fl, Value i, ValueRange) {
+                          memref::StoreOp::create(fb, fl, pb.zero, ops.out, i);
+                          scf::YieldOp::create(fb, fl);
+                        });
+                    atomic(tb, arith::AtomicRMWKind::assign, peek.getResult(0),
+                           status, blk);
+                    memref::StoreOp::create(tb, tl, ops.nIn, badRows, blk);
+                    scf::YieldOp::create(tb, tl);
+                  },
             [&](OpBuilder &eb, Location el) {
               Value base = c0;
               if (stepsPerBlock)
@@ -670,6 +705,8 @@ Value LookBackBuilder::build(OpBuilder &b, Value chunkLen) {
                 scf::YieldOp::create(tb, tl);
               });
               scf::YieldOp::create(eb, el);
+            });
+              scf::YieldOp::create(ob, ol);
             });
       });
 
