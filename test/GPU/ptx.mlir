@@ -10,6 +10,10 @@
 // RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.0.ptx -o %t.0.cubin %}
 // RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.1.ptx -o %t.1.cubin %}
 // RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.2.ptx -o %t.2.cubin %}
+// RUN: %test_python %testlib/extract_ptx.py 3 < %t.mlir > %t.3.ptx
+// RUN: %test_python %testlib/extract_ptx.py 10 < %t.mlir > %t.10.ptx
+// RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.3.ptx -o %t.3.cubin %}
+// RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.10.ptx -o %t.10.cubin %}
 // RUN: sparse-opt %s --sparse-to-nvvm='chip=sm_80 features=+ptx70' | FileCheck %s --check-prefix=SM80
 
 // The host: shape checks, device buffers and copies on a stream, the
@@ -48,4 +52,15 @@ func.func @grad_complex(%g: tensor<?xcomplex<f64>>, %ii: tensor<?x3xi64>, %s: te
 func.func @grad_ui8(%g: tensor<?xui8>, %ii: tensor<?x1xi64>, %s: tensor<1xi64>, %oi: tensor<?x1xi64>) -> tensor<?xui8> {
   %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<?xui8>, tensor<?x1xi64>, tensor<1xi64>, tensor<?x1xi64> -> tensor<?xui8>
   return %r : tensor<?xui8>
+}
+
+// A run-time R (what TensorFlow's exports give): one kernel per R = 1..8,
+// the host loop for any other R.
+// CHECK-LABEL: llvm.func @grad_dynamic(
+// CHECK-COUNT-8: gpu.launch_func
+// CHECK: gpu.binary @grad_dynamic_kernel
+// CHECK: gpu.binary @grad_dynamic_kernel_6
+func.func @grad_dynamic(%g: tensor<?xf32>, %ii: tensor<?x?xi64>, %s: tensor<?xi64>, %oi: tensor<?x?xi64>) -> tensor<?xf32> {
+  %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<?xf32>, tensor<?x?xi64>, tensor<?xi64>, tensor<?x?xi64> -> tensor<?xf32>
+  return %r : tensor<?xf32>
 }

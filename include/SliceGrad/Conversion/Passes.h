@@ -21,15 +21,27 @@ namespace sparse {
 
 /// How convert-sparse-to-loops lowers sparse.slice_grad.
 enum class SliceGradStrategy {
-  /// TensorFlow's sequential loop: the reference.
+  /// TensorFlow's loop on one thread.
   Sequential,
-  /// Chunks of the greedy loop under scf.parallel, each started from a
-  /// guessed output row, chained and verified, with a sequential fix-up.
+  /// Blocks under scf.parallel: order-free flags, look-back and verify,
+  /// TensorFlow's loop from the first row that differs.
   Parallel,
 };
 
 #define GEN_PASS_DECL
 #include "SliceGrad/Conversion/Passes.h.inc"
+
+/// Adds the pattern that lowers sparse.slice_grad (memref form) to loops,
+/// as convert-sparse-to-loops does. The module must declare the run-time
+/// check function (the pass does).
+void populateSparseToLoopsConversionPatterns(
+    RewritePatternSet &patterns,
+    const ConvertSparseToLoopsPassOptions &options);
+
+/// Adds the pattern that lowers sparse.slice_grad (memref form) to host
+/// code around a GPU-parallel loop, as convert-sparse-to-gpu does.
+void populateSparseToGPUConversionPatterns(
+    RewritePatternSet &patterns, const ConvertSparseToGPUPassOptions &options);
 
 #define GEN_PASS_REGISTRATION
 #include "SliceGrad/Conversion/Passes.h.inc"

@@ -100,7 +100,9 @@ def ConvertSparseToGPUPass : Pass<"convert-sparse-to-gpu", "ModuleOp"> {
     parallel loop that the `sparse-to-nvvm` pipeline maps to a GPU kernel:
 
     1. TensorFlow's shape checks, on the host (as `convert-sparse-to-loops`).
-    2. Where R is static (>= 1), every operand has an identity layout and
+    2. Where R is static (>= 1; a run-time R is specialized to 1..8 with
+       `scf.index_switch`, one kernel each), every operand has an identity
+       layout and
        N_out > 0: the operands are copied to device buffers (`gpu.alloc`,
        `gpu.memcpy`), and an `scf.parallel` over chunks of `chunk-rows`
        input rows runs the box pass of the parallel CPU strategy, one chunk
@@ -114,7 +116,7 @@ def ConvertSparseToGPUPass : Pass<"convert-sparse-to-gpu", "ModuleOp"> {
        the destination. The box pass's proof makes it the sequential loop's
        result on any input where all guesses are proved.
     4. Otherwise (unsorted or duplicate rows, output rows that are not a
-       box's worth of the input, N_out = 0, a dynamic R, strided operands),
+       box's worth of the input, N_out = 0, R = 0 or R > 8, strided operands),
        the host runs TensorFlow's sequential loop, with its "not all
        propagated" error.
 

@@ -11,7 +11,7 @@
 
 #include "SliceGrad/Conversion/Passes.h"
 
-#include "../SparseToLoops/LoweringUtils.h"
+#include "SliceGradCodegen/SliceGradBuilder.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -63,20 +63,22 @@ struct Buffers {
   }
 };
 
-/// The box pass needs a static R >= 1; the copies need identity layouts.
-bool canRunOnDevice(SliceGradOp op) {
+/// The box chunks need a static R >= 1 (a run-time R is specialized to
+/// 1..8 first); the copies need identity layouts.
+bool canRunOnDevice(const lowering::SliceGradOperands &ops) {
   auto identity = [](Value v) {
     return cast<MemRefType>(v.getType()).getLayout().isIdentity();
   };
-  auto inType = cast<MemRefType>(op.getInputIndices().getType());
-  return !inType.isDynamicDim(1) && inType.getDimSize(1) > 0 &&
-         llvm::all_of(op->getOperands(), identity);
+  return ops.staticNumDims != ShapedType::kDynamic && ops.staticNumDims > 0 &&
+         llvm::all_of(ValueRange{ops.grad, ops.inIdx, ops.start, ops.outIdx,
+                                 ops.out},
+                      identity);
 }
 
 struct SliceGradToGPU : public OpConversionPattern<SliceGradOp> {
-  SliceGradToGPU(MLIRContext *ctx, int64_t chunkRows, bool deviceMemory)
-      : OpConversionPattern(ctx), chunkRows(chunkRows),
-        buffers{deviceMemory} {}
+  SliceGradToGPU(MLIRContext *ctx, const ConvertSparseToGPUPassOptions &options)
+      : OpConversionPattern(ctx), chunkRows(options.chunkRows),
+        buffers{options.deviceMemory} {}
 
   LogicalResult
   matchAndRewrite(SliceGradOp op, OpAdaptor adaptor,
@@ -88,12 +90,24 @@ struct SliceGradToGPU : public OpConversionPattern<SliceGradOp> {
     lowering::SliceGradOperands ops = lowering::emitShapeChecks(
         b, loc, adaptor.getBackpropValGrad(), adaptor.getInputIndices(),
         adaptor.getInputStart(), adaptor.getOutputIndices(), adaptor.getOut());
-    if (!canRunOnDevice(op)) {
-      lowering::buildSequentialLowering(b, loc, ops, /*vectorWidth=*/8);
-      rewriter.eraseOp(op);
-      return success();
-    }
+    lowering::buildForEachRank(
+        b, loc, ops,
+        [&](OpBuilder &rb, const lowering::SliceGradOperands &rankOps) {
+          if (canRunOnDevice(rankOps))
+            buildOnDevice(rb, loc, rankOps);
+          else
+            lowering::buildSequentialLowering(rb, loc, rankOps,
+                                              /*vectorWidth=*/8);
+        });
+    rewriter.eraseOp(op);
+    return success();
+  }
 
+private:
+  /// The box chunks on the device, the host loop where they cannot prove
+  /// their result.
+  void buildOnDevice(OpBuilder &b, Location loc,
+                     const lowering::SliceGradOperands &ops) const {
     Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
     Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
     Value hasOut =
@@ -160,11 +174,8 @@ struct SliceGradToGPU : public OpConversionPattern<SliceGradOp> {
       lowering::buildSequentialLowering(nb, l, ops, /*vectorWidth=*/8);
       scf::YieldOp::create(nb, l);
     });
-    rewriter.eraseOp(op);
-    return success();
   }
 
-private:
   int64_t chunkRows;
   Buffers buffers;
 };
@@ -174,8 +185,9 @@ struct ConvertSparseToGPUPass
   using Base::Base;
 
   void runOnOperation() override {
+    ConvertSparseToGPUPassOptions options{chunkRows, deviceMemory};
     auto addPatterns = [&](RewritePatternSet &patterns) {
-      patterns.add<SliceGradToGPU>(&getContext(), chunkRows, deviceMemory);
+      populateSparseToGPUConversionPatterns(patterns, options);
     };
     if (failed(lowering::lowerSliceGradOps(getOperation(), getArgument(),
                                            static_cast<int64_t>(chunkRows),
@@ -184,3 +196,8 @@ struct ConvertSparseToGPUPass
   }
 };
 } // namespace
+
+void sparse::populateSparseToGPUConversionPatterns(
+    RewritePatternSet &patterns, const ConvertSparseToGPUPassOptions &options) {
+  patterns.add<SliceGradToGPU>(patterns.getContext(), options);
+}

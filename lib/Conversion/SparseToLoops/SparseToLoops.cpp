@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ParallelBuilder.h"
+#include "SliceGradCodegen/SliceGradBuilder.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -23,10 +23,9 @@ using namespace mlir::sparse;
 
 namespace {
 struct SliceGradToLoops : public OpConversionPattern<SliceGradOp> {
-  SliceGradToLoops(MLIRContext *ctx, SliceGradStrategy strategy,
-                   int64_t chunkRows, unsigned vectorWidth)
-      : OpConversionPattern(ctx), strategy(strategy), chunkRows(chunkRows),
-        vectorWidth(vectorWidth) {}
+  SliceGradToLoops(MLIRContext *ctx,
+                   const ConvertSparseToLoopsPassOptions &options)
+      : OpConversionPattern(ctx), options(options) {}
 
   LogicalResult
   matchAndRewrite(SliceGradOp op, OpAdaptor adaptor,
@@ -40,20 +39,19 @@ struct SliceGradToLoops : public OpConversionPattern<SliceGradOp> {
     lowering::buildForEachRank(
         rewriter, loc, ops,
         [&](OpBuilder &b, const lowering::SliceGradOperands &rankOps) {
-          if (strategy == SliceGradStrategy::Parallel)
-            lowering::buildParallelLowering(b, loc, rankOps, chunkRows,
-                                            vectorWidth);
+          if (options.strategy == SliceGradStrategy::Parallel)
+            lowering::buildParallelLowering(b, loc, rankOps, options.chunkRows,
+                                            options.vectorWidth);
           else
-            lowering::buildSequentialLowering(b, loc, rankOps, vectorWidth);
+            lowering::buildSequentialLowering(b, loc, rankOps,
+                                              options.vectorWidth);
         });
     rewriter.eraseOp(op);
     return success();
   }
 
 private:
-  SliceGradStrategy strategy;
-  int64_t chunkRows;
-  unsigned vectorWidth;
+  ConvertSparseToLoopsPassOptions options;
 };
 
 struct ConvertSparseToLoopsPass
@@ -62,9 +60,9 @@ struct ConvertSparseToLoopsPass
   using Base::Base;
 
   void runOnOperation() override {
+    ConvertSparseToLoopsPassOptions options{strategy, vectorWidth, chunkRows};
     auto addPatterns = [&](RewritePatternSet &patterns) {
-      patterns.add<SliceGradToLoops>(&getContext(), strategy, chunkRows,
-                                     vectorWidth);
+      populateSparseToLoopsConversionPatterns(patterns, options);
     };
     if (failed(lowering::lowerSliceGradOps(getOperation(), getArgument(),
                                            static_cast<int64_t>(chunkRows),
@@ -73,3 +71,9 @@ struct ConvertSparseToLoopsPass
   }
 };
 } // namespace
+
+void sparse::populateSparseToLoopsConversionPatterns(
+    RewritePatternSet &patterns,
+    const ConvertSparseToLoopsPassOptions &options) {
+  patterns.add<SliceGradToLoops>(patterns.getContext(), options);
+}

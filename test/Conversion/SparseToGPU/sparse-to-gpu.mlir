@@ -68,12 +68,24 @@ func.func @static_rank(%g: memref<?xf32>, %ii: memref<?x2xi64>, %s: memref<2xi64
 
 // -----
 
-// A dynamic R or a strided operand: the host loop only.
+// A run-time R: the device path for each R = 1..8 (operands cast to that
+// R), the host loop for any other R.
 // CHECK-LABEL: func @dynamic_rank
-//   CHECK-NOT: gpu.
-//   CHECK-NOT: scf.parallel
+//       CHECK: scf.index_switch
+//  CHECK-NEXT: case 1 {
+//       CHECK:   memref.cast %{{.*}} : memref<?x?xi64> to memref<?x1xi64>
+//       CHECK:   gpu.alloc (%{{.*}}) : memref<?x1xi64>
+//       CHECK:   scf.parallel
+//       CHECK: case 8 {
+//       CHECK:   gpu.alloc (%{{.*}}) : memref<?x8xi64>
+//       CHECK:   scf.parallel
+//       CHECK: default {
+//   CHECK-NOT:   gpu.
+//   CHECK-NOT:   scf.parallel
 //       CHECK: return
 // HOST-LABEL: func @dynamic_rank
+
+// A strided operand: the host loop only.
 func.func @dynamic_rank(%g: memref<?xf32>, %ii: memref<?x?xi64>, %s: memref<?xi64>, %oi: memref<?x?xi64>, %out: memref<?xf32>) {
   sparse.slice_grad %g, %ii, %s, %oi : memref<?xf32>, memref<?x?xi64>, memref<?xi64>, memref<?x?xi64> into %out : memref<?xf32>
   return

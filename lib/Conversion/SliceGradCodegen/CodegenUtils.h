@@ -1,13 +1,15 @@
-//===- LoweringUtils.h - Shared pieces of the slice_grad lowerings -*- C++ -*-//
+//===- CodegenUtils.h - Shared pieces of the slice_grad lowerings -*- C++ -*-===//
 //
-// IR builders that the sequential and the parallel lowerings of
-// sparse.slice_grad (memref form) share: the zero of a value type, TensorFlow's
-// run-time checks and row comparisons.
+// The code generation of sparse.slice_grad (memref form) that both
+// convert-sparse-to-loops and convert-sparse-to-gpu use: the operands and
+// sizes, the zero of a value type, TensorFlow's run-time checks, row
+// comparisons, and the algorithms (SliceGradBuilder.h). These files build
+// IR; they are not passes.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef SLICEGRAD_LIB_CONVERSION_SPARSETOLOOPS_LOWERINGUTILS_H
-#define SLICEGRAD_LIB_CONVERSION_SPARSETOLOOPS_LOWERINGUTILS_H
+#ifndef SLICEGRAD_LIB_CONVERSION_SLICEGRADCODEGEN_CODEGENUTILS_H
+#define SLICEGRAD_LIB_CONVERSION_SLICEGRADCODEGEN_CODEGENUTILS_H
 
 #include "SliceGrad/Conversion/Passes.h"
 #include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
@@ -89,4 +91,4 @@ void buildParallelLowering(OpBuilder &b, Location loc,
 } // namespace sparse
 } // namespace mlir
 
-#endif // SLICEGRAD_LIB_CONVERSION_SPARSETOLOOPS_LOWERINGUTILS_H
+#endif // SLICEGRAD_LIB_CONVERSION_SLICEGRADCODEGEN_CODEGENUTILS_H

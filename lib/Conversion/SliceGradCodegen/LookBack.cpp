@@ -13,7 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ParallelBuilder.h"
+#include "SliceGradBuilder.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
 
@@ -78,7 +78,7 @@ private:
   Value stepsPerBlock;
   Value flagWords;
 
-  ParallelBuilder pb;
+  SliceGradBuilder pb;
   const SliceGradOperands &ops;
   Location loc;
   int64_t width;
@@ -761,7 +761,7 @@ void lowering::buildParallelLowering(OpBuilder &b, Location loc,
       },
       [&](OpBuilder &eb, Location el) {
         // No output rows: the loop stops at once and every value is zero.
-        ParallelBuilder builder(eb, el, ops, vectorWidth);
+        SliceGradBuilder builder(eb, el, ops, vectorWidth);
         scf::YieldOp::create(eb, el,
                              builder.buildGreedyLoop(eb, c0, ops.nIn, c0));
       });

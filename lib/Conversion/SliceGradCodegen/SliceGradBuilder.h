@@ -1,6 +1,6 @@
-//===- ParallelBuilder.h - Pieces of the parallel lowerings -----*- C++ -*-===//
+//===- SliceGradBuilder.h - The slice_grad algorithms as IR ------*- C++ -*-===//
 //
-// IR builders of the chunked lowerings: the greedy loop over a range of rows
+// IR builders of the algorithms: the greedy loop over a range of rows
 // (GreedyLoop.cpp: the sequential strategy, and the parallel strategy's
 // exact resumption), the parallel strategy's order-free look-back pass
 // (LookBack.cpp), and the GPU lowering's guessed-start box chunks
@@ -8,10 +8,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef SLICEGRAD_LIB_CONVERSION_SPARSETOLOOPS_PARALLELBUILDER_H
-#define SLICEGRAD_LIB_CONVERSION_SPARSETOLOOPS_PARALLELBUILDER_H
+#ifndef SLICEGRAD_LIB_CONVERSION_SLICEGRADCODEGEN_SLICEGRADBUILDER_H
+#define SLICEGRAD_LIB_CONVERSION_SLICEGRADCODEGEN_SLICEGRADBUILDER_H
 
-#include "LoweringUtils.h"
+#include "CodegenUtils.h"
 
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -32,9 +32,9 @@ inline Value extractColumn(OpBuilder &b, Location loc, Value rows,
 }
 
 /// Builds the pieces of the lowering of one op.
-class ParallelBuilder {
+class SliceGradBuilder {
 public:
-  ParallelBuilder(OpBuilder &b, Location loc, const SliceGradOperands &ops,
+  SliceGradBuilder(OpBuilder &b, Location loc, const SliceGradOperands &ops,
                   unsigned vectorWidth);
 
   /// Index of the first shifted output row that is not less than input row
@@ -101,4 +101,4 @@ constexpr int64_t kMaxSpecializedRank = 8;
 } // namespace sparse
 } // namespace mlir
 
-#endif // SLICEGRAD_LIB_CONVERSION_SPARSETOLOOPS_PARALLELBUILDER_H
+#endif // SLICEGRAD_LIB_CONVERSION_SLICEGRADCODEGEN_SLICEGRADBUILDER_H

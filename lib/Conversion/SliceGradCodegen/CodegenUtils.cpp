@@ -1,6 +1,6 @@
-//===- LoweringUtils.cpp - Shared pieces of the slice_grad lowerings ------===//
+//===- CodegenUtils.cpp - Shared pieces of the slice_grad lowerings -------===//
 
-#include "LoweringUtils.h"
+#include "CodegenUtils.h"
 
 #include "mlir/Dialect/Complex/IR/Complex.h"
 #include "mlir/Transforms/DialectConversion.h"

@@ -11,13 +11,13 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ParallelBuilder.h"
+#include "SliceGradBuilder.h"
 
 using namespace mlir;
 using namespace mlir::sparse;
 using namespace mlir::sparse::lowering;
 
-Value ParallelBuilder::buildLowerBound(OpBuilder &b, Value i) {
+Value SliceGradBuilder::buildLowerBound(OpBuilder &b, Value i) {
   Type indexType = b.getIndexType();
   Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
   auto loop = scf::WhileOp::create(
@@ -62,7 +62,7 @@ Value ParallelBuilder::buildLowerBound(OpBuilder &b, Value i) {
   return loop.getResult(0);
 }
 
-Value ParallelBuilder::buildGuess(OpBuilder &b, Value k, Value chunkLen,
+Value SliceGradBuilder::buildGuess(OpBuilder &b, Value k, Value chunkLen,
                                   Value nChunks) {
   Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
   Value isFirst =
@@ -82,7 +82,7 @@ Value ParallelBuilder::buildGuess(OpBuilder &b, Value k, Value chunkLen,
   return guess.getResult(0);
 }
 
-Value ParallelBuilder::buildBoxChunk(OpBuilder &b, Value lo, Value hi,
+Value SliceGradBuilder::buildBoxChunk(OpBuilder &b, Value lo, Value hi,
                                      Value j0, Value jEnd) {
   int64_t numDims = ops.staticNumDims;
   Type i64 = b.getI64Type();
@@ -179,7 +179,7 @@ Value ParallelBuilder::buildBoxChunk(OpBuilder &b, Value lo, Value hi,
 Value lowering::buildBoxPassChunk(OpBuilder &b, Location loc,
                                   const SliceGradOperands &ops, Value k,
                                   Value chunkLen, Value nChunks) {
-  ParallelBuilder builder(b, loc, ops, /*vectorWidth=*/0);
+  SliceGradBuilder builder(b, loc, ops, /*vectorWidth=*/0);
   Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
   Value lo = arith::MulIOp::create(b, loc, k, chunkLen);
   Value end = arith::AddIOp::create(b, loc, lo, chunkLen);

@@ -10,13 +10,13 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ParallelBuilder.h"
+#include "SliceGradBuilder.h"
 
 using namespace mlir;
 using namespace mlir::sparse;
 using namespace mlir::sparse::lowering;
 
-ParallelBuilder::ParallelBuilder(OpBuilder &b, Location loc,
+SliceGradBuilder::SliceGradBuilder(OpBuilder &b, Location loc,
                                  const SliceGradOperands &ops,
                                  unsigned vectorWidth)
     : ops(ops), loc(loc), vectorWidth(vectorWidth) {
@@ -37,7 +37,7 @@ ParallelBuilder::ParallelBuilder(OpBuilder &b, Location loc,
         b, loc, ops.outIdx, ArrayRef<ReassociationIndices>{{0, 1}});
 }
 
-bool ParallelBuilder::canVectorize() const {
+bool SliceGradBuilder::canVectorize() const {
   auto identity = [](Value v) {
     return cast<MemRefType>(v.getType()).getLayout().isIdentity();
   };
@@ -47,7 +47,7 @@ bool ParallelBuilder::canVectorize() const {
          !isa<ComplexType>(ops.eltType);
 }
 
-bool ParallelBuilder::canVectorizeExpand() const {
+bool SliceGradBuilder::canVectorizeExpand() const {
   // LLVM promotes vectors of 16-bit floats to f32 around selects and
   // expanding loads on targets without native support, which quiets
   // signaling NaNs: the op must move bit patterns exactly.
@@ -58,7 +58,7 @@ bool ParallelBuilder::canVectorizeExpand() const {
          cast<MemRefType>(ops.grad.getType()).getLayout().isIdentity();
 }
 
-std::pair<Value, Value> ParallelBuilder::buildScalarStep(OpBuilder &b,
+std::pair<Value, Value> SliceGradBuilder::buildScalarStep(OpBuilder &b,
                                                          Value i, Value j) {
   // A branch on the match, as TensorFlow's loop has: it predicts well on
   // real data, and breaks the dependence of the next row's loads on this
@@ -78,7 +78,7 @@ std::pair<Value, Value> ParallelBuilder::buildScalarStep(OpBuilder &b,
   return {arith::AddIOp::create(b, loc, i, c1), next.getResult(0)};
 }
 
-std::pair<Value, Value> ParallelBuilder::buildRunOrScalarSteps(OpBuilder &b,
+std::pair<Value, Value> SliceGradBuilder::buildRunOrScalarSteps(OpBuilder &b,
                                                                Value i,
                                                                Value j) {
   int64_t numDims = ops.staticNumDims;
@@ -127,7 +127,7 @@ std::pair<Value, Value> ParallelBuilder::buildRunOrScalarSteps(OpBuilder &b,
   return {arith::AddIOp::create(b, loc, i, cW), step.getResult(0)};
 }
 
-Value ParallelBuilder::buildGreedyLoop(OpBuilder &b, Value lo, Value hi,
+Value SliceGradBuilder::buildGreedyLoop(OpBuilder &b, Value lo, Value hi,
                                        Value j0) {
   Type indexType = b.getIndexType();
   Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
@@ -204,11 +204,27 @@ void lowering::buildForEachRank(
     build(b, ops);
     return;
   }
-  // input_start's static length fixes R (the shape checks ran before).
-  auto startType = cast<MemRefType>(ops.start.getType());
-  if (!startType.isDynamicDim(0)) {
-    build(b, withRank(b, loc, ops, startType.getDimSize(0)));
-    return;
+  // A static size that fixes R: input_start's length, or a column count
+  // that a memref.cast made dynamic (the shape checks ran before). Cases
+  // for other R would be dead code whose casts later folds would break.
+  auto staticSize = [](Value v, unsigned dim) -> int64_t {
+    while (true) {
+      auto type = cast<MemRefType>(v.getType());
+      if (!type.isDynamicDim(dim))
+        return type.getDimSize(dim);
+      auto castOp = v.getDefiningOp<memref::CastOp>();
+      if (!castOp)
+        return ShapedType::kDynamic;
+      v = castOp.getSource();
+    }
+  };
+  for (auto [v, dim] : {std::pair{ops.start, 0u}, {ops.inIdx, 1u},
+                        {ops.outIdx, 1u}}) {
+    int64_t r = staticSize(v, dim);
+    if (r != ShapedType::kDynamic) {
+      build(b, withRank(b, loc, ops, r));
+      return;
+    }
   }
   // R known only at run time (what TensorFlow's exports give): one case per
   // R in 1..kMaxSpecializedRank, on memrefs cast to that static R; the

@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ParallelBuilder.h"
+#include "SliceGradBuilder.h"
 
 using namespace mlir;
 using namespace mlir::sparse;
@@ -15,7 +15,7 @@ void lowering::buildSequentialLowering(OpBuilder &b, Location loc,
                                        const SliceGradOperands &ops,
                                        unsigned vectorWidth) {
   Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
-  ParallelBuilder builder(b, loc, ops, vectorWidth);
+  SliceGradBuilder builder(b, loc, ops, vectorWidth);
   Value used = builder.buildGreedyLoop(b, c0, ops.nIn, c0);
   // TensorFlow's run-time error when not every gradient found its row.
   emitCheck(b, loc, arith::CmpIPredicate::ne, SliceGradCheck::AllPropagated,
