@@ -30,11 +30,34 @@ public:
       : pb(b, loc, ops, vectorWidth), ops(ops), loc(loc),
         width(vectorWidth) {}
 
-  /// The whole strategy for N_out >= 1; returns the final j of the greedy
-  /// loop (index).
-  Value build(OpBuilder &b, Value chunkLen);
+  /// The whole strategy for N_out >= 1 with blocks of blockRows rows;
+  /// returns the final j of the greedy loop (index).
+  Value build(OpBuilder &b, Value blockRows);
 
 private:
+  // The stages of build(), in order.
+  /// The per-block state (see the members), the block counter and the
+  /// lowest differing row.
+  void allocState(OpBuilder &b, Value nBlocks);
+  /// One iteration of the block loop: takes the next block and skips it
+  /// (past a differing row), zeroes it (past N_out) or counts, looks back
+  /// and writes it (buildCountedBlock).
+  void buildBlock(OpBuilder &b);
+  void buildCountedBlock(OpBuilder &b, Value blk, Value lo, Value hi);
+  void buildZeroBlock(OpBuilder &b, Value blk, Value lo, Value hi,
+                      Value published);
+  /// The inclusive count of the block before blk (0 for the first): waits
+  /// until it is published, or (wait = false) reads it as it is (-1 before
+  /// it is published).
+  Value buildPredecessorCount(OpBuilder &b, Value blk, bool wait);
+  /// The greedy loop from the first differing row, or min(total, N_out).
+  Value buildResult(OpBuilder &b, Value nBlocks);
+
+  Value toIndex(OpBuilder &b, Value v);
+  Value toI64(OpBuilder &b, Value v);
+  Value atomic(OpBuilder &b, arith::AtomicRMWKind kind, Value v, Value mem,
+               Value at);
+
   Value cst(OpBuilder &b, int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v);
   }
@@ -74,9 +97,16 @@ private:
     int64_t flat = width * ops.staticNumDims;
     return flat <= 64 && llvm::isPowerOf2_64(width);
   }
+  Value chunkLen;
   /// Vector steps per block (blocks start at multiples of chunkLen).
   Value stepsPerBlock;
+  /// Per vector step, its rows' flags (bit r for row r).
   Value flagWords;
+  /// Per block: its inclusive count (-1 until published), its first
+  /// differing row (N_in if none) and that row's number.
+  Value status, badRows, badPos;
+  /// The next block to hand out, and the lowest differing row seen.
+  Value control;
 
   SliceGradBuilder pb;
   const SliceGradOperands &ops;
@@ -554,39 +584,32 @@ std::pair<Value, Value> LookBackBuilder::buildWrite(OpBuilder &b, Value lo,
   return {badRow, loop.getResult(1)};
 }
 
-Value LookBackBuilder::build(OpBuilder &b, Value chunkLen) {
-  Type i64 = b.getI64Type();
-  Type indexType = b.getIndexType();
-  Value c0 = cst(b, 0), c1 = cst(b, 1);
-  auto toIndex = [&](OpBuilder &nb, Value v) {
-    return arith::IndexCastOp::create(nb, loc, indexType, v).getResult();
-  };
-  auto toI64 = [&](OpBuilder &nb, Value v) {
-    return arith::IndexCastOp::create(nb, loc, i64, v).getResult();
-  };
-  auto atomic = [&](OpBuilder &nb, arith::AtomicRMWKind kind, Value v,
-                    Value mem, Value at) {
-    return memref::AtomicRMWOp::create(nb, loc, kind, v, mem, ValueRange{at})
-        .getResult();
-  };
-  buildBox(b, chunkLen);
+Value LookBackBuilder::toIndex(OpBuilder &b, Value v) {
+  return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
+}
 
-  Value nBlocks = arith::CeilDivUIOp::create(b, loc, ops.nIn, chunkLen);
+Value LookBackBuilder::toI64(OpBuilder &b, Value v) {
+  return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
+}
+
+Value LookBackBuilder::atomic(OpBuilder &b, arith::AtomicRMWKind kind,
+                              Value v, Value mem, Value at) {
+  return memref::AtomicRMWOp::create(b, loc, kind, v, mem, ValueRange{at});
+}
+
+void LookBackBuilder::allocState(OpBuilder &b, Value nBlocks) {
+  Type i64 = b.getI64Type();
+  Value c0 = cst(b, 0), c1 = cst(b, 1);
   auto wordsType = MemRefType::get({ShapedType::kDynamic}, i64);
-  auto indicesType = MemRefType::get({ShapedType::kDynamic}, indexType);
-  // Per block: its inclusive count (-1 until published), its first
-  // differing row (N_in if none) and that row's number.
-  Value status = memref::AllocOp::create(b, loc, wordsType, nBlocks);
-  Value badRows = memref::AllocOp::create(b, loc, indicesType, nBlocks);
-  Value badPos = memref::AllocOp::create(b, loc, indicesType, nBlocks);
-  // The next block to hand out, and the lowest differing row seen so far.
-  Value control = memref::AllocOp::create(b, loc, wordsType, cst(b, 2));
-  // The count's flag words, stepsPerBlock per block.
+  auto indicesType = MemRefType::get({ShapedType::kDynamic}, b.getIndexType());
+  status = memref::AllocOp::create(b, loc, wordsType, nBlocks);
+  badRows = memref::AllocOp::create(b, loc, indicesType, nBlocks);
+  badPos = memref::AllocOp::create(b, loc, indicesType, nBlocks);
+  control = memref::AllocOp::create(b, loc, wordsType, cst(b, 2));
   if (pb.canVectorize()) {
     stepsPerBlock = arith::DivUIOp::create(b, loc, chunkLen, cst(b, width));
     flagWords = memref::AllocOp::create(
-        b, loc,
-        MemRefType::get({ShapedType::kDynamic}, flagWordType(b)),
+        b, loc, MemRefType::get({ShapedType::kDynamic}, flagWordType(b)),
         ValueRange{arith::MulIOp::create(b, loc, nBlocks, stepsPerBlock)});
   }
   Value minusOne = cstI64(b, -1);
@@ -597,119 +620,119 @@ Value LookBackBuilder::build(OpBuilder &b, Value chunkLen) {
                      });
   memref::StoreOp::create(b, loc, cstI64(b, 0), control, c0);
   memref::StoreOp::create(b, loc, toI64(b, ops.nIn), control, c1);
+}
 
-  scf::ParallelOp::create(
-      b, loc, ValueRange{c0}, ValueRange{nBlocks}, ValueRange{c1},
-      [&](OpBuilder &nb, Location l, ValueRange) {
-        // Blocks go out in order whatever the thread schedule, so a block
-        // waits only for blocks that running iterations already hold.
-        Value blk = toIndex(
-            nb, atomic(nb, arith::AtomicRMWKind::addi, cstI64(nb, 1), control,
-                       c0));
-        Value lo = arith::MulIOp::create(nb, l, blk, chunkLen);
-        Value hi = arith::MinUIOp::create(
-            nb, l, arith::AddIOp::create(nb, l, lo, chunkLen), ops.nIn);
-        Value firstBad = toIndex(
-            nb, atomic(nb, arith::AtomicRMWKind::addi, cstI64(nb, 0), control,
-                       c1));
-        Value past =
-            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, firstBad, lo);
+Value LookBackBuilder::buildPredecessorCount(OpBuilder &b, Value blk,
+                                             bool wait) {
+  Value c0 = cst(b, 0);
+  Value isFirst =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, blk, c0);
+  auto prev = scf::IfOp::create(
+      b, loc, isFirst,
+      [&](OpBuilder &tb, Location tl) {
+        scf::YieldOp::create(tb, tl, cstI64(tb, wait ? 0 : -1));
+      },
+      [&](OpBuilder &eb, Location el) {
+        Value before = arith::SubIOp::create(eb, el, blk, cst(eb, 1));
+        auto load = [&](OpBuilder &nb) {
+          return atomic(nb, arith::AtomicRMWKind::addi, cstI64(nb, 0), status,
+                        before);
+        };
+        if (!wait) {
+          scf::YieldOp::create(eb, el, load(eb));
+          return;
+        }
+        auto spin = scf::WhileOp::create(
+            eb, el, TypeRange{eb.getI64Type()}, ValueRange{},
+            [&](OpBuilder &sb, Location sl, ValueRange) {
+              Value v = load(sb);
+              Value notYet = arith::CmpIOp::create(
+                  sb, sl, arith::CmpIPredicate::slt, v, cstI64(sb, 0));
+              scf::ConditionOp::create(sb, sl, notYet, ValueRange{v});
+            },
+            [&](OpBuilder &sb, Location sl, ValueRange) {
+              scf::YieldOp::create(sb, sl);
+            });
+        scf::YieldOp::create(eb, el, spin.getResult(0));
+      });
+  return prev.getResult(0);
+}
+
+void LookBackBuilder::buildZeroBlock(OpBuilder &b, Value blk, Value lo,
+                                     Value hi, Value published) {
+  scf::ForOp::create(b, loc, lo, hi, cst(b, 1), ValueRange{},
+                     [&](OpBuilder &nb, Location l, Value i, ValueRange) {
+                       memref::StoreOp::create(nb, l, pb.zero, ops.out, i);
+                       scf::YieldOp::create(nb, l);
+                     });
+  atomic(b, arith::AtomicRMWKind::assign, published, status, blk);
+  memref::StoreOp::create(b, loc, ops.nIn, badRows, blk);
+}
+
+void LookBackBuilder::buildCountedBlock(OpBuilder &b, Value blk, Value lo,
+                                        Value hi) {
+  Value base = cst(b, 0);
+  if (stepsPerBlock)
+    base = arith::MulIOp::create(b, loc, blk, stepsPerBlock);
+  Value count = toI64(b, buildCount(b, lo, hi, base));
+  Value p0 = buildPredecessorCount(b, blk, /*wait=*/true);
+  atomic(b, arith::AtomicRMWKind::assign,
+         arith::AddIOp::create(b, loc, p0, count), status, blk);
+  auto [badRow, pos] = buildWrite(b, lo, hi, toIndex(b, p0), base);
+  memref::StoreOp::create(b, loc, badRow, badRows, blk);
+  memref::StoreOp::create(b, loc, pos, badPos, blk);
+  Value isBad =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, badRow, ops.nIn);
+  Value badRow64 = toI64(b, badRow);
+  scf::IfOp::create(b, loc, isBad, [&](OpBuilder &tb, Location tl) {
+    atomic(tb, arith::AtomicRMWKind::mins, badRow64, control, cst(tb, 1));
+    scf::YieldOp::create(tb, tl);
+  });
+}
+
+void LookBackBuilder::buildBlock(OpBuilder &b) {
+  // Blocks go out in order whatever the thread schedule, so a block waits
+  // only for blocks that running iterations already hold.
+  Value blk = toIndex(b, atomic(b, arith::AtomicRMWKind::addi, cstI64(b, 1),
+                                control, cst(b, 0)));
+  Value lo = arith::MulIOp::create(b, loc, blk, chunkLen);
+  Value hi = arith::MinUIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, lo, chunkLen), ops.nIn);
+  Value firstBad = toIndex(b, atomic(b, arith::AtomicRMWKind::addi,
+                                     cstI64(b, 0), control, cst(b, 1)));
+  Value past =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, firstBad, lo);
+  scf::IfOp::create(
+      b, loc, past,
+      [&](OpBuilder &tb, Location tl) {
+        // Past a differing row: the greedy loop redoes these rows.
+        atomic(tb, arith::AtomicRMWKind::assign, cstI64(tb, 0), status, blk);
+        memref::StoreOp::create(tb, tl, ops.nIn, badRows, blk);
+        scf::YieldOp::create(tb, tl);
+      },
+      [&](OpBuilder &eb, Location el) {
+        // The block before published a count of at least N_out: the loop
+        // stopped before this block, whose rows are all zero (the second
+        // half of duplicate-heavy inputs).
+        Value peek = buildPredecessorCount(eb, blk, /*wait=*/false);
+        Value done = arith::CmpIOp::create(eb, el, arith::CmpIPredicate::sge,
+                                           peek, toI64(eb, ops.nOut));
         scf::IfOp::create(
-            nb, l, past,
+            eb, el, done,
             [&](OpBuilder &tb, Location tl) {
-              // Past a differing row: the greedy loop redoes these rows.
-              atomic(tb, arith::AtomicRMWKind::assign, cstI64(tb, 0), status,
-                     blk);
-              memref::StoreOp::create(tb, tl, ops.nIn, badRows, blk);
+              buildZeroBlock(tb, blk, lo, hi, peek);
               scf::YieldOp::create(tb, tl);
             },
-            [&](OpBuilder &ob, Location ol) {
-              // The block before published a count of at least N_out: the
-              // loop stopped before this block, whose rows are all zero
-              // (the second half of duplicate-heavy inputs).
-              Value isFirst = arith::CmpIOp::create(
-                  ob, ol, arith::CmpIPredicate::eq, blk, c0);
-              auto peek = scf::IfOp::create(
-                  ob, ol, isFirst,
-                  [&](OpBuilder &tb, Location tl) {
-                    scf::YieldOp::create(tb, tl, cstI64(tb, -1));
-                  },
-                  [&](OpBuilder &tb, Location tl) {
-                    Value before = arith::SubIOp::create(tb, tl, blk, c1);
-                    scf::YieldOp::create(
-                        tb, tl,
-                        atomic(tb, arith::AtomicRMWKind::addi, cstI64(tb, 0),
-                               status, before));
-                  });
-              Value done = arith::CmpIOp::create(
-                  ob, ol, arith::CmpIPredicate::sge, peek.getResult(0),
-                  toI64(ob, ops.nOut));
-              scf::IfOp::create(
-                  ob, ol, done,
-                  [&](OpBuilder &tb, Location tl) {
-                    scf::ForOp::create(
-                        tb, tl, lo, hi, c1, ValueRange{},
-                        [&](OpBuilder &fb, Location fl, Value i, ValueRange) {
-                          memref::StoreOp::create(fb, fl, pb.zero, ops.out, i);
-                          scf::YieldOp::create(fb, fl);
-                        });
-                    atomic(tb, arith::AtomicRMWKind::assign, peek.getResult(0),
-                           status, blk);
-                    memref::StoreOp::create(tb, tl, ops.nIn, badRows, blk);
-                    scf::YieldOp::create(tb, tl);
-                  },
-            [&](OpBuilder &eb, Location el) {
-              Value base = c0;
-              if (stepsPerBlock)
-                base = arith::MulIOp::create(eb, el, blk, stepsPerBlock);
-              Value count = toI64(eb, buildCount(eb, lo, hi, base));
-              Value isFirst = arith::CmpIOp::create(
-                  eb, el, arith::CmpIPredicate::eq, blk, c0);
-              auto prev = scf::IfOp::create(
-                  eb, el, isFirst,
-                  [&](OpBuilder &tb, Location tl) {
-                    scf::YieldOp::create(tb, tl, cstI64(tb, 0));
-                  },
-                  [&](OpBuilder &wb, Location wl) {
-                    Value before = arith::SubIOp::create(wb, wl, blk, c1);
-                    auto spin = scf::WhileOp::create(
-                        wb, wl, TypeRange{i64}, ValueRange{},
-                        [&](OpBuilder &sb, Location sl, ValueRange) {
-                          Value v =
-                              atomic(sb, arith::AtomicRMWKind::addi,
-                                     cstI64(sb, 0), status, before);
-                          Value notYet = arith::CmpIOp::create(
-                              sb, sl, arith::CmpIPredicate::slt, v,
-                              cstI64(sb, 0));
-                          scf::ConditionOp::create(sb, sl, notYet,
-                                                   ValueRange{v});
-                        },
-                        [&](OpBuilder &sb, Location sl, ValueRange) {
-                          scf::YieldOp::create(sb, sl);
-                        });
-                    scf::YieldOp::create(wb, wl, spin.getResult(0));
-                  });
-              Value p0 = prev.getResult(0);
-              atomic(eb, arith::AtomicRMWKind::assign,
-                     arith::AddIOp::create(eb, el, p0, count), status, blk);
-              Value badRow, pos;
-              std::tie(badRow, pos) =
-                  buildWrite(eb, lo, hi, toIndex(eb, p0), base);
-              memref::StoreOp::create(eb, el, badRow, badRows, blk);
-              memref::StoreOp::create(eb, el, pos, badPos, blk);
-              Value isBad = arith::CmpIOp::create(
-                  eb, el, arith::CmpIPredicate::ult, badRow, ops.nIn);
-              scf::IfOp::create(eb, el, isBad, [&](OpBuilder &tb, Location tl) {
-                atomic(tb, arith::AtomicRMWKind::mins, toI64(tb, badRow),
-                       control, c1);
-                scf::YieldOp::create(tb, tl);
-              });
-              scf::YieldOp::create(eb, el);
+            [&](OpBuilder &cb, Location cl) {
+              buildCountedBlock(cb, blk, lo, hi);
+              scf::YieldOp::create(cb, cl);
             });
-              scf::YieldOp::create(ob, ol);
-            });
+        scf::YieldOp::create(eb, el);
       });
+}
 
+Value LookBackBuilder::buildResult(OpBuilder &b, Value nBlocks) {
+  Value c0 = cst(b, 0), c1 = cst(b, 1);
   // The first block in order with a differing row: the rows before it are
   // final, and the greedy loop resumes there.
   auto first = scf::ForOp::create(
@@ -735,15 +758,31 @@ Value LookBackBuilder::build(OpBuilder &b, Value chunkLen) {
                                                 first.getResult(1)));
       },
       [&](OpBuilder &eb, Location el) {
+        // Every block verified: the loop used min(total, N_out) gradients.
         Value last = arith::SubIOp::create(eb, el, nBlocks, c1);
         Value total = toIndex(eb, memref::LoadOp::create(eb, el, status, last));
         scf::YieldOp::create(
             eb, el, arith::MinUIOp::create(eb, el, total, ops.nOut).getResult());
       });
+  return used.getResult(0);
+}
+
+Value LookBackBuilder::build(OpBuilder &b, Value blockRows) {
+  chunkLen = blockRows;
+  buildBox(b, chunkLen);
+  Value nBlocks = arith::CeilDivUIOp::create(b, loc, ops.nIn, chunkLen);
+  allocState(b, nBlocks);
+  Value c0 = cst(b, 0), c1 = cst(b, 1);
+  scf::ParallelOp::create(b, loc, ValueRange{c0}, ValueRange{nBlocks},
+                          ValueRange{c1},
+                          [&](OpBuilder &nb, Location, ValueRange) {
+                            buildBlock(nb);
+                          });
+  Value used = buildResult(b, nBlocks);
   for (Value v : {status, badRows, badPos, control, boxLo, boxHi, flagWords})
     if (v)
       memref::DeallocOp::create(b, loc, v);
-  return used.getResult(0);
+  return used;
 }
 
 void lowering::buildParallelLowering(OpBuilder &b, Location loc,
