@@ -146,12 +146,56 @@ void LookBackBuilder::buildBox(OpBuilder &b, Value chunkLen) {
             nb, l, arith::MulIOp::create(nb, l, k, c2), numDims);
         Value hiBase = arith::AddIOp::create(nb, l, loBase, numDims);
         if (staticRank()) {
-          // All columns in one pass over the rows.
+          // All columns in one pass over the rows; vector steps of
+          // `width` rows first, whose lanes are folded into the scalars.
           int64_t r = ops.staticNumDims;
           SmallVector<Value> init(r, maxV);
           init.append(r, minV);
+          Value tailLo = lo;
+          if (pb.canVectorizeExpand()) {
+            auto flatType = VectorType::get({width * r}, nb.getI64Type());
+            Value cW = cst(nb, width), cR = cst(nb, r);
+            SmallVector<Value> startLanes;
+            for (int64_t k = 0; k < width; ++k)
+              startLanes.append(pb.startCols.begin(), pb.startCols.end());
+            Value startPat =
+                vector::FromElementsOp::create(nb, l, flatType, startLanes);
+            auto splat = [&](Value v) {
+              return vector::BroadcastOp::create(nb, l, flatType, v)
+                  .getResult();
+            };
+            Value steps = arith::DivUIOp::create(
+                nb, l, arith::SubIOp::create(nb, l, hi, lo), cW);
+            tailLo = arith::AddIOp::create(
+                nb, l, lo, arith::MulIOp::create(nb, l, steps, cW));
+            auto vecLoop = scf::ForOp::create(
+                nb, l, lo, tailLo, cW, ValueRange{splat(maxV), splat(minV)},
+                [&](OpBuilder &fb, Location fl, Value j, ValueRange acc) {
+                  Value rows = vector::LoadOp::create(
+                      fb, fl, flatType, pb.outFlat,
+                      ValueRange{arith::MulIOp::create(fb, fl, j, cR)});
+                  Value v = arith::AddIOp::create(fb, fl, rows, startPat);
+                  scf::YieldOp::create(
+                      fb, fl,
+                      ValueRange{arith::MinSIOp::create(fb, fl, acc[0], v),
+                                 arith::MaxSIOp::create(fb, fl, acc[1], v)});
+                });
+            for (int64_t d = 0; d < r; ++d) {
+              for (int64_t k = 0; k < width; ++k) {
+                int64_t lane = k * r + d;
+                init[d] = arith::MinSIOp::create(
+                    nb, l, init[d],
+                    vector::ExtractOp::create(nb, l, vecLoop.getResult(0),
+                                              ArrayRef<int64_t>{lane}));
+                init[r + d] = arith::MaxSIOp::create(
+                    nb, l, init[r + d],
+                    vector::ExtractOp::create(nb, l, vecLoop.getResult(1),
+                                              ArrayRef<int64_t>{lane}));
+              }
+            }
+          }
           auto loop = scf::ForOp::create(
-              nb, l, lo, hi, c1, init,
+              nb, l, tailLo, hi, c1, init,
               [&](OpBuilder &fb, Location fl, Value j, ValueRange acc) {
                 SmallVector<Value> next(2 * r);
                 for (int64_t d = 0; d < r; ++d) {
