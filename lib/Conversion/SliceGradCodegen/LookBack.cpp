@@ -89,6 +89,12 @@ private:
   /// and the number after the step.
   std::pair<Value, Value> buildWriteStep(OpBuilder &b, Value i, Value pos,
                                          Value bits);
+  /// i1: input row `row` equals output row p (vector steps' rows: static
+  /// R, contiguous operands).
+  Value buildRowEqual(OpBuilder &b, Value row, Value p);
+  /// A step with few rows inside: zeros, then each flagged row (set bits
+  /// of `bits`) from number pos; returns whether all matched.
+  Value buildFlaggedRows(OpBuilder &b, Value i, Value pos, Value bits);
   /// The word type of the flag buffer (at least `width` bits).
   IntegerType flagWordType(OpBuilder &b) const {
     return b.getIntegerType(std::max<int64_t>(8, llvm::PowerOf2Ceil(width)));
@@ -444,6 +450,62 @@ Value LookBackBuilder::buildCount(OpBuilder &b, Value lo, Value hi,
   return tail.getResult(0);
 }
 
+Value LookBackBuilder::buildRowEqual(OpBuilder &b, Value row, Value p) {
+  int64_t numDims = ops.staticNumDims;
+  if (numDims < 4)
+    return buildRowsEqual(b, loc, ops, pb.startCols, row, p);
+  // Wide rows: one vector compare of the R coordinates.
+  auto rowType = VectorType::get({numDims}, b.getI64Type());
+  Value cR = cst(b, numDims);
+  Value a = vector::LoadOp::create(
+      b, loc, rowType, pb.inFlat,
+      ValueRange{arith::MulIOp::create(b, loc, row, cR)});
+  Value o = vector::LoadOp::create(
+      b, loc, rowType, pb.outFlat,
+      ValueRange{arith::MulIOp::create(b, loc, p, cR)});
+  Value start = vector::FromElementsOp::create(b, loc, rowType, pb.startCols);
+  Value eq = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a,
+                                   arith::AddIOp::create(b, loc, o, start));
+  return vector::ReductionOp::create(b, loc, vector::CombiningKind::AND, eq);
+}
+
+Value LookBackBuilder::buildFlaggedRows(OpBuilder &b, Value i, Value pos,
+                                        Value bits) {
+  Type indexType = b.getIndexType(), i1 = b.getI1Type();
+  Type bitsType = bits.getType();
+  Value isTrue = arith::ConstantIntOp::create(b, loc, 1, /*width=*/1);
+  auto valuesType = VectorType::get({width}, ops.eltType);
+  Value zeros = vector::BroadcastOp::create(b, loc, valuesType, pb.zero);
+  vector::StoreOp::create(b, loc, zeros, ops.out, i);
+  Value noBits = arith::ConstantIntOp::create(b, loc, bitsType, 0);
+  Value oneBit = arith::ConstantIntOp::create(b, loc, bitsType, 1);
+  auto loop = scf::WhileOp::create(
+      b, loc, TypeRange{bitsType, indexType, i1},
+      ValueRange{bits, pos, isTrue},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value more = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ne,
+                                           args[0], noBits);
+        scf::ConditionOp::create(nb, l, more, args);
+      },
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value rest = args[0], p = args[1];
+        Value k = arith::IndexCastUIOp::create(
+            nb, l, indexType, math::CountTrailingZerosOp::create(nb, l, rest));
+        Value row = arith::AddIOp::create(nb, l, i, k);
+        Value same = buildRowEqual(nb, row, p);
+        Value g = memref::LoadOp::create(nb, l, ops.grad, p);
+        memref::StoreOp::create(nb, l, g, ops.out, row);
+        Value nextRest = arith::AndIOp::create(
+            nb, l, rest, arith::SubIOp::create(nb, l, rest, oneBit));
+        Value nextP = arith::AddIOp::create(nb, l, p, cst(nb, 1));
+        scf::YieldOp::create(
+            nb, l,
+            ValueRange{nextRest, nextP,
+                       arith::AndIOp::create(nb, l, args[2], same)});
+      });
+  return loop.getResult(2);
+}
+
 std::pair<Value, Value> LookBackBuilder::buildWriteStep(OpBuilder &b, Value i,
                                                         Value pos,
                                                         Value bits) {
@@ -505,7 +567,18 @@ std::pair<Value, Value> LookBackBuilder::buildWriteStep(OpBuilder &b, Value i,
               });
               scf::YieldOp::create(tb, tl, good);
             },
-            [&](OpBuilder &tb, Location tl) {
+            [&](OpBuilder &sb, Location sl) {
+              // Few rows inside: zeros, then each flagged row (the set bits).
+              Value sparse = arith::CmpIOp::create(
+                  sb, sl, arith::CmpIPredicate::ule, n,
+                  cst(sb, std::max<int64_t>(1, width / 4)));
+              auto few = scf::IfOp::create(
+                  sb, sl, sparse,
+                  [&](OpBuilder &tb, Location tl) {
+                    scf::YieldOp::create(tb, tl,
+                                         buildFlaggedRows(tb, i, pos, bits));
+                  },
+                  [&](OpBuilder &tb, Location tl) {
               // Some rows inside: row by row, branch-free (expanding loads
               // are a branch per lane without AVX-512).
               Value p = pos, ok = isTrue;
@@ -517,7 +590,7 @@ std::pair<Value, Value> LookBackBuilder::buildWriteStep(OpBuilder &b, Value i,
                         tb, tl, bits,
                         arith::ConstantIntOp::create(tb, tl, bits.getType(),
                                                      r)));
-                Value same = buildRowsEqual(tb, tl, ops, pb.startCols, row, p);
+                Value same = buildRowEqual(tb, row, p);
                 Value bad = arith::AndIOp::create(
                     tb, tl, bit, arith::XOrIOp::create(tb, tl, same, isTrue));
                 ok = arith::AndIOp::create(
@@ -530,6 +603,8 @@ std::pair<Value, Value> LookBackBuilder::buildWriteStep(OpBuilder &b, Value i,
                     arith::IndexCastUIOp::create(tb, tl, indexType, bit));
               }
               scf::YieldOp::create(tb, tl, ok);
+                  });
+              scf::YieldOp::create(sb, sl, few.getResults());
             });
         scf::YieldOp::create(eb, el, some.getResults());
       });
