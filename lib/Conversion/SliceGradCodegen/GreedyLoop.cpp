@@ -58,12 +58,31 @@ bool SliceGradBuilder::canVectorizeExpand() const {
          cast<MemRefType>(ops.grad.getType()).getLayout().isIdentity();
 }
 
+Value SliceGradBuilder::buildRowEqual(OpBuilder &b, Value row, Value j) {
+  int64_t numDims = ops.staticNumDims;
+  if (!canVectorizeExpand() || numDims < 4)
+    return buildRowsEqual(b, loc, ops, startCols, row, j);
+  // Wide rows: one vector compare of the R coordinates.
+  auto rowType = VectorType::get({numDims}, b.getI64Type());
+  Value cR = arith::ConstantIndexOp::create(b, loc, numDims);
+  Value a = vector::LoadOp::create(
+      b, loc, rowType, inFlat,
+      ValueRange{arith::MulIOp::create(b, loc, row, cR)});
+  Value o = vector::LoadOp::create(
+      b, loc, rowType, outFlat,
+      ValueRange{arith::MulIOp::create(b, loc, j, cR)});
+  Value start = vector::FromElementsOp::create(b, loc, rowType, startCols);
+  Value eq = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a,
+                                   arith::AddIOp::create(b, loc, o, start));
+  return vector::ReductionOp::create(b, loc, vector::CombiningKind::AND, eq);
+}
+
 std::pair<Value, Value> SliceGradBuilder::buildScalarStep(OpBuilder &b,
                                                          Value i, Value j) {
   // A branch on the match, as TensorFlow's loop has: it predicts well on
   // real data, and breaks the dependence of the next row's loads on this
   // row's comparison (a select would chain them). The rows were zeroed.
-  Value same = buildRowsEqual(b, loc, ops, startCols, i, j);
+  Value same = buildRowEqual(b, i, j);
   auto next = scf::IfOp::create(
       b, loc, same,
       [&](OpBuilder &tb, Location tl) {

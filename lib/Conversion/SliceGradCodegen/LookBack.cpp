@@ -89,9 +89,6 @@ private:
   /// and the number after the step.
   std::pair<Value, Value> buildWriteStep(OpBuilder &b, Value i, Value pos,
                                          Value bits);
-  /// i1: input row `row` equals output row p (vector steps' rows: static
-  /// R, contiguous operands).
-  Value buildRowEqual(OpBuilder &b, Value row, Value p);
   /// A step with few rows inside: zeros, then each flagged row (set bits
   /// of `bits`) from number pos; returns whether all matched.
   Value buildFlaggedRows(OpBuilder &b, Value i, Value pos, Value bits);
@@ -450,25 +447,6 @@ Value LookBackBuilder::buildCount(OpBuilder &b, Value lo, Value hi,
   return tail.getResult(0);
 }
 
-Value LookBackBuilder::buildRowEqual(OpBuilder &b, Value row, Value p) {
-  int64_t numDims = ops.staticNumDims;
-  if (numDims < 4)
-    return buildRowsEqual(b, loc, ops, pb.startCols, row, p);
-  // Wide rows: one vector compare of the R coordinates.
-  auto rowType = VectorType::get({numDims}, b.getI64Type());
-  Value cR = cst(b, numDims);
-  Value a = vector::LoadOp::create(
-      b, loc, rowType, pb.inFlat,
-      ValueRange{arith::MulIOp::create(b, loc, row, cR)});
-  Value o = vector::LoadOp::create(
-      b, loc, rowType, pb.outFlat,
-      ValueRange{arith::MulIOp::create(b, loc, p, cR)});
-  Value start = vector::FromElementsOp::create(b, loc, rowType, pb.startCols);
-  Value eq = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a,
-                                   arith::AddIOp::create(b, loc, o, start));
-  return vector::ReductionOp::create(b, loc, vector::CombiningKind::AND, eq);
-}
-
 Value LookBackBuilder::buildFlaggedRows(OpBuilder &b, Value i, Value pos,
                                         Value bits) {
   Type indexType = b.getIndexType(), i1 = b.getI1Type();
@@ -492,7 +470,7 @@ Value LookBackBuilder::buildFlaggedRows(OpBuilder &b, Value i, Value pos,
         Value k = arith::IndexCastUIOp::create(
             nb, l, indexType, math::CountTrailingZerosOp::create(nb, l, rest));
         Value row = arith::AddIOp::create(nb, l, i, k);
-        Value same = buildRowEqual(nb, row, p);
+        Value same = pb.buildRowEqual(nb, row, p);
         Value g = memref::LoadOp::create(nb, l, ops.grad, p);
         memref::StoreOp::create(nb, l, g, ops.out, row);
         Value nextRest = arith::AndIOp::create(
@@ -590,7 +568,7 @@ std::pair<Value, Value> LookBackBuilder::buildWriteStep(OpBuilder &b, Value i,
                         tb, tl, bits,
                         arith::ConstantIntOp::create(tb, tl, bits.getType(),
                                                      r)));
-                Value same = buildRowEqual(tb, row, p);
+                Value same = pb.buildRowEqual(tb, row, p);
                 Value bad = arith::AndIOp::create(
                     tb, tl, bit, arith::XOrIOp::create(tb, tl, same, isTrue));
                 ok = arith::AndIOp::create(

@@ -57,6 +57,10 @@ public:
   /// N_out >= 1.
   Value buildBoxChunk(OpBuilder &b, Value lo, Value hi, Value j0, Value jEnd);
 
+  /// i1: input row `row` equals output row j shifted by input_start; with
+  /// a static R >= 4 and contiguous operands, one vector compare.
+  Value buildRowEqual(OpBuilder &b, Value row, Value j);
+
   /// The vector steps need contiguous rows of a static, non-zero width and
   /// a value type that vectors can hold.
   bool canVectorize() const;
