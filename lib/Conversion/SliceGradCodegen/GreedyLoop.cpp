@@ -228,7 +228,9 @@ void lowering::buildForEachRank(
   // for other R would be dead code whose casts later folds would break.
   auto staticSize = [](Value v, unsigned dim) -> int64_t {
     while (true) {
-      auto type = cast<MemRefType>(v.getType());
+      auto type = dyn_cast<MemRefType>(v.getType());
+      if (!type) // an unranked source says nothing
+        return ShapedType::kDynamic;
       if (!type.isDynamicDim(dim))
         return type.getDimSize(dim);
       auto castOp = v.getDefiningOp<memref::CastOp>();
