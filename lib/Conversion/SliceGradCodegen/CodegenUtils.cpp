@@ -202,7 +202,16 @@ LogicalResult lowering::lowerSliceGradOps(
     found = true;
     if (op.hasBufferSemantics())
       return WalkResult::advance();
-    op.emitOpError("on tensors must be bufferized first (one-shot-bufferize)");
+    InFlightDiagnostic diag = op.emitOpError(
+        "on tensors must be bufferized first (one-shot-bufferize)");
+    // Module bufferization handles the functions of the module it runs on,
+    // not those of nested modules.
+    if (op->getParentOfType<ModuleOp>() != module)
+      diag.attachNote(op->getParentOfType<ModuleOp>().getLoc())
+          << "the op is in a nested module, which the pipeline's "
+             "bufferization does not visit: run the pipeline on that module, "
+             "e.g. --pass-pipeline='builtin.module(builtin.module("
+             "sparse-lower-to-llvm))'";
     return WalkResult::interrupt();
   });
   if (walk.wasInterrupted())
