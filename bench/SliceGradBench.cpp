@@ -95,7 +95,8 @@ double median(std::vector<double> v) {
 
 /// One case's operands, generated with a fixed seed. The input rows are
 /// distinct (the first coordinate numbers them); the last coordinate is
-/// uniform in [100, 1100) (with R = 1, that plus 2000 times the number) and the slice keeps [100, 100 + 10 * inside), so
+/// uniform in [100, 1100) (with R = 1, that plus 2000 times the number, and
+/// the slice is the interval of the middle inside% of the rows) and the slice keeps [100, 100 + 10 * inside), so
 /// the rows inside are scattered uniformly over the input. The class sets
 /// the rows' order and the output rows:
 ///   sorted    rows sorted, output = the rows inside in input order (what
@@ -169,8 +170,14 @@ Case generate(int64_t nIn, int rank, int inside, const std::string &kind) {
     std::copy_n(&rows[order[i] * rank], rank, &c.inIdx[i * rank]);
   for (int64_t i = 0; i < nIn; ++i) {
     const int64_t *row = &c.inIdx[i * rank];
-    int64_t lastCoord = rank == 1 ? row[0] % 2000 : row[rank - 1];
-    bool in = lastCoord < 100 + 10 * inside;
+    bool in = row[rank - 1] < 100 + 10 * inside;
+    if (rank == 1) {
+      // A slice of one dimension is an interval: the middle inside% of the
+      // distinct rows.
+      int64_t k = order[i];
+      in = k >= distinct * (100 - inside) / 200 &&
+           k < distinct * (100 + inside) / 200;
+    }
     if (kind == "all-equal")
       in = i < nIn / 2;
     if (kind == "runs-skip")

@@ -53,6 +53,12 @@ private:
   /// The greedy loop from the first differing row, or min(total, N_out).
   Value buildResult(OpBuilder &b, Value nBlocks);
 
+  /// Where block blk's inclusive count lives in `status`.
+  Value statusIndex(OpBuilder &b, Value blk) {
+    return arith::MulIOp::create(b, loc, blk, cst(b, kStatusStride));
+  }
+  static constexpr int64_t kStatusStride = 8;
+
   Value toIndex(OpBuilder &b, Value v);
   Value toI64(OpBuilder &b, Value v);
   Value atomic(OpBuilder &b, arith::AtomicRMWKind kind, Value v, Value mem,
@@ -699,7 +705,11 @@ void LookBackBuilder::allocState(OpBuilder &b, Value nBlocks) {
   Value c0 = cst(b, 0), c1 = cst(b, 1);
   auto wordsType = MemRefType::get({ShapedType::kDynamic}, i64);
   auto indicesType = MemRefType::get({ShapedType::kDynamic}, b.getIndexType());
-  status = memref::AllocOp::create(b, loc, wordsType, nBlocks);
+  // One cache line per block: a block spins on its predecessor's word
+  // while other blocks publish theirs.
+  status = memref::AllocOp::create(
+      b, loc, wordsType,
+      ValueRange{arith::MulIOp::create(b, loc, nBlocks, cst(b, kStatusStride))});
   badRows = memref::AllocOp::create(b, loc, indicesType, nBlocks);
   badPos = memref::AllocOp::create(b, loc, indicesType, nBlocks);
   control = memref::AllocOp::create(b, loc, wordsType, cst(b, 2));
@@ -712,7 +722,8 @@ void LookBackBuilder::allocState(OpBuilder &b, Value nBlocks) {
   Value minusOne = cstI64(b, -1);
   scf::ForOp::create(b, loc, c0, nBlocks, c1, ValueRange{},
                      [&](OpBuilder &nb, Location l, Value k, ValueRange) {
-                       memref::StoreOp::create(nb, l, minusOne, status, k);
+                       memref::StoreOp::create(nb, l, minusOne, status,
+                                               statusIndex(nb, k));
                        scf::YieldOp::create(nb, l);
                      });
   memref::StoreOp::create(b, loc, cstI64(b, 0), control, c0);
@@ -733,7 +744,7 @@ Value LookBackBuilder::buildPredecessorCount(OpBuilder &b, Value blk,
         Value before = arith::SubIOp::create(eb, el, blk, cst(eb, 1));
         auto load = [&](OpBuilder &nb) {
           return atomic(nb, arith::AtomicRMWKind::addi, cstI64(nb, 0), status,
-                        before);
+                        statusIndex(nb, before));
         };
         if (!wait) {
           scf::YieldOp::create(eb, el, load(eb));
@@ -762,7 +773,8 @@ void LookBackBuilder::buildZeroBlock(OpBuilder &b, Value blk, Value lo,
                        memref::StoreOp::create(nb, l, pb.zero, ops.out, i);
                        scf::YieldOp::create(nb, l);
                      });
-  atomic(b, arith::AtomicRMWKind::assign, published, status, blk);
+  atomic(b, arith::AtomicRMWKind::assign, published, status,
+         statusIndex(b, blk));
   memref::StoreOp::create(b, loc, ops.nIn, badRows, blk);
 }
 
@@ -774,7 +786,8 @@ void LookBackBuilder::buildCountedBlock(OpBuilder &b, Value blk, Value lo,
   Value count = toI64(b, buildCount(b, lo, hi, base));
   Value p0 = buildPredecessorCount(b, blk, /*wait=*/true);
   atomic(b, arith::AtomicRMWKind::assign,
-         arith::AddIOp::create(b, loc, p0, count), status, blk);
+         arith::AddIOp::create(b, loc, p0, count), status,
+         statusIndex(b, blk));
   auto [badRow, pos] = buildWrite(b, lo, hi, toIndex(b, p0), base);
   memref::StoreOp::create(b, loc, badRow, badRows, blk);
   memref::StoreOp::create(b, loc, pos, badPos, blk);
@@ -803,7 +816,8 @@ void LookBackBuilder::buildBlock(OpBuilder &b) {
       b, loc, past,
       [&](OpBuilder &tb, Location tl) {
         // Past a differing row: the greedy loop redoes these rows.
-        atomic(tb, arith::AtomicRMWKind::assign, cstI64(tb, 0), status, blk);
+        atomic(tb, arith::AtomicRMWKind::assign, cstI64(tb, 0), status,
+               statusIndex(tb, blk));
         memref::StoreOp::create(tb, tl, ops.nIn, badRows, blk);
         scf::YieldOp::create(tb, tl);
       },
@@ -857,7 +871,8 @@ Value LookBackBuilder::buildResult(OpBuilder &b, Value nBlocks) {
       [&](OpBuilder &eb, Location el) {
         // Every block verified: the loop used min(total, N_out) gradients.
         Value last = arith::SubIOp::create(eb, el, nBlocks, c1);
-        Value total = toIndex(eb, memref::LoadOp::create(eb, el, status, last));
+        Value total = toIndex(
+            eb, memref::LoadOp::create(eb, el, status, statusIndex(eb, last)));
         scf::YieldOp::create(
             eb, el, arith::MinUIOp::create(eb, el, total, ops.nOut).getResult());
       });
