@@ -164,8 +164,17 @@ void *mgpuModuleLoadJIT(void *ptx, int optLevel) {
 }
 
 void mgpuModuleUnload(void *module) {
-  ContextScope scope;
-  SG_CHECK(driver().cuModuleUnloadPtr(static_cast<CUmodule>(module)));
+  // Global destructors unload the modules at exit, possibly after the driver
+  // has shut down (CUDA_ERROR_DEINITIALIZED), which released them already.
+  CUresult pushed = driver().cuCtxPushCurrentPtr(driver().context);
+  if (pushed == CUDA_ERROR_DEINITIALIZED)
+    return;
+  SG_CHECK(pushed);
+  CUresult unloaded = driver().cuModuleUnloadPtr(static_cast<CUmodule>(module));
+  CUcontext previous;
+  driver().cuCtxPopCurrentPtr(&previous);
+  if (unloaded != CUDA_ERROR_DEINITIALIZED)
+    SG_CHECK(unloaded);
 }
 
 void *mgpuModuleGetFunction(void *module, const char *name) {
