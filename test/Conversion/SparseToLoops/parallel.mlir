@@ -37,7 +37,9 @@
 // Per block: inclusive count, first differing row and its number; the
 // counter and the lowest differing row; the flag words.
 //       CHECK:   %[[NBLOCKS:.*]] = arith.ceildivui %[[NIN]], %{{.*}} : index
-//       CHECK:   %[[STATUS:.*]] = memref.alloc(%[[NBLOCKS]]) : memref<?xi64>
+// One cache line (8 words) per block's published count.
+//       CHECK:   %[[SLOTS:.*]] = arith.muli %[[NBLOCKS]], %{{.*}} : index
+//       CHECK:   %[[STATUS:.*]] = memref.alloc(%[[SLOTS]]) : memref<?xi64>
 //       CHECK:   %[[BADROWS:.*]] = memref.alloc(%[[NBLOCKS]]) : memref<?xindex>
 //       CHECK:   %[[BADPOS:.*]] = memref.alloc(%[[NBLOCKS]]) : memref<?xindex>
 //       CHECK:   %[[CONTROL:.*]] = memref.alloc(%{{.*}}) : memref<?xi64>
@@ -47,7 +49,7 @@
 //       CHECK:     %[[BLK:.*]] = arith.index_cast %[[TICKET]] : i64 to index
 //       CHECK:     memref.atomic_rmw addi %{{.*}}, %[[CONTROL]][%{{.*}}] : (i64, memref<?xi64>) -> i64
 //       CHECK:     scf.if %{{.*}} {
-//       CHECK:       memref.atomic_rmw assign %{{.*}}, %[[STATUS]][%[[BLK]]]
+//       CHECK:       memref.atomic_rmw assign %{{.*}}, %[[STATUS]][%{{.*}}]
 //       CHECK:     } else {
 // The count: 4 rows of 2 coordinates against B, flags as bits.
 //       CHECK:       scf.for {{.*}} -> (index) {
@@ -61,7 +63,7 @@
 //       CHECK:       scf.while : () -> i64 {
 //       CHECK:         memref.atomic_rmw addi %{{.*}}, %[[STATUS]][%{{.*}}]
 //       CHECK:         arith.cmpi slt
-//       CHECK:       memref.atomic_rmw assign %{{.*}}, %[[STATUS]][%[[BLK]]]
+//       CHECK:       memref.atomic_rmw assign %{{.*}}, %[[STATUS]][%{{.*}}]
 // The write: vector steps from the stored flags.
 //       CHECK:       scf.while
 //       CHECK:         memref.load %[[FLAGS]]
