@@ -1,4 +1,4 @@
-# Every case of shared/golden/tf_cases.json, through sparse-opt --run, in
+# Every case of test/golden/tf_cases.json (TensorFlow's own test vectors), through sparse-opt --run, in
 # every value type, with static and with dynamic shapes: each value is
 # compared bit for bit with TensorFlow's expected result, and each error case
 # must exit non-zero with TensorFlow's message. Both strategies run: the

@@ -33,7 +33,7 @@ func.func private @run(%g: tensor<?xf32>, %ii: tensor<?x?xi64>, %s: tensor<?xi64
   return
 }
 
-// shared/golden's not_all_propagated case.
+// test/golden's not_all_propagated case.
 func.func @not_propagated() {
   %g = arith.constant dense<[1.0]> : tensor<1xf32>
   %ii = arith.constant dense<[[0, 0], [1, 1]]> : tensor<2x2xi64>
