@@ -32,9 +32,29 @@ SliceGradBuilder::SliceGradBuilder(OpBuilder &b, Location loc,
   if (canVectorize())
     inFlat = memref::CollapseShapeOp::create(
         b, loc, ops.inIdx, ArrayRef<ReassociationIndices>{{0, 1}});
-  if (canVectorizeExpand())
+  if (canVectorizeExpand()) {
     outFlat = memref::CollapseShapeOp::create(
         b, loc, ops.outIdx, ArrayRef<ReassociationIndices>{{0, 1}});
+    startPat = buildLanePattern(b, startCols);
+  }
+}
+
+Value SliceGradBuilder::buildLanePattern(OpBuilder &b, ArrayRef<Value> cols) {
+  SmallVector<Value> lanes;
+  for (unsigned r = 0; r < vectorWidth; ++r)
+    lanes.append(cols.begin(), cols.end());
+  auto type = VectorType::get({static_cast<int64_t>(lanes.size())},
+                              b.getI64Type());
+  return vector::FromElementsOp::create(b, loc, type, lanes);
+}
+
+void SliceGradBuilder::buildZeroFill(OpBuilder &b, Value lo, Value hi) {
+  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  scf::ForOp::create(b, loc, lo, hi, c1, ValueRange{},
+                     [&](OpBuilder &nb, Location l, Value i, ValueRange) {
+                       memref::StoreOp::create(nb, l, zero, ops.out, i);
+                       scf::YieldOp::create(nb, l);
+                     });
 }
 
 bool SliceGradBuilder::canVectorize() const {
@@ -107,10 +127,6 @@ std::pair<Value, Value> SliceGradBuilder::buildRunOrScalarSteps(OpBuilder &b,
   Value cR = arith::ConstantIndexOp::create(b, loc, numDims);
   // A run: the next vectorWidth rows are the next vectorWidth output rows
   // (a dense slice), so the loop matches them all.
-  SmallVector<Value> startLanes;
-  for (int64_t r = 0; r < width; ++r)
-    startLanes.append(startCols.begin(), startCols.end());
-  Value startPat = vector::FromElementsOp::create(b, loc, flatType, startLanes);
   Value rows = vector::LoadOp::create(
       b, loc, flatType, inFlat, ValueRange{arith::MulIOp::create(b, loc, i, cR)});
   Value e = vector::LoadOp::create(
@@ -149,13 +165,8 @@ std::pair<Value, Value> SliceGradBuilder::buildRunOrScalarSteps(OpBuilder &b,
 Value SliceGradBuilder::buildGreedyLoop(OpBuilder &b, Value lo, Value hi,
                                        Value j0) {
   Type indexType = b.getIndexType();
-  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
   // val_grad[lo..hi) = 0, then the matches (LLVM makes this a memset).
-  scf::ForOp::create(b, loc, lo, hi, c1, ValueRange{},
-                     [&](OpBuilder &nb, Location l, Value i, ValueRange) {
-                       memref::StoreOp::create(nb, l, zero, ops.out, i);
-                       scf::YieldOp::create(nb, l);
-                     });
+  buildZeroFill(b, lo, hi);
   auto loop = scf::WhileOp::create(
       b, loc, TypeRange{indexType, indexType}, ValueRange{lo, j0},
       [&](OpBuilder &nb, Location l, ValueRange args) {

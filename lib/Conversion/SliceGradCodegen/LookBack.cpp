@@ -164,11 +164,6 @@ void LookBackBuilder::buildBox(OpBuilder &b, Value chunkLen) {
           if (pb.canVectorizeExpand()) {
             auto flatType = VectorType::get({width * r}, nb.getI64Type());
             Value cW = cst(nb, width), cR = cst(nb, r);
-            SmallVector<Value> startLanes;
-            for (int64_t k = 0; k < width; ++k)
-              startLanes.append(pb.startCols.begin(), pb.startCols.end());
-            Value startPat =
-                vector::FromElementsOp::create(nb, l, flatType, startLanes);
             auto splat = [&](Value v) {
               return vector::BroadcastOp::create(nb, l, flatType, v)
                   .getResult();
@@ -183,7 +178,7 @@ void LookBackBuilder::buildBox(OpBuilder &b, Value chunkLen) {
                   Value rows = vector::LoadOp::create(
                       fb, fl, flatType, pb.outFlat,
                       ValueRange{arith::MulIOp::create(fb, fl, j, cR)});
-                  Value v = arith::AddIOp::create(fb, fl, rows, startPat);
+                  Value v = arith::AddIOp::create(fb, fl, rows, pb.startPat);
                   scf::YieldOp::create(
                       fb, fl,
                       ValueRange{arith::MinSIOp::create(fb, fl, acc[0], v),
@@ -283,17 +278,8 @@ void LookBackBuilder::buildBox(OpBuilder &b, Value chunkLen) {
   }
   if (!pb.canVectorize())
     return;
-  auto flatType =
-      VectorType::get({width * ops.staticNumDims}, b.getI64Type());
-  auto pattern = [&](ArrayRef<Value> cols) {
-    SmallVector<Value> lanes;
-    for (int64_t r = 0; r < width; ++r)
-      lanes.append(cols.begin(), cols.end());
-    return vector::FromElementsOp::create(b, loc, flatType, lanes)
-        .getResult();
-  };
-  loPat = pattern(loCols);
-  hiPat = pattern(hiCols);
+  loPat = pb.buildLanePattern(b, loCols);
+  hiPat = pb.buildLanePattern(b, hiCols);
 }
 
 Value LookBackBuilder::buildInside(OpBuilder &b, Value i) {
@@ -526,18 +512,13 @@ std::pair<Value, Value> LookBackBuilder::buildWriteStep(OpBuilder &b, Value i,
               // gradients with plain loads.
               auto flatType = VectorType::get({width * numDims},
                                               tb.getI64Type());
-              SmallVector<Value> startLanes;
-              for (int64_t r = 0; r < width; ++r)
-                startLanes.append(pb.startCols.begin(), pb.startCols.end());
-              Value startPat = vector::FromElementsOp::create(
-                  tb, tl, flatType, startLanes);
               Value rows = vector::LoadOp::create(
                   tb, tl, flatType, pb.inFlat,
                   ValueRange{arith::MulIOp::create(tb, tl, i, cR)});
               Value e = vector::LoadOp::create(
                   tb, tl, flatType, pb.outFlat,
                   ValueRange{arith::MulIOp::create(tb, tl, pos, cR)});
-              Value shifted = arith::AddIOp::create(tb, tl, e, startPat);
+              Value shifted = arith::AddIOp::create(tb, tl, e, pb.startPat);
               Value differs = arith::CmpIOp::create(
                   tb, tl, arith::CmpIPredicate::ne, rows, shifted);
               Value anyBad = vector::ReductionOp::create(
@@ -677,11 +658,7 @@ std::pair<Value, Value> LookBackBuilder::buildWrite(OpBuilder &b, Value lo,
       });
   // Numbers past N_out: the loop has stopped, the rest is zero (after a
   // differing row the greedy loop rewrites these rows anyway).
-  scf::ForOp::create(b, loc, loop.getResult(0), hi, c1, ValueRange{},
-                     [&](OpBuilder &nb, Location l, Value i, ValueRange) {
-                       memref::StoreOp::create(nb, l, pb.zero, ops.out, i);
-                       scf::YieldOp::create(nb, l);
-                     });
+  pb.buildZeroFill(b, loop.getResult(0), hi);
   Value badRow = arith::SelectOp::create(b, loc, loop.getResult(2),
                                          loop.getResult(0), ops.nIn);
   return {badRow, loop.getResult(1)};
@@ -768,11 +745,7 @@ Value LookBackBuilder::buildPredecessorCount(OpBuilder &b, Value blk,
 
 void LookBackBuilder::buildZeroBlock(OpBuilder &b, Value blk, Value lo,
                                      Value hi, Value published) {
-  scf::ForOp::create(b, loc, lo, hi, cst(b, 1), ValueRange{},
-                     [&](OpBuilder &nb, Location l, Value i, ValueRange) {
-                       memref::StoreOp::create(nb, l, pb.zero, ops.out, i);
-                       scf::YieldOp::create(nb, l);
-                     });
+  pb.buildZeroFill(b, lo, hi);
   atomic(b, arith::AtomicRMWKind::assign, published, status,
          statusIndex(b, blk));
   memref::StoreOp::create(b, loc, ops.nIn, badRows, blk);
@@ -912,9 +885,9 @@ void lowering::buildParallelLowering(OpBuilder &b, Location loc,
       },
       [&](OpBuilder &eb, Location el) {
         // No output rows: the loop stops at once and every value is zero.
-        SliceGradBuilder builder(eb, el, ops, vectorWidth);
-        scf::YieldOp::create(eb, el,
-                             builder.buildGreedyLoop(eb, c0, ops.nIn, c0));
+        SliceGradBuilder builder(eb, el, ops, /*vectorWidth=*/0);
+        builder.buildZeroFill(eb, c0, ops.nIn);
+        scf::YieldOp::create(eb, el, c0);
       });
   emitCheck(b, loc, arith::CmpIPredicate::ne, SliceGradCheck::AllPropagated,
             ops.nOut, used.getResult(0));

@@ -61,6 +61,13 @@ public:
   /// a static R >= 4 and contiguous operands, one vector compare.
   Value buildRowEqual(OpBuilder &b, Value row, Value j);
 
+  /// `cols` (R values) repeated in the vectorWidth x R lanes of a flat
+  /// vector of rows.
+  Value buildLanePattern(OpBuilder &b, ArrayRef<Value> cols);
+
+  /// val_grad[lo..hi) = 0.
+  void buildZeroFill(OpBuilder &b, Value lo, Value hi);
+
   /// The vector steps need contiguous rows of a static, non-zero width and
   /// a value type that vectors can hold.
   bool canVectorize() const;
@@ -77,6 +84,8 @@ public:
   SmallVector<Value> startCols;
   /// The index operands as flat vectors of coordinates (vector steps only).
   Value inFlat, outFlat;
+  /// input_start as buildLanePattern lanes (with outFlat).
+  Value startPat;
 
 private:
   /// One row with j < N_out: if it equals output row j, store g[j] and
