@@ -6,7 +6,7 @@
 
 // The pipeline takes tensor-level code all the way to the LLVM dialect.
 
-// CHECK-LABEL: llvm.func @sparseSliceGradCheckFailed(i32, i64, i64)
+// CHECK-LABEL: llvm.func @sparseSliceGradCheckFailed(!llvm.ptr, i32, i64, i64)
 // CHECK-LABEL: llvm.func @grad
 // CHECK: llvm.call @malloc
 // CHECK: omp.parallel {

@@ -110,6 +110,11 @@ int runJit(int argc, char **argv, DialectRegistry &registry) {
     symbols[interner(kSparseSliceGradCheckFailedName)] = {
         llvm::orc::ExecutorAddr::fromPtr(&sparseSliceGradCheckFailed),
         llvm::JITSymbolFlags::Exported};
+    symbols[interner(std::string("_mlir_ciface_") +
+                     kSparseSliceGradShapeCheckFailedName)] = {
+        llvm::orc::ExecutorAddr::fromPtr(
+            &_mlir_ciface_sparseSliceGradShapeCheckFailed),
+        llvm::JITSymbolFlags::Exported};
     return symbols;
   };
 

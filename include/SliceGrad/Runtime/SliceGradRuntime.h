@@ -1,13 +1,23 @@
 //===- SliceGradRuntime.h - Run-time support of lowered code ----*- C++ -*-===//
 //
 // Lowered sparse.slice_grad code calls sparseSliceGradCheckFailed when one of
-// TensorFlow's checks fails at run time. The check numbers are shared by the
-// lowering (which emits them) and the runtime (which prints the message).
+// TensorFlow's checks fails at run time, then skips the rest of that op. The
+// check numbers are shared by the lowering (which emits them) and the runtime
+// (which formats TensorFlow's message).
+//
+// Failures are reported once: the first failed check (on any thread) is
+// recorded and handed to the error handler; later ones stay quiet until the
+// host takes the recorded error. The default handler prints the message and
+// ends the process with status 1 (what `sparse-opt --run` and mlir-runner
+// show); a host that embeds the code installs its own handler and reads the
+// error back as a status instead.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef SLICEGRAD_RUNTIME_SLICEGRADRUNTIME_H
 #define SLICEGRAD_RUNTIME_SLICEGRADRUNTIME_H
+
+#include "mlir/ExecutionEngine/CRunnerUtils.h"
 
 #include <cstdint>
 
@@ -21,18 +31,64 @@ enum class SliceGradCheck : int32_t {
   StartLength,           // a = R, b = #input_start
   DestinationLength,     // a = #destination, b = N_in
   AllPropagated,         // a = N_out, b = used
+  // Shape checks (operands of unknown rank); a and b are shapes.
+  IndicesMatrices,       // a = input_indices', b = output_indices' shape
+  GradVector,            // a = backprop_val_grad's shape
+  StartVector,           // a = input_start's shape
 };
 } // namespace sparse
 } // namespace mlir
 
-/// The symbol lowered code calls.
+/// The symbols lowered code calls (the second through its C interface).
 inline constexpr const char *kSparseSliceGradCheckFailedName =
     "sparseSliceGradCheckFailed";
+inline constexpr const char *kSparseSliceGradShapeCheckFailedName =
+    "sparseSliceGradShapeCheckFailed";
 
 extern "C" {
-/// Prints TensorFlow's message for `check` to stderr and exits with status 1.
-[[noreturn]] void sparseSliceGradCheckFailed(int32_t check, int64_t a,
-                                             int64_t b);
+/// TensorFlow's error codes (tensorflow/core/protobuf/error_codes.proto).
+enum SparseSliceGradErrorCode : int32_t {
+  SPARSE_SLICE_GRAD_INVALID_ARGUMENT = 3,
+  SPARSE_SLICE_GRAD_INTERNAL = 13,
+};
+
+/// A failed check. The strings live until the error is taken.
+struct SparseSliceGradError {
+  /// The op: "@function" and its source location where known.
+  const char *where;
+  /// TensorFlow's code and its name ("INVALID_ARGUMENT", "INTERNAL").
+  int32_t code;
+  const char *codeName;
+  /// TensorFlow's message, with the sizes filled in.
+  const char *message;
+};
+
+/// Called once for the first failed check. If it returns, the lowered op
+/// returns without writing its result, and the calling code goes on.
+typedef void (*SparseSliceGradErrorHandler)(const SparseSliceGradError *error,
+                                            void *userData);
+
+/// Installs `handler` (null: the default, which prints
+/// "sparse.slice_grad in WHERE: CODE: MESSAGE" to stderr and exits with
+/// status 1). Returns the previous handler.
+SparseSliceGradErrorHandler
+sparseSliceGradSetErrorHandler(SparseSliceGradErrorHandler handler,
+                               void *userData);
+
+/// If a check failed since the last call, copies it to `*error` (if not
+/// null), re-arms reporting and returns 1; otherwise returns 0.
+int sparseSliceGradTakeError(SparseSliceGradError *error);
+
+/// What lowered code calls: `where` is a NUL-terminated string, `a` and `b`
+/// the values TensorFlow's message shows (`SliceGradCheck`).
+void sparseSliceGradCheckFailed(const char *where, int32_t check, int64_t a,
+                                int64_t b);
+
+/// The same for a check whose message shows shapes (`a`, `b`: the sizes of
+/// each dimension; `b` may be empty).
+void _mlir_ciface_sparseSliceGradShapeCheckFailed(
+    const char *where, int32_t check, StridedMemRefType<int64_t, 1> *a,
+    StridedMemRefType<int64_t, 1> *b);
 }
 
 #endif // SLICEGRAD_RUNTIME_SLICEGRADRUNTIME_H

@@ -28,26 +28,71 @@ Value lowering::buildZero(OpBuilder &b, Location loc, Type type) {
   return UnrealizedConversionCastOp::create(b, loc, type, zero).getResult(0);
 }
 
-void lowering::emitCheck(OpBuilder &b, Location loc, arith::CmpIPredicate pred,
-                       SliceGradCheck check, Value lhs, Value rhs) {
+Value lowering::buildWhere(OpBuilder &b, Operation *op) {
+  // "@function (file:line:col)": what a user needs to find the failing op.
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  auto symbol = op->getParentOfType<SymbolOpInterface>();
+  os << '@' << (symbol ? symbol.getName() : StringRef("?"));
+  if (auto fileLoc = op->getLoc()->findInstanceOf<FileLineColLoc>())
+    os << " (" << fileLoc.getFilename().getValue() << ':'
+       << fileLoc.getLine() << ':' << fileLoc.getColumn() << ')';
+  text.push_back('\0');
+
+  // One constant global per text, at the top of the enclosing module.
+  auto module = op->getParentOfType<ModuleOp>();
+  auto type = LLVM::LLVMArrayType::get(b.getI8Type(), text.size());
+  LLVM::GlobalOp global;
+  unsigned n = 0;
+  std::string name;
+  do {
+    name = "__sparse_slice_grad_where_" + std::to_string(n++);
+    global = module.lookupSymbol<LLVM::GlobalOp>(name);
+    if (global) {
+      auto value = dyn_cast_or_null<StringAttr>(global.getValueOrNull());
+      if (value && value.getValue() == text)
+        break;
+    }
+  } while (global || module.lookupSymbol(name) != nullptr);
+  if (!global) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(module.getBody());
+    global = LLVM::GlobalOp::create(b, op->getLoc(), type, /*isConstant=*/true,
+                                    LLVM::Linkage::Internal, name,
+                                    b.getStringAttr(text));
+  }
+  return LLVM::AddressOfOp::create(b, op->getLoc(), global);
+}
+
+void lowering::emitCheck(OpBuilder &b, Location loc, Value where,
+                         arith::CmpIPredicate pred, SliceGradCheck check,
+                         Value lhs, Value rhs, bool guardRest) {
   auto callee =
       FlatSymbolRefAttr::get(b.getContext(), kSparseSliceGradCheckFailedName);
   Value failed = arith::CmpIOp::create(b, loc, pred, lhs, rhs);
-  scf::IfOp::create(b, loc, failed, [&](OpBuilder &nb, Location l) {
+  auto ifOp = scf::IfOp::create(b, loc, failed, /*withElseRegion=*/guardRest);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
     Value code = arith::ConstantIntOp::create(
-        nb, l, static_cast<int64_t>(check), /*width=*/32);
+        b, loc, static_cast<int64_t>(check), /*width=*/32);
     auto toI64 = [&](Value v) -> Value {
-      return arith::IndexCastOp::create(nb, l, nb.getI64Type(), v);
+      return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
     };
-    func::CallOp::create(nb, l, callee, TypeRange{},
-                         ValueRange{code, toI64(lhs), toI64(rhs)});
-    scf::YieldOp::create(nb, l);
-  });
+    func::CallOp::create(b, loc, callee, TypeRange{},
+                         ValueRange{where, code, toI64(lhs), toI64(rhs)});
+  }
+  // The runtime's handler may return (an embedding host): the rest of the op
+  // then does not run.
+  if (guardRest)
+    b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
 }
 
-SliceGradOperands lowering::emitShapeChecks(OpBuilder &b, Location loc,
-                                          Value grad, Value inIdx, Value start,
-                                          Value outIdx, Value out) {
+SliceGradOperands lowering::emitShapeChecks(OpBuilder &b, Operation *op,
+                                            Value grad, Value inIdx,
+                                            Value start, Value outIdx,
+                                            Value out) {
+  Location loc = op->getLoc();
   Value dims[2] = {arith::ConstantIndexOp::create(b, loc, 0),
                    arith::ConstantIndexOp::create(b, loc, 1)};
   auto dim = [&](Value v, int64_t d) -> Value {
@@ -62,6 +107,7 @@ SliceGradOperands lowering::emitShapeChecks(OpBuilder &b, Location loc,
   ops.start = start;
   ops.outIdx = outIdx;
   ops.out = out;
+  ops.where = buildWhere(b, op);
   ops.eltType = cast<MemRefType>(out.getType()).getElementType();
   // The verifier made both column counts equal where both are static.
   auto inType = cast<MemRefType>(inIdx.getType());
@@ -75,25 +121,25 @@ SliceGradOperands lowering::emitShapeChecks(OpBuilder &b, Location loc,
   ops.nOut = dim(outIdx, 0);
   if (isDynamic(inIdx, 1) || isDynamic(outIdx, 1)) {
     Value outDims = dim(outIdx, 1);
-    emitCheck(b, loc, arith::CmpIPredicate::ne, SliceGradCheck::SameNumDims,
+    emitCheck(b, loc, ops.where, arith::CmpIPredicate::ne, SliceGradCheck::SameNumDims,
               ops.numDims, outDims);
   }
   if (isDynamic(outIdx, 0) || isDynamic(inIdx, 0))
-    emitCheck(b, loc, arith::CmpIPredicate::ugt,
+    emitCheck(b, loc, ops.where, arith::CmpIPredicate::ugt,
               SliceGradCheck::OutputRowsNotGreater, ops.nOut, ops.nIn);
   if (isDynamic(grad, 0) || isDynamic(outIdx, 0)) {
     Value nGrad = dim(grad, 0);
-    emitCheck(b, loc, arith::CmpIPredicate::ne,
+    emitCheck(b, loc, ops.where, arith::CmpIPredicate::ne,
               SliceGradCheck::GradMatchesOutputRows, nGrad, ops.nOut);
   }
   if (isDynamic(inIdx, 1) || isDynamic(start, 0)) {
     Value nStart = dim(start, 0);
-    emitCheck(b, loc, arith::CmpIPredicate::ne, SliceGradCheck::StartLength,
+    emitCheck(b, loc, ops.where, arith::CmpIPredicate::ne, SliceGradCheck::StartLength,
               ops.numDims, nStart);
   }
   if (isDynamic(out, 0) || isDynamic(inIdx, 0)) {
     Value nDest = dim(out, 0);
-    emitCheck(b, loc, arith::CmpIPredicate::ne,
+    emitCheck(b, loc, ops.where, arith::CmpIPredicate::ne,
               SliceGradCheck::DestinationLength, nDest, ops.nIn);
   }
   return ops;
@@ -168,8 +214,10 @@ static void declareCheckFailedFunc(ModuleOp module, OpBuilder &b) {
   if (module.lookupSymbol(kSparseSliceGradCheckFailedName))
     return;
   b.setInsertionPointToStart(module.getBody());
-  auto type = b.getFunctionType(
-      {b.getI32Type(), b.getI64Type(), b.getI64Type()}, {});
+  auto type = b.getFunctionType({LLVM::LLVMPointerType::get(b.getContext()),
+                                 b.getI32Type(), b.getI64Type(),
+                                 b.getI64Type()},
+                                {});
   auto func = func::FuncOp::create(b, module.getLoc(),
                                    kSparseSliceGradCheckFailedName, type);
   func.setPrivate();

@@ -15,6 +15,8 @@
 #include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
 #include "SliceGrad/Runtime/SliceGradRuntime.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+
 namespace mlir {
 namespace sparse {
 namespace lowering {
@@ -23,6 +25,8 @@ namespace lowering {
 /// needs.
 struct SliceGradOperands {
   Value grad, inIdx, start, outIdx, out;
+  /// The op's "@function (location)" for run-time errors (an !llvm.ptr).
+  Value where;
   /// N_in, R and N_out as index values.
   Value nIn, numDims, nOut;
   /// R when the index types fix it, else ShapedType::kDynamic.
@@ -45,14 +49,22 @@ Value buildAllProved(OpBuilder &b, Location loc, Value verdicts, Value n);
 /// The zero of a TensorFlow value type.
 Value buildZero(OpBuilder &b, Location loc, Type type);
 
-/// Emits `if (a <pred> b) sparseSliceGradCheckFailed(check, a, b)`, where
-/// `pred` is the failing comparison of two index values.
-void emitCheck(OpBuilder &b, Location loc, arith::CmpIPredicate pred,
-               SliceGradCheck check, Value a, Value b2);
+/// The address of a constant string naming `op` for run-time errors:
+/// "@function (file:line:col)".
+Value buildWhere(OpBuilder &b, Operation *op);
+
+/// Emits `if (a <pred> b) sparseSliceGradCheckFailed(where, check, a, b)`,
+/// where `pred` is the failing comparison of two index values. With
+/// `guardRest`, leaves `b` in the else branch, so that what is built next
+/// runs only if the check passed (the runtime's handler may return).
+void emitCheck(OpBuilder &b, Location loc, Value where,
+               arith::CmpIPredicate pred, SliceGradCheck check, Value a,
+               Value b2, bool guardRest = true);
 
 /// Reads the sizes and emits TensorFlow's shape checks, in its order, where
-/// the static types leave them open (the verifier decided the others).
-SliceGradOperands emitShapeChecks(OpBuilder &b, Location loc, Value grad,
+/// the static types leave them open (the verifier decided the others);
+/// leaves `b` where every check passed.
+SliceGradOperands emitShapeChecks(OpBuilder &b, Operation *op, Value grad,
                                   Value inIdx, Value start, Value outIdx,
                                   Value out);
 

@@ -889,6 +889,7 @@ void lowering::buildParallelLowering(OpBuilder &b, Location loc,
         builder.buildZeroFill(eb, c0, ops.nIn);
         scf::YieldOp::create(eb, el, c0);
       });
-  emitCheck(b, loc, arith::CmpIPredicate::ne, SliceGradCheck::AllPropagated,
-            ops.nOut, used.getResult(0));
+  emitCheck(b, loc, ops.where, arith::CmpIPredicate::ne,
+            SliceGradCheck::AllPropagated, ops.nOut, used.getResult(0),
+            /*guardRest=*/false);
 }

@@ -18,6 +18,7 @@ void lowering::buildSequentialLowering(OpBuilder &b, Location loc,
   SliceGradBuilder builder(b, loc, ops, vectorWidth);
   Value used = builder.buildGreedyLoop(b, c0, ops.nIn, c0);
   // TensorFlow's run-time error when not every gradient found its row.
-  emitCheck(b, loc, arith::CmpIPredicate::ne, SliceGradCheck::AllPropagated,
-            ops.nOut, used);
+  emitCheck(b, loc, ops.where, arith::CmpIPredicate::ne,
+            SliceGradCheck::AllPropagated, ops.nOut, used,
+            /*guardRest=*/false);
 }

@@ -88,7 +88,7 @@ struct SliceGradToGPU : public OpConversionPattern<SliceGradOp> {
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
     lowering::SliceGradOperands ops = lowering::emitShapeChecks(
-        b, loc, adaptor.getBackpropValGrad(), adaptor.getInputIndices(),
+        b, op, adaptor.getBackpropValGrad(), adaptor.getInputIndices(),
         adaptor.getInputStart(), adaptor.getOutputIndices(), adaptor.getOut());
     lowering::buildForEachRank(
         b, loc, ops,

@@ -34,7 +34,7 @@ struct SliceGradToLoops : public OpConversionPattern<SliceGradOp> {
       return rewriter.notifyMatchFailure(op, "tensor form: bufferize first");
     Location loc = op.getLoc();
     lowering::SliceGradOperands ops = lowering::emitShapeChecks(
-        rewriter, loc, adaptor.getBackpropValGrad(), adaptor.getInputIndices(),
+        rewriter, op, adaptor.getBackpropValGrad(), adaptor.getInputIndices(),
         adaptor.getInputStart(), adaptor.getOutputIndices(), adaptor.getOut());
     lowering::buildForEachRank(
         rewriter, loc, ops,

@@ -1,11 +1,16 @@
 // RUN: sparse-opt %s -convert-sparse-to-loops -split-input-file | FileCheck %s
 
 // Dynamic sizes: every check the types leave open runs at run time, in
-// TensorFlow's order, then the greedy loop and the all-propagated check.
+// TensorFlow's order, each in the else branch of the one before (the
+// runtime's error handler may return: the op then stops), then the greedy
+// loop and the all-propagated check. Errors name the op's function and
+// location.
 
-// CHECK-LABEL: func.func private @sparseSliceGradCheckFailed(i32, i64, i64)
+// CHECK: llvm.mlir.global internal constant @[[$WHERE:__sparse_slice_grad_where_[0-9]+]]("@dynamic ({{.*}}sparse-to-loops.mlir:{{[0-9]+}}:{{[0-9]+}})\00")
+// CHECK-LABEL: func.func private @sparseSliceGradCheckFailed(!llvm.ptr, i32, i64, i64)
 // CHECK-LABEL: func @dynamic
 //  CHECK-SAME: (%[[G:.*]]: memref<?xf32>, %[[II:.*]]: memref<?x?xi64>, %[[S:.*]]: memref<?xi64>, %[[OI:.*]]: memref<?x?xi64>, %[[OUT:.*]]: memref<?xf32>)
+//       CHECK: %[[AT:.*]] = llvm.mlir.addressof @[[$WHERE]]
 //       CHECK: %[[NIN:.*]] = memref.dim %[[II]], %{{.*}}
 //       CHECK: %[[R:.*]] = memref.dim %[[II]], %{{.*}}
 //       CHECK: %[[NOUT:.*]] = memref.dim %[[OI]], %{{.*}}
@@ -13,7 +18,8 @@
 //       CHECK: %[[NDIMS:.*]] = arith.cmpi ne, %[[R]], %[[ROUT]]
 //       CHECK: scf.if %[[NDIMS]] {
 //       CHECK:   %[[CODE1:.*]] = arith.constant 1 : i32
-//       CHECK:   func.call @sparseSliceGradCheckFailed(%[[CODE1]], %{{.*}}, %{{.*}})
+//       CHECK:   func.call @sparseSliceGradCheckFailed(%[[AT]], %[[CODE1]], %{{.*}}, %{{.*}})
+//       CHECK: } else {
 //       CHECK: arith.cmpi ugt, %[[NOUT]], %[[NIN]]
 //       CHECK: arith.constant 2 : i32
 //       CHECK: %[[NG:.*]] = memref.dim %[[G]]

@@ -52,7 +52,7 @@ func.func @main() {
   return
 }
 
-// ERROR: INVALID_ARGUMENT: Elements of backprop_val_grad aren't all propagated. Num elements:1, used: 0
+// ERROR: sparse.slice_grad in @grad_f32 ({{.*}}): INTERNAL: Elements of backprop_val_grad aren't all propagated. Num elements:1, used: 0
 func.func @not_propagated() {
   %ii = arith.constant dense<[[0, 0], [1, 1]]> : tensor<2x2xi64>
   %iid = tensor.cast %ii : tensor<2x2xi64> to tensor<?x?xi64>
