@@ -12,7 +12,7 @@ config.suffixes = [".mlir", ".py", ".c"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.slice_grad_obj_root, "test")
 config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py",
-                   "lit.site.cfg.py", "lib", "consumer", "golden"]
+                   "lit.site.cfg.py", "lib", "consumer", "golden", "Inputs"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%slice_grad_src", config.slice_grad_src_root))
@@ -20,6 +20,7 @@ config.substitutions.append(("%slice_grad_lib", config.slice_grad_lib_dir))
 config.substitutions.append(("%slice_grad_obj", config.slice_grad_obj_root))
 config.substitutions.append(("%slice_grad_cxx", config.slice_grad_cxx_compiler))
 config.substitutions.append(("%mlir_lib_dir", config.llvm_lib_dir))
+config.substitutions.append(("%mlir_include_dir", config.mlir_include_dir))
 # TensorFlow's own test vectors, kept in the repository (test/golden).
 config.substitutions.append(("%golden", os.path.join(
     config.test_source_root, "golden")))
