@@ -168,3 +168,28 @@ func.func @memref_form(%g: memref<0xf32>, %ii: memref<4x1xi64>, %s: memref<1xi64
   sparse.slice_grad %g, %ii, %s, %oi : memref<0xf32>, memref<4x1xi64>, memref<1xi64>, memref<0x1xi64> into %out : memref<4xf32>
   return
 }
+
+// -----
+
+// Huge static sizes: no fold (the fold's size bound cannot overflow), and
+// no output rows give a splat, whatever N_in.
+// CHECK-LABEL: func @huge_no_fold
+//       CHECK: sparse.slice_grad
+func.func @huge_no_fold() -> tensor<4611686018427387904xi8> {
+  %g = arith.constant dense<1> : tensor<4611686018427387904xi8>
+  %ii = arith.constant dense<0> : tensor<4611686018427387904x0xi64>
+  %s = arith.constant dense<0> : tensor<0xi64>
+  %r = sparse.slice_grad %g, %ii, %s, %ii : tensor<4611686018427387904xi8>, tensor<4611686018427387904x0xi64>, tensor<0xi64>, tensor<4611686018427387904x0xi64> -> tensor<4611686018427387904xi8>
+  return %r : tensor<4611686018427387904xi8>
+}
+
+// CHECK-LABEL: func @huge_zeros
+//       CHECK: %[[Z:.*]] = arith.constant dense<0.000000e+00> : tensor<1099511627776xf32>
+//       CHECK: return %[[Z]]
+func.func @huge_zeros(%ii: tensor<1099511627776x2xi64>) -> tensor<1099511627776xf32> {
+  %g = arith.constant dense<1.0> : tensor<0xf32>
+  %s = arith.constant dense<0> : tensor<2xi64>
+  %oi = arith.constant dense<0> : tensor<0x2xi64>
+  %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<0xf32>, tensor<1099511627776x2xi64>, tensor<2xi64>, tensor<0x2xi64> -> tensor<1099511627776xf32>
+  return %r : tensor<1099511627776xf32>
+}

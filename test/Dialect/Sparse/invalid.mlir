@@ -148,3 +148,38 @@ func.func @tensor_without_result(%g: tensor<3xf32>, %ii: tensor<14x2xi64>, %s: t
   "sparse.slice_grad"(%g, %ii, %s, %oi, %out) : (tensor<3xf32>, tensor<14x2xi64>, tensor<2xi64>, tensor<3x2xi64>, memref<14xf32>) -> ()
   return
 }
+
+// -----
+
+// Sizes TensorFlow's TensorShape or the lowerings' byte arithmetic cannot
+// hold: a diagnostic, not an overflow.
+func.func @too_many_bytes(%g: tensor<4611686018427387904xf32>, %ii: tensor<4611686018427387904x0xi64>, %s: tensor<0xi64>) {
+  // expected-error@+1 {{'sparse.slice_grad' op backprop_val_grad of shape [4611686018427387904] has more than 2^63 - 1 bytes}}
+  %r = sparse.slice_grad %g, %ii, %s, %ii : tensor<4611686018427387904xf32>, tensor<4611686018427387904x0xi64>, tensor<0xi64>, tensor<4611686018427387904x0xi64> -> tensor<4611686018427387904xf32>
+  return
+}
+
+// -----
+
+func.func @too_many_elements(%g: tensor<?xf32>, %ii: tensor<4611686018427387904x4xi64>, %s: tensor<4xi64>) {
+  // expected-error@+1 {{'sparse.slice_grad' op input_indices of shape [4611686018427387904,4] has more than 2^63 - 1 bytes}}
+  %r = sparse.slice_grad %g, %ii, %s, %ii : tensor<?xf32>, tensor<4611686018427387904x4xi64>, tensor<4xi64>, tensor<4611686018427387904x4xi64> -> tensor<4611686018427387904xf32>
+  return
+}
+
+// -----
+
+// Memrefs the lowerings cannot address.
+func.func @affine_layout(%g: memref<3xf32>, %ii: memref<14x2xi64, affine_map<(d0, d1) -> (d1, d0)>>, %s: memref<2xi64>, %oi: memref<3x2xi64>, %out: memref<14xf32>) {
+  // expected-error@+1 {{'sparse.slice_grad' op input_indices must have a strided layout (identity or strided<...>), got affine_map<(d0, d1) -> (d1, d0)>}}
+  sparse.slice_grad %g, %ii, %s, %oi : memref<3xf32>, memref<14x2xi64, affine_map<(d0, d1) -> (d1, d0)>>, memref<2xi64>, memref<3x2xi64> into %out : memref<14xf32>
+  return
+}
+
+// -----
+
+func.func @memory_space(%g: memref<3xf32>, %ii: memref<14x2xi64>, %s: memref<2xi64>, %oi: memref<3x2xi64>, %out: memref<14xf32, 1>) {
+  // expected-error@+1 {{'sparse.slice_grad' op destination must be in the default memory space, got 1 : i64}}
+  sparse.slice_grad %g, %ii, %s, %oi : memref<3xf32>, memref<14x2xi64>, memref<2xi64>, memref<3x2xi64> into %out : memref<14xf32, 1>
+  return
+}

@@ -66,7 +66,10 @@ LogicalResult SliceGradOp::fold(FoldAdaptor adaptor,
   int64_t nIn = dimSize(getInputIndices(), 0);
   int64_t numDims = dimSize(getInputIndices(), 1);
   int64_t nOut = dimSize(getOutputIndices(), 0);
-  if ((nIn + nOut) * (numDims + 1) > kMaxFoldElements)
+  // Each size bounded first, so that the product cannot overflow.
+  if (nIn > kMaxFoldElements || nOut > kMaxFoldElements ||
+      numDims > kMaxFoldElements ||
+      (nIn + nOut) * (numDims + 1) > kMaxFoldElements)
     return failure();
   std::optional<size_t> width = byteWidth(resultType.getElementType());
   if (!width)
@@ -177,10 +180,11 @@ struct NoOutputRowsToZeros : public OpRewritePattern<SliceGradOp> {
     std::optional<size_t> eltBytes = byteWidth(type.getElementType());
     if (!eltBytes)
       return failure();
+    // A splat: its size does not depend on N_in.
+    std::vector<char> raw(*eltBytes, 0);
     int64_t nIn = dimSize(op.getInputIndices(), 0);
     if (!ShapedType::isDynamic(nIn)) {
       auto staticType = RankedTensorType::get({nIn}, type.getElementType());
-      std::vector<char> raw(nIn * *eltBytes, 0);
       Value zeros = arith::ConstantOp::create(
           rewriter, loc, staticType,
           DenseElementsAttr::getFromRawBuffer(staticType, raw));
@@ -192,7 +196,6 @@ struct NoOutputRowsToZeros : public OpRewritePattern<SliceGradOp> {
     // Dynamic N_in: splat a zero (taken from a one-element constant, since
     // arith has no signed/unsigned scalar constants).
     auto oneType = RankedTensorType::get({1}, type.getElementType());
-    std::vector<char> raw(*eltBytes, 0);
     Value one = arith::ConstantOp::create(
         rewriter, loc, oneType, DenseElementsAttr::getFromRawBuffer(oneType, raw));
     Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);

@@ -7,6 +7,7 @@
 
 #include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
 
+#include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -72,6 +73,42 @@ LogicalResult SliceGradOp::verify() {
   if (!isTensor && (!getOut() || getValGrad()))
     return emitOpError("on memrefs takes a destination after 'into' and has "
                        "no result");
+
+  // TensorFlow's TensorShape holds at most 2^63 - 1 elements; a buffer at
+  // most 2^63 - 1 bytes (the lowerings' size arithmetic).
+  static constexpr const char *names[] = {
+      "backprop_val_grad", "input_indices", "input_start", "output_indices",
+      "destination"};
+  for (auto [index, v] : llvm::enumerate(getOperation()->getOperands())) {
+    auto type = cast<ShapedType>(v.getType());
+    std::optional<int64_t> n = 1;
+    for (int64_t d : type.getShape())
+      if (n && !ShapedType::isDynamic(d))
+        n = llvm::checkedMul(*n, d);
+    Type elt = type.getElementType();
+    int64_t bits = isa<ComplexType>(elt)
+                       ? 2 * cast<ComplexType>(elt)
+                                 .getElementType()
+                                 .getIntOrFloatBitWidth()
+                       : elt.getIntOrFloatBitWidth();
+    if (n)
+      n = llvm::checkedMul(*n, std::max<int64_t>(bits / 8, 1));
+    if (!n)
+      return emitOpError() << names[index] << " of shape " << shapeString(v)
+                           << " has more than 2^63 - 1 bytes";
+    // What the lowerings can address: strided layouts (identity included)
+    // in the default memory space.
+    if (auto memref = dyn_cast<MemRefType>(type)) {
+      if (!memref.isStrided())
+        return emitOpError() << names[index] << " must have a strided layout "
+                             << "(identity or strided<...>), got "
+                             << memref.getLayout();
+      if (memref.getMemorySpace())
+        return emitOpError() << names[index]
+                             << " must be in the default memory space, got "
+                             << memref.getMemorySpace();
+    }
+  }
 
   // TensorFlow's checks, in TensorFlow's order.
   if (rank(inIdx) != 2 || rank(outIdx) != 2)
