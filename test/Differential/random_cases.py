@@ -1,6 +1,6 @@
 # Differential test: seeded random and adversarial cases (unsorted and
 # duplicate rows, rows outside the slice, foreign output rows, empty
-# operands, R = 0..5, N_in up to 3000, coordinates near INT64_MIN/MAX) run
+# operands, R = 0..5 and 9..12, N_in up to 3000, coordinates near INT64_MIN/MAX) run
 # through sparse-opt --run with static and dynamic shapes, against the
 # Python reference of TensorFlow's loop. Values are compared bit for bit;
 # a case the reference rejects must fail with the same message.

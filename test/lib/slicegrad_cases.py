@@ -3,7 +3,7 @@
 Each case is a dict of numpy arrays (see slicegrad_testlib). The generator
 mixes the normal case (output rows from a real SparseSlice of the input) with
 unsorted rows, duplicate rows (also runs of repeated sorted rows), rows
-outside the slice, output rows absent from the input, empty operands, R = 0..5 and coordinates near INT64_MIN/MAX
+outside the slice, output rows absent from the input, empty operands, R = 0..5 and 9..12 and coordinates near INT64_MIN/MAX
 whose shift by input_start wraps around.
 """
 
@@ -37,7 +37,10 @@ def _slice_of(rng, ii, start, size):
 
 
 def random_case(rng, name, max_rows=3000):
-    rank = int(rng.integers(0, 6))
+    # Mostly R = 0..5; sometimes R = 9..12, beyond the specialized ranks
+    # (generic column loops, static R included).
+    rank = int(rng.integers(0, 6)) if rng.random() < 0.9 else \
+        int(rng.integers(9, 13))
     big = rng.random() < 0.1
     n_in = int(rng.integers(0, max_rows if big else 40, endpoint=True))
     kind = rng.choice(["small", "small", "wide", "huge"])

@@ -230,7 +230,16 @@ static SliceGradOperands withRank(OpBuilder &b, Location loc,
 void lowering::buildForEachRank(
     OpBuilder &b, Location loc, const SliceGradOperands &ops,
     function_ref<void(OpBuilder &, const SliceGradOperands &)> build) {
+  // Beyond kMaxSpecializedRank, code unrolled over R would grow with R
+  // (R = 10^5 took minutes to compile): the generic loops over columns.
+  auto generic = [&]() {
+    SliceGradOperands dynamic = ops;
+    dynamic.staticNumDims = ShapedType::kDynamic;
+    build(b, dynamic);
+  };
   if (ops.staticNumDims != ShapedType::kDynamic) {
+    if (ops.staticNumDims > kMaxSpecializedRank)
+      return generic();
     build(b, ops);
     return;
   }
@@ -254,6 +263,8 @@ void lowering::buildForEachRank(
                         {ops.outIdx, 1u}}) {
     int64_t r = staticSize(v, dim);
     if (r != ShapedType::kDynamic) {
+      if (r > kMaxSpecializedRank)
+        return generic();
       build(b, withRank(b, loc, ops, r));
       return;
     }
@@ -274,6 +285,6 @@ void lowering::buildForEachRank(
   }
   OpBuilder::InsertionGuard guard(b);
   b.createBlock(&dispatch.getDefaultRegion());
-  build(b, ops);
+  generic();
   scf::YieldOp::create(b, loc);
 }

@@ -102,7 +102,9 @@ private:
 /// The lowering of one op with a static R (or the generic code for a
 /// dynamic one): `build` is called with the operands, casted to a static R
 /// of 1..kMaxSpecializedRank where R is only known at run time, so that
-/// every R that real tensors have gets the unrolled, vectorized code.
+/// every R that real tensors have gets the unrolled, vectorized code. A
+/// larger R, static or not, gets the generic loops over columns, so that
+/// compile time does not grow with R.
 void buildForEachRank(OpBuilder &b, Location loc, const SliceGradOperands &ops,
                       function_ref<void(OpBuilder &, const SliceGradOperands &)>
                           build);
