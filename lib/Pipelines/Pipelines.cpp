@@ -148,13 +148,31 @@ void sparse::buildSparseToNVVMPipeline(OpPassManager &pm,
 }
 
 void sparse::registerSparsePipelines() {
-  PassPipelineRegistration<SparseLowerToLLVMOptions>(
+  // Registered by hand (not PassPipelineRegistration) to refuse options
+  // with a message.
+  registerPassPipeline(
       "sparse-lower-to-llvm",
       "Lower tensor-level sparse dialect code (with func, arith, tensor, "
       "linalg, scf, complex and vector) to the LLVM dialect, ready for the "
       "JIT; sparse.slice_grad lowers with the parallel strategy on OpenMP "
       "threads by default",
-      buildSparseLowerToLLVMPipeline);
+      [](OpPassManager &pm, StringRef text,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        SparseLowerToLLVMOptions options;
+        if (failed(options.parseFromString(text)))
+          return failure();
+        // libomp aborts when it cannot start the threads asked for.
+        if (options.numThreads > kMaxNumThreads)
+          return errorHandler("sparse-lower-to-llvm: num-threads must be at "
+                              "most " +
+                              Twine(kMaxNumThreads) + ", got " +
+                              Twine(options.numThreads));
+        buildSparseLowerToLLVMPipeline(pm, options);
+        return success();
+      },
+      [](function_ref<void(const mlir::detail::PassOptions &)> optHandler) {
+        optHandler(SparseLowerToLLVMOptions());
+      });
   PassPipelineRegistration<SparseToNVVMOptions>(
       "sparse-to-nvvm",
       "Lower tensor-level sparse dialect code to the LLVM dialect with "

@@ -5,7 +5,14 @@
 // RUN: sparse-opt --run %s -e count --entry-point-result=i64 --pass-pipeline="builtin.module(sparse-lower-to-llvm)" | FileCheck %s --check-prefix=I64
 // RUN: sparse-opt --run %s -e count --entry-point-result=i64 --shared-libs=%slice_grad_lib/libSliceGradRuntime.so | FileCheck %s --check-prefix=I64
 // RUN: not sparse-opt --run %s -e missing --entry-point-result=void 2>&1 | FileCheck %s --check-prefix=MISSING
+// RUN: not sparse-opt --run %s -e count --entry-point-result=i64 --shared-libs=%t.nonexistent.so 2>&1 | FileCheck %s --check-prefix=NOLIB
+// RUN: not sparse-opt --run %s -e count --entry-point-result=i64 --sparse-lower-to-llvm="num-threads=100000" 2>&1 | FileCheck %s --check-prefix=THREADS
+// RUN: not sparse-opt %s --sparse-lower-to-llvm="num-threads=4097" 2>&1 | FileCheck %s --check-prefix=THREADS-OPT
 // RUN: not sparse-opt --run %s -e count --entry-point-result=i64 --convert-sparse-to-loops 2>&1 | FileCheck %s --check-prefix=PARTIAL
+
+// NOLIB: sparse-opt: --shared-libs: no such file: {{.*}}nonexistent.so
+// THREADS: sparse-lower-to-llvm: num-threads must be at most 4096, got 100000
+// THREADS-OPT: sparse-lower-to-llvm: num-threads must be at most 4096, got 4097
 
 // -e and --entry-point-result as in mlir-runner (default entry-point-result
 // f32); pass flags replace the default pipeline. (deallocate=false leaks the

@@ -27,6 +27,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -49,7 +50,38 @@ bool isRunMode(int argc, char **argv) {
   return false;
 }
 
+/// The libraries named by --shared-libs (=a,b or a following argument).
+static std::vector<std::string> sharedLibs(int argc, char **argv) {
+  std::vector<std::string> libs;
+  for (int i = 1; i < argc; ++i) {
+    llvm::StringRef arg(argv[i]);
+    if (arg == "--")
+      break;
+    llvm::StringRef list;
+    if (arg.consume_front("--shared-libs") || arg.consume_front("-shared-libs")) {
+      if (arg.consume_front("="))
+        list = arg;
+      else if (arg.empty() && i + 1 < argc)
+        list = argv[++i];
+    }
+    llvm::SmallVector<llvm::StringRef> parts;
+    list.split(parts, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+    for (llvm::StringRef part : parts)
+      libs.push_back(part.str());
+  }
+  return libs;
+}
+
 int runJit(int argc, char **argv, DialectRegistry &registry) {
+  // mlir-runner only warns about a library it cannot find and runs on,
+  // which then fails on the first missing symbol; stop here instead.
+  for (const std::string &lib : sharedLibs(argc, argv))
+    if (!llvm::sys::fs::exists(lib)) {
+      llvm::errs() << "sparse-opt: --shared-libs: no such file: " << lib
+                   << "\n";
+      return EXIT_FAILURE;
+    }
+
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   registerAllToLLVMIRTranslations(registry);

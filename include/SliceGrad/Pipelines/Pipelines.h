@@ -52,9 +52,12 @@ struct SparseLowerToLLVMOptions
   PassOptions::Option<unsigned> numThreads{
       *this, "num-threads",
       llvm::cl::desc("OpenMP threads of the parallel loops (0: OMP_NUM_THREADS "
-                     "at run time, else all cores)"),
+                     "at run time, else all cores; at most 4096)"),
       llvm::cl::init(0)};
 };
+
+/// The most threads `num-threads` may ask for.
+constexpr unsigned kMaxNumThreads = 4096;
 
 /// Options of the `sparse-to-nvvm` pipeline.
 struct SparseToNVVMOptions : public PassPipelineOptions<SparseToNVVMOptions> {
