@@ -169,6 +169,10 @@ def ConvertTFToSparsePass : Pass<"convert-tf-to-sparse", "ModuleOp"> {
       `tensor.cast` to the ranked type the op needs (`tensor<?xT>`,
       `tensor<?x?xi64>`, `tensor<?xi64>`); ranked ones stay as they are. The
       result is cast back to the TensorFlow op's type where it differs.
+      TensorFlow checks the ranks at run time; so does the converted code,
+      before the op, with TensorFlow's messages and in its order (through
+      `sparseSliceGradShapeCheckFailed` and `sparseSliceGradCheckFailed` of
+      the runtime).
     * The value type is the `T` attribute where present (it must agree with
       the operand and result element types), else the operands'.
     * TensorFlow's quantized types, which parse as opaque types
@@ -178,12 +182,18 @@ def ConvertTFToSparsePass : Pass<"convert-tf-to-sparse", "ModuleOp"> {
       returns that carry them; a quantized value used by any other op cannot
       be expressed with storage types and gets a diagnostic naming that op.
     * Malformed ops get a diagnostic: wrong operand or result counts,
-      non-tensor operands, index operands that are not i64, a `T` that
-      disagrees with the operands, element types TensorFlow does not allow,
-      and (from `sparse.slice_grad`'s verifier) TensorFlow's shape errors.
+      non-tensor operands, index operands that are not i64, a `T` that is
+      not a type or disagrees with the operands, element types TensorFlow
+      does not allow, a declared result type that cannot hold one value per
+      input row, the op at the end of a block that needs a terminator, and
+      (from `sparse.slice_grad`'s verifier) TensorFlow's shape errors.
   }];
   let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
     "::mlir::func::FuncDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::sparse::SparseDialect",
     "::mlir::tensor::TensorDialect",
   ];

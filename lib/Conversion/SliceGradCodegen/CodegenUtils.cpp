@@ -209,18 +209,28 @@ Value lowering::buildRowsEqual(OpBuilder &b, Location loc,
   return same;
 }
 
-/// Declares (once) the runtime function that reports a failed check.
-static void declareCheckFailedFunc(ModuleOp module, OpBuilder &b) {
-  if (module.lookupSymbol(kSparseSliceGradCheckFailedName))
-    return;
+void lowering::declareRuntimeFunctions(ModuleOp module, OpBuilder &b) {
+  OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(module.getBody());
-  auto type = b.getFunctionType({LLVM::LLVMPointerType::get(b.getContext()),
-                                 b.getI32Type(), b.getI64Type(),
-                                 b.getI64Type()},
-                                {});
-  auto func = func::FuncOp::create(b, module.getLoc(),
-                                   kSparseSliceGradCheckFailedName, type);
-  func.setPrivate();
+  Type ptr = LLVM::LLVMPointerType::get(b.getContext());
+  if (!module.lookupSymbol(kSparseSliceGradCheckFailedName)) {
+    auto type = b.getFunctionType(
+        {ptr, b.getI32Type(), b.getI64Type(), b.getI64Type()}, {});
+    auto func = func::FuncOp::create(b, module.getLoc(),
+                                     kSparseSliceGradCheckFailedName, type);
+    func.setPrivate();
+  }
+  if (!module.lookupSymbol(kSparseSliceGradShapeCheckFailedName)) {
+    auto shape = MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
+    auto type =
+        b.getFunctionType({ptr, b.getI32Type(), shape, shape}, {});
+    auto func = func::FuncOp::create(
+        b, module.getLoc(), kSparseSliceGradShapeCheckFailedName, type);
+    func.setPrivate();
+    // Memrefs reach C as pointers to their descriptors.
+    func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                  b.getUnitAttr());
+  }
 }
 
 Value lowering::buildAllProved(OpBuilder &b, Location loc, Value verdicts,
@@ -267,7 +277,7 @@ LogicalResult lowering::lowerSliceGradOps(
   if (!found)
     return success();
   OpBuilder builder(module.getContext());
-  declareCheckFailedFunc(module, builder);
+  declareRuntimeFunctions(module, builder);
 
   ConversionTarget target(*module.getContext());
   target.addIllegalOp<SliceGradOp>();

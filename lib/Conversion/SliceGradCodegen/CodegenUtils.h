@@ -42,6 +42,12 @@ LogicalResult
 lowerSliceGradOps(ModuleOp module, StringRef passName, int64_t chunkRows,
                   function_ref<void(RewritePatternSet &)> addPatterns);
 
+/// Declares (where missing) the runtime functions that report failed checks:
+/// sparseSliceGradCheckFailed(!llvm.ptr, i32, i64, i64) and, with its C
+/// interface, sparseSliceGradShapeCheckFailed(!llvm.ptr, i32,
+/// memref<?xi64>, memref<?xi64>).
+void declareRuntimeFunctions(ModuleOp module, OpBuilder &b);
+
 /// i1: every one of the first n words of `verdicts` (a memref of index
 /// values, each 0 or 1) is 1.
 Value buildAllProved(OpBuilder &b, Location loc, Value verdicts, Value n);

@@ -4,11 +4,15 @@
 // "tf.SparseSliceGrad" with TensorFlow's types: possibly unranked tensors,
 // a `T` attribute, and quantized element types as opaque `!tf_type.*`
 // types. Every op is checked first, with a diagnostic per problem, so that
-// the conversion itself cannot fail halfway.
+// the conversion itself cannot fail halfway. Unranked operands get
+// TensorFlow's rank checks at run time, in its order, before the op.
 //
 //===----------------------------------------------------------------------===//
 
 #include "SliceGrad/Conversion/Passes.h"
+#include "SliceGradCodegen/CodegenUtils.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -100,7 +104,10 @@ LogicalResult checkTFOp(Operation *op) {
   Type gradElt = cast<TensorType>(op->getOperand(0).getType()).getElementType();
   Type resultElt =
       cast<TensorType>(op->getResult(0).getType()).getElementType();
-  if (auto t = op->getAttrOfType<TypeAttr>("T")) {
+  Attribute tAttr = op->getAttr("T");
+  if (tAttr && !isa<TypeAttr>(tAttr))
+    return op->emitOpError() << "T must be a type, got " << tAttr;
+  if (auto t = dyn_cast_if_present<TypeAttr>(tAttr)) {
     if (t.getValue() != gradElt || t.getValue() != resultElt)
       return op->emitOpError() << "T = " << t.getValue()
                                << " disagrees with backprop_val_grad's "
@@ -118,7 +125,36 @@ LogicalResult checkTFOp(Operation *op) {
            << "element type " << gradElt
            << " is not one of SparseSliceGrad's value types (TensorFlow's "
               "number types and quantized types)";
+  // The result has one value per row of input_indices.
+  auto resultType = cast<TensorType>(op->getResult(0).getType());
+  auto inType = dyn_cast<RankedTensorType>(op->getOperand(1).getType());
+  if (resultType.hasRank()) {
+    int64_t nIn = inType && inType.getRank() >= 1 ? inType.getDimSize(0)
+                                                   : ShapedType::kDynamic;
+    if (resultType.getRank() != 1 ||
+        (!resultType.isDynamicDim(0) && !ShapedType::isDynamic(nIn) &&
+         resultType.getDimSize(0) != nIn))
+      return op->emitOpError()
+             << "result type " << resultType
+             << " must be a vector with one value per row of input_indices";
+  }
+  // The replacement is not a terminator.
+  if (op->getNextNode() == nullptr && op->getBlock()->getParentOp() &&
+      !op->getBlock()->getParentOp()->hasTrait<OpTrait::NoTerminator>())
+    return op->emitOpError("cannot end its block: its block needs a "
+                           "terminator after it");
   return success();
+}
+
+/// A type that holds TensorFlow quantized elements, at any depth (a tensor,
+/// a function type...).
+static bool containsQuantized(Type type) {
+  bool found = false;
+  type.walk([&](Type t) {
+    if (isQuantizedTensor(t))
+      found = true;
+  });
+  return found;
 }
 
 /// A quantized value can change type only where the conversion rewrites
@@ -128,7 +164,7 @@ LogicalResult checkQuantizedUses(ModuleOp module) {
     if (isa<func::FuncOp, func::ReturnOp, func::CallOp>(op) ||
         op->getName().getStringRef() == kTFOpName)
       return WalkResult::advance();
-    auto quantized = [](Value v) { return isQuantizedTensor(v.getType()); };
+    auto quantized = [](Value v) { return containsQuantized(v.getType()); };
     auto it = llvm::find_if(op->getOperands(), quantized);
     Value culprit = it != op->operand_end() ? *it : Value();
     if (!culprit) {
@@ -139,8 +175,7 @@ LogicalResult checkQuantizedUses(ModuleOp module) {
     if (!culprit)
       return WalkResult::advance();
     op->emitError("cannot map quantized type ")
-        << cast<TensorType>(culprit.getType()).getElementType()
-        << " to its storage type: '" << op->getName()
+        << culprit.getType() << " to its storage type: '" << op->getName()
         << "' uses it, and only function arguments, results, calls and "
            "tf.SparseSliceGrad are rewritten";
     return WalkResult::interrupt();
@@ -157,17 +192,32 @@ struct TFSliceGradToSparse : public ConversionPattern {
   LogicalResult
   matchAndRewrite(Operation *op, ArrayRef<Value> operands,
                   ConversionPatternRewriter &rewriter) const override {
-    Location loc = op->getLoc();
+    Type wanted = getTypeConverter()->convertType(op->getResult(0).getType());
+    bool unranked = llvm::any_of(operands, [](Value v) {
+      return isa<UnrankedTensorType>(v.getType());
+    });
+    Value result =
+        unranked ? buildRankChecks(rewriter, op, operands, wanted)
+                 : buildOp(rewriter, op->getLoc(), operands, wanted);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+private:
+  /// sparse.slice_grad on `operands`, cast to `wanted`.
+  Value buildOp(OpBuilder &b, Location loc, ArrayRef<Value> operands,
+                Type wanted) const {
     Type valueType = cast<TensorType>(operands[0].getType()).getElementType();
-    Type i64 = rewriter.getI64Type();
-    // Unranked operands get the rank the op needs; ranked ones stay, so that
-    // the verifier reports a wrong rank with TensorFlow's message.
+    Type i64 = b.getI64Type();
+    // Unranked operands get the rank the op needs (checked at run time
+    // first); ranked ones stay, so that the verifier reports a wrong rank
+    // with TensorFlow's message.
     auto ranked = [&](Value v, int64_t rank, Type elt) -> Value {
       if (isa<RankedTensorType>(v.getType()))
         return v;
       auto type = RankedTensorType::get(
           SmallVector<int64_t>(rank, ShapedType::kDynamic), elt);
-      return tensor::CastOp::create(rewriter, loc, type, v);
+      return tensor::CastOp::create(b, loc, type, v);
     };
     Value grad = ranked(operands[0], 1, valueType);
     Value inIdx = ranked(operands[1], 2, i64);
@@ -177,19 +227,158 @@ struct TFSliceGradToSparse : public ConversionPattern {
     int64_t nIn = inType.getRank() == 2 ? inType.getDimSize(0)
                                         : ShapedType::kDynamic;
     auto resultType = RankedTensorType::get({nIn}, valueType);
-    auto newOp = SliceGradOp::create(rewriter, loc, resultType, grad, inIdx,
-                                     start, outIdx);
+    auto newOp =
+        SliceGradOp::create(b, loc, resultType, grad, inIdx, start, outIdx);
     // TensorFlow's shape errors come from the verifier. The op is still
     // replaced, so that the conversion adds no second, vaguer diagnostic;
     // the pass fails afterwards.
     if (failed(newOp.verify()))
       invalidShapes = true;
     Value result = newOp.getValGrad();
-    Type wanted = getTypeConverter()->convertType(op->getResult(0).getType());
     if (wanted != resultType)
-      result = tensor::CastOp::create(rewriter, loc, wanted, result);
-    rewriter.replaceOp(op, result);
-    return success();
+      result = tensor::CastOp::create(b, loc, wanted, result);
+    return result;
+  }
+
+  /// TensorFlow's checks that an unranked operand leaves to run time, in
+  /// its order (sparse_slice_grad_op.cc): indices matrices, gradient a
+  /// vector, then (where input_start is unranked, since its rank check comes
+  /// after them) ndims, rows and nnz, then input_start a vector. Each check
+  /// that fails reports to the runtime and yields an empty result (the
+  /// runtime's handler, if it returns, leaves the error to the host); the op
+  /// runs where all pass and checks the rest itself.
+  Value buildRankChecks(OpBuilder &b, Operation *op, ArrayRef<Value> operands,
+                        Type wanted) const {
+    Location loc = op->getLoc();
+    Value grad = operands[0], inIdx = operands[1], start = operands[2],
+          outIdx = operands[3];
+    Value where = lowering::buildWhere(b, op);
+    auto cst = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
+    auto rankIsNot = [&](Value v, int64_t rank) -> Value {
+      Value r = tensor::RankOp::create(b, loc, v);
+      return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, r,
+                                   cst(rank));
+    };
+    auto dim = [&](Value v, int64_t d) -> Value {
+      return tensor::DimOp::create(b, loc, v, d);
+    };
+    auto code = [&](SliceGradCheck check) -> Value {
+      return arith::ConstantIntOp::create(b, loc, static_cast<int64_t>(check),
+                                          /*width=*/32);
+    };
+    // v's shape as a memref<?xi64> for the runtime's message.
+    auto shapeOf = [&](Value v) -> Value {
+      Value rank = tensor::RankOp::create(b, loc, v);
+      auto type = RankedTensorType::get({ShapedType::kDynamic},
+                                        b.getI64Type());
+      auto shape = tensor::GenerateOp::create(b, loc, type, ValueRange{rank});
+      {
+        OpBuilder::InsertionGuard guard(b);
+        Block *body = b.createBlock(&shape.getBody(), {}, {b.getIndexType()},
+                                    {loc});
+        Value d = tensor::DimOp::create(b, loc, v, body->getArgument(0));
+        tensor::YieldOp::create(
+            b, loc, arith::IndexCastOp::create(b, loc, b.getI64Type(), d));
+      }
+      auto memrefType =
+          MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
+      return bufferization::ToBufferOp::create(b, loc, memrefType, shape,
+                                               /*readOnly=*/true);
+    };
+    auto reportShapes = [&](SliceGradCheck check, Value a, Value c) {
+      Value shapeA = shapeOf(a);
+      Value shapeC = c == a ? shapeA : shapeOf(c);
+      func::CallOp::create(b, loc, kSparseSliceGradShapeCheckFailedName,
+                           TypeRange{},
+                           ValueRange{where, code(check), shapeA, shapeC});
+    };
+    auto reportSizes = [&](SliceGradCheck check, Value a, Value c) {
+      auto toI64 = [&](Value v) -> Value {
+        return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
+      };
+      func::CallOp::create(b, loc, kSparseSliceGradCheckFailedName,
+                           TypeRange{},
+                           ValueRange{where, code(check), toI64(a), toI64(c)});
+    };
+    // The failing branches' value (the host sees the recorded error): no
+    // rows, or as many as a static result type says.
+    auto emptyResult = [&]() -> Value {
+      auto ranked = dyn_cast<RankedTensorType>(wanted);
+      int64_t n = ranked && !ranked.isDynamicDim(0) ? ranked.getDimSize(0) : 0;
+      auto type = RankedTensorType::get(
+          {n}, cast<TensorType>(wanted).getElementType());
+      Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
+                                            type.getElementType());
+      if (type != wanted)
+        empty = tensor::CastOp::create(b, loc, wanted, empty);
+      return empty;
+    };
+
+    struct Check {
+      std::function<Value()> failed;
+      std::function<void()> report;
+    };
+    SmallVector<Check> checks;
+    auto isUnranked = [](Value v) {
+      return isa<UnrankedTensorType>(v.getType());
+    };
+    if (isUnranked(inIdx) || isUnranked(outIdx))
+      checks.push_back(
+          {[&] {
+             return arith::OrIOp::create(b, loc, rankIsNot(inIdx, 2),
+                                         rankIsNot(outIdx, 2))
+                 .getResult();
+           },
+           [&] {
+             reportShapes(SliceGradCheck::IndicesMatrices, inIdx, outIdx);
+           }});
+    if (isUnranked(grad))
+      checks.push_back(
+          {[&] { return rankIsNot(grad, 1); },
+           [&] { reportShapes(SliceGradCheck::GradVector, grad, grad); }});
+    if (isUnranked(start)) {
+      auto sizeCheck = [&](arith::CmpIPredicate pred, SliceGradCheck check,
+                           Value a, int64_t ad, Value c, int64_t cd) {
+        checks.push_back(
+            {[&, pred, a, ad, c, cd] {
+               return arith::CmpIOp::create(b, loc, pred, dim(a, ad),
+                                            dim(c, cd))
+                   .getResult();
+             },
+             [&, check, a, ad, c, cd] {
+               reportSizes(check, dim(a, ad), dim(c, cd));
+             }});
+      };
+      sizeCheck(arith::CmpIPredicate::ne, SliceGradCheck::SameNumDims, inIdx,
+                1, outIdx, 1);
+      sizeCheck(arith::CmpIPredicate::ugt,
+                SliceGradCheck::OutputRowsNotGreater, outIdx, 0, inIdx, 0);
+      sizeCheck(arith::CmpIPredicate::ne,
+                SliceGradCheck::GradMatchesOutputRows, grad, 0, outIdx, 0);
+      checks.push_back(
+          {[&] { return rankIsNot(start, 1); },
+           [&] { reportShapes(SliceGradCheck::StartVector, start, start); }});
+    }
+
+    // if (check 1 fails) {report; empty} else if (check 2 fails) ... else op
+    std::function<Value(size_t)> build = [&](size_t k) -> Value {
+      if (k == checks.size())
+        return buildOp(b, loc, operands, wanted);
+      Value failed = checks[k].failed();
+      auto ifOp = scf::IfOp::create(
+          b, loc, failed,
+          [&](OpBuilder &, Location) {
+            checks[k].report();
+            scf::YieldOp::create(b, loc, emptyResult());
+          },
+          [&](OpBuilder &, Location) {
+            scf::YieldOp::create(b, loc, build(k + 1));
+          });
+      return ifOp.getResult(0);
+    };
+    return build(0);
   }
 
 private:
@@ -208,6 +397,18 @@ struct ConvertTFToSparsePass
     });
     if (failedCheck || failed(checkQuantizedUses(module)))
       return signalPassFailure();
+    // The run-time rank checks of unranked operands report through these.
+    bool unranked = false;
+    module.walk([&](Operation *op) {
+      if (op->getName().getStringRef() == kTFOpName)
+        unranked |= llvm::any_of(op->getOperandTypes(), [](Type t) {
+          return isa<UnrankedTensorType>(t);
+        });
+    });
+    if (unranked) {
+      OpBuilder builder(ctx);
+      lowering::declareRuntimeFunctions(module, builder);
+    }
 
     QuantizedToStorageConverter converter;
     ConversionTarget target(*ctx);

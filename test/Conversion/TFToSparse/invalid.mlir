@@ -75,8 +75,49 @@ func.func @shape_error(%g: tensor<3xf32>, %ii: tensor<14x2xi64>, %s: tensor<2xi6
 
 // A quantized value used by an op the pass does not rewrite.
 func.func @quantized_elsewhere(%g: tensor<?x!tf_type.qint8>, %ii: tensor<?x?xi64>, %s: tensor<2xi64>, %oi: tensor<?x?xi64>) -> tensor<?x!tf_type.qint8> {
-  // expected-error @below {{cannot map quantized type '!tf_type.qint8' to its storage type: 'tf.Dequantize' uses it, and only function arguments, results, calls and tf.SparseSliceGrad are rewritten}}
+  // expected-error @below {{cannot map quantized type 'tensor<?x!tf_type.qint8>' to its storage type: 'tf.Dequantize' uses it, and only function arguments, results, calls and tf.SparseSliceGrad are rewritten}}
   %d = "tf.Dequantize"(%g) : (tensor<?x!tf_type.qint8>) -> tensor<?xf32>
   %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi) : (tensor<?x!tf_type.qint8>, tensor<?x?xi64>, tensor<2xi64>, tensor<?x?xi64>) -> tensor<?x!tf_type.qint8>
   return %0 : tensor<?x!tf_type.qint8>
+}
+
+// -----
+
+func.func @t_not_a_type(%g: tensor<?xf32>, %ii: tensor<?x?xi64>, %s: tensor<2xi64>, %oi: tensor<?x?xi64>) -> tensor<?xf32> {
+  // expected-error @below {{'tf.SparseSliceGrad' op T must be a type, got 1 : i32}}
+  %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi) {T = 1 : i32} : (tensor<?xf32>, tensor<?x?xi64>, tensor<2xi64>, tensor<?x?xi64>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
+
+// -----
+
+func.func @wrong_result_size(%g: tensor<3xf32>, %ii: tensor<14x2xi64>, %s: tensor<2xi64>, %oi: tensor<3x2xi64>) -> tensor<5xf32> {
+  // expected-error @below {{'tf.SparseSliceGrad' op result type 'tensor<5xf32>' must be a vector with one value per row of input_indices}}
+  %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi) {T = f32} : (tensor<3xf32>, tensor<14x2xi64>, tensor<2xi64>, tensor<3x2xi64>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
+func.func @wrong_result_rank(%g: tensor<?xf32>, %ii: tensor<?x?xi64>, %s: tensor<2xi64>, %oi: tensor<?x?xi64>) -> tensor<?x?xf32> {
+  // expected-error @below {{'tf.SparseSliceGrad' op result type 'tensor<?x?xf32>' must be a vector with one value per row of input_indices}}
+  %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi) {T = f32} : (tensor<?xf32>, tensor<?x?xi64>, tensor<2xi64>, tensor<?x?xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// -----
+
+func.func @as_terminator(%g: tensor<?xf32>, %ii: tensor<?x?xi64>, %s: tensor<2xi64>, %oi: tensor<?x?xi64>) {
+  // expected-error @below {{'tf.SparseSliceGrad' op cannot end its block: its block needs a terminator after it}}
+  %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi) {T = f32} : (tensor<?xf32>, tensor<?x?xi64>, tensor<2xi64>, tensor<?x?xi64>) -> tensor<?xf32>
+}
+
+// -----
+
+func.func private @quantized(%g: tensor<?x!tf_type.qint8>) -> tensor<?x!tf_type.qint8>
+
+func.func @function_constant() {
+  // expected-error @below {{cannot map quantized type '(tensor<?x!tf_type.qint8>) -> tensor<?x!tf_type.qint8>' to its storage type: 'func.constant' uses it}}
+  %f = func.constant @quantized : (tensor<?x!tf_type.qint8>) -> tensor<?x!tf_type.qint8>
+  return
 }

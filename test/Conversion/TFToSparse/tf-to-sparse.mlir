@@ -23,17 +23,43 @@ func.func @static_no_t(%g: tensor<3xf64>, %ii: tensor<14x2xi64>, %s: tensor<2xi6
 
 // -----
 
-// Unranked operands are cast to the ranks the op needs; the result is cast
-// back to TensorFlow's unranked type.
+// Unranked operands: TensorFlow's rank checks run first, in its order, each
+// in the else branch of the one before (indices matrices: check 7, gradient
+// a vector: 8, then ndims, rows and nnz: 1, 2, 3, since input_start's rank
+// check comes after them: 9); a failed check reports its shapes to the
+// runtime. Then the operands are cast to the ranks the op needs and the
+// result back to TensorFlow's unranked type.
+// CHECK: llvm.mlir.global internal constant @[[$WHERE:.*]]("@unranked
+// CHECK-DAG: func.func private @sparseSliceGradCheckFailed(!llvm.ptr, i32, i64, i64)
+// CHECK-DAG: func.func private @sparseSliceGradShapeCheckFailed(!llvm.ptr, i32, memref<?xi64>, memref<?xi64>) attributes {llvm.emit_c_interface}
 // CHECK-LABEL: func @unranked
 // CHECK-SAME: (%[[G:.*]]: tensor<*xi32>, %[[II:.*]]: tensor<*xi64>, %[[S:.*]]: tensor<*xi64>, %[[OI:.*]]: tensor<*xi64>)
+// CHECK: %[[AT:.*]] = llvm.mlir.addressof @[[$WHERE]]
+// CHECK: tensor.rank %[[II]]
+// CHECK: tensor.rank %[[OI]]
+// CHECK: scf.if %{{.*}} -> (tensor<*xi32>) {
+// CHECK: %[[C7:.*]] = arith.constant 7 : i32
+// CHECK: func.call @sparseSliceGradShapeCheckFailed(%[[AT]], %[[C7]], {{.*}})
+// CHECK: } else {
+// CHECK: tensor.rank %[[G]]
+// CHECK: arith.constant 8 : i32
+// CHECK: } else {
+// CHECK: arith.constant 1 : i32
+// CHECK: } else {
+// CHECK: arith.constant 2 : i32
+// CHECK: } else {
+// CHECK: arith.constant 3 : i32
+// CHECK: } else {
+// CHECK: tensor.rank %[[S]]
+// CHECK: arith.constant 9 : i32
+// CHECK: } else {
 // CHECK-DAG: %[[G1:.*]] = tensor.cast %[[G]] : tensor<*xi32> to tensor<?xi32>
 // CHECK-DAG: %[[II1:.*]] = tensor.cast %[[II]] : tensor<*xi64> to tensor<?x?xi64>
 // CHECK-DAG: %[[S1:.*]] = tensor.cast %[[S]] : tensor<*xi64> to tensor<?xi64>
 // CHECK-DAG: %[[OI1:.*]] = tensor.cast %[[OI]] : tensor<*xi64> to tensor<?x?xi64>
 // CHECK: %[[R:.*]] = sparse.slice_grad %[[G1]], %[[II1]], %[[S1]], %[[OI1]] : tensor<?xi32>, tensor<?x?xi64>, tensor<?xi64>, tensor<?x?xi64> -> tensor<?xi32>
 // CHECK: %[[R1:.*]] = tensor.cast %[[R]] : tensor<?xi32> to tensor<*xi32>
-// CHECK: return %[[R1]] : tensor<*xi32>
+// CHECK: scf.yield %[[R1]] : tensor<*xi32>
 func.func @unranked(%g: tensor<*xi32>, %ii: tensor<*xi64>, %s: tensor<*xi64>, %oi: tensor<*xi64>) -> tensor<*xi32> {
   %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi) {T = i32} : (tensor<*xi32>, tensor<*xi64>, tensor<*xi64>, tensor<*xi64>) -> tensor<*xi32>
   return %0 : tensor<*xi32>
