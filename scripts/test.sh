@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole lit suite
-# (check-sparse), then prints 'N passed, N failed, N skipped'.
+# (check-sparse), then prints 'N passed, N failed, N skipped'; then the
+# sanitized build and its tests (scripts/sanitize.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -16,4 +17,9 @@ if [ "$status" -eq 0 ] && [ "${passed:-0}" -eq 0 ]; then
   echo "check-sparse ran no test" >&2
   exit 1
 fi
-exit "$status"
+if [ "$status" -ne 0 ]; then exit "$status"; fi
+# The fuzzing and bad-input tests again under ASan+UBSan (a build of its
+# own), unless this build is the sanitized one already.
+if [ "${SLICE_GRAD_SKIP_SANITIZERS:-0}" != 1 ] && [ "${SLICE_GRAD_SANITIZE:-0}" != 1 ]; then
+  bash scripts/sanitize.sh
+fi

@@ -335,6 +335,11 @@ def check_values(cases, dtype, dynamic, config="default"):
     return failures
 
 
+# What ASan, UBSan and LLVM print when something went wrong inside.
+SANITIZER_REPORT = re.compile(r"Sanitizer|runtime error:|Stack dump|"
+                              r"PLEASE submit")
+
+
 def check_error(case, dtype, dynamic, config="default"):
     """Runs one failing case; the run must exit non-zero with the reference's
     message. Returns a failure description or None."""
@@ -345,8 +350,10 @@ def check_error(case, dtype, dynamic, config="default"):
     if rc == 0:
         return "%s (%s, dynamic=%s): expected error %r, but exit 0" % (
             case["name"], dtype, dynamic, error)
-    if rc < 0:
-        return "%s: crashed with signal %d" % (case["name"], -rc)
+    if rc != 1:
+        return "%s: exit %d (a signal if negative), not 1" % (case["name"], rc)
+    if SANITIZER_REPORT.search(err):
+        return "%s: sanitizer report: %r" % (case["name"], err[-1500:])
     if error not in err:
         return "%s (%s, dynamic=%s): expected %r in stderr, got %r" % (
             case["name"], dtype, dynamic, error, err.strip()[-500:])

@@ -1,4 +1,5 @@
 // RUN: sparse-opt %s --sparse-lower-to-llvm="openmp=false" | mlir-translate --mlir-to-llvmir -o %t.ll
+// UNSUPPORTED: sanitizers
 // RUN: %slice_grad_cxx -O1 -I%slice_grad_src/include -isystem %mlir_include_dir %S/Inputs/embedded_host.cpp %t.ll -L%slice_grad_lib -lSliceGradRuntime -Wl,-rpath,%slice_grad_lib -lpthread -Wno-override-module -o %t.exe
 // RUN: %t.exe | FileCheck %s
 
