@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Transforms/DialectConversion.h"
 #include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
 
 namespace mlir {
@@ -42,6 +43,19 @@ void populateSparseToLoopsConversionPatterns(
 /// code around a GPU-parallel loop, as convert-sparse-to-gpu does.
 void populateSparseToGPUConversionPatterns(
     RewritePatternSet &patterns, const ConvertSparseToGPUPassOptions &options);
+
+/// Adds the patterns of convert-tf-to-sparse, for a host compiler's own TF
+/// legalization: tf.SparseSliceGrad to sparse.slice_grad (with TensorFlow's
+/// run-time rank checks for unranked operands; the module must declare the
+/// runtime's check functions), tf.Identity and tf.IdentityN to their
+/// operands, tf.Const to arith.constant, tf.PartitionedCall and
+/// tf.StatefulPartitionedCall to func.call. `converter` maps the operand
+/// and result types (the pass maps TF's quantized types to their storage
+/// types). With `invalidShapes`, a tf.SparseSliceGrad whose shapes fail
+/// TensorFlow's checks sets it (the op's verifier has reported them).
+void populateTFToSparseConversionPatterns(RewritePatternSet &patterns,
+                                          const TypeConverter &converter,
+                                          bool *invalidShapes = nullptr);
 
 #define GEN_PASS_REGISTRATION
 #include "SliceGrad/Conversion/Passes.h.inc"

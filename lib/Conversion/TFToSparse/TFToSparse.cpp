@@ -30,6 +30,18 @@ using namespace mlir;
 using namespace mlir::sparse;
 
 static constexpr llvm::StringLiteral kTFOpName = "tf.SparseSliceGrad";
+/// The other TF ops of TensorFlow's export that the pass imports.
+static constexpr llvm::StringLiteral kIdentityOps[] = {"tf.Identity",
+                                                       "tf.IdentityN"};
+static constexpr llvm::StringLiteral kCallOps[] = {
+    "tf.PartitionedCall", "tf.StatefulPartitionedCall"};
+static constexpr llvm::StringLiteral kConstOp = "tf.Const";
+
+static bool isImportedTFOp(StringRef name) {
+  return name == kTFOpName || name == kConstOp ||
+         llvm::is_contained(kIdentityOps, name) ||
+         llvm::is_contained(kCallOps, name);
+}
 
 /// The storage type of a TensorFlow quantized type, or null.
 static Type quantizedStorageType(Type type) {
@@ -161,8 +173,9 @@ static bool containsQuantized(Type type) {
 /// every op that touches it.
 LogicalResult checkQuantizedUses(ModuleOp module) {
   WalkResult walk = module.walk([](Operation *op) {
+    StringRef name = op->getName().getStringRef();
     if (isa<func::FuncOp, func::ReturnOp, func::CallOp>(op) ||
-        op->getName().getStringRef() == kTFOpName)
+        (isImportedTFOp(name) && name != kConstOp))
       return WalkResult::advance();
     auto quantized = [](Value v) { return containsQuantized(v.getType()); };
     auto it = llvm::find_if(op->getOperands(), quantized);
@@ -177,7 +190,7 @@ LogicalResult checkQuantizedUses(ModuleOp module) {
     op->emitError("cannot map quantized type ")
         << culprit.getType() << " to its storage type: '" << op->getName()
         << "' uses it, and only function arguments, results, calls and "
-           "tf.SparseSliceGrad are rewritten";
+           "the imported TF ops are rewritten";
     return WalkResult::interrupt();
   });
   return failure(walk.wasInterrupted());
@@ -185,7 +198,7 @@ LogicalResult checkQuantizedUses(ModuleOp module) {
 
 struct TFSliceGradToSparse : public ConversionPattern {
   TFSliceGradToSparse(const TypeConverter &converter, MLIRContext *ctx,
-                      bool &invalidShapes)
+                      bool *invalidShapes)
       : ConversionPattern(converter, kTFOpName, /*benefit=*/1, ctx),
         invalidShapes(invalidShapes) {}
 
@@ -232,8 +245,8 @@ private:
     // TensorFlow's shape errors come from the verifier. The op is still
     // replaced, so that the conversion adds no second, vaguer diagnostic;
     // the pass fails afterwards.
-    if (failed(newOp.verify()))
-      invalidShapes = true;
+    if (failed(newOp.verify()) && invalidShapes)
+      *invalidShapes = true;
     Value result = newOp.getValGrad();
     if (wanted != resultType)
       result = tensor::CastOp::create(b, loc, wanted, result);
@@ -381,8 +394,83 @@ private:
     return build(0);
   }
 
-private:
-  bool &invalidShapes;
+  bool *invalidShapes;
+};
+
+/// tf.Identity and tf.IdentityN: their operands (cast where TensorFlow
+/// refined the type).
+struct TFIdentityToOperands : public ConversionPattern {
+  TFIdentityToOperands(const TypeConverter &converter, MLIRContext *ctx,
+                       StringRef name)
+      : ConversionPattern(converter, name, /*benefit=*/1, ctx) {}
+
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (operands.size() != op->getNumResults())
+      return rewriter.notifyMatchFailure(op, "operand and result counts");
+    SmallVector<Value> results;
+    for (auto [operand, result] : llvm::zip(operands, op->getResults())) {
+      Value v = operand;
+      Type wanted = getTypeConverter()->convertType(result.getType());
+      if (!wanted)
+        return rewriter.notifyMatchFailure(op, "result type");
+      if (v.getType() != wanted) {
+        if (!tensor::CastOp::areCastCompatible(v.getType(), wanted))
+          return rewriter.notifyMatchFailure(op, "incompatible types");
+        v = tensor::CastOp::create(rewriter, op->getLoc(), wanted, v);
+      }
+      results.push_back(v);
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+/// An attribute of a TF op, inherent (`<{...}>`) or not.
+static Attribute tfAttr(Operation *op, StringRef name) {
+  if (auto props = dyn_cast_if_present<DictionaryAttr>(
+          op->getPropertiesAsAttribute()))
+    if (Attribute a = props.get(name))
+      return a;
+  return op->getAttr(name);
+}
+
+/// tf.Const with a dense value: arith.constant.
+struct TFConstToArith : public ConversionPattern {
+  TFConstToArith(const TypeConverter &converter, MLIRContext *ctx)
+      : ConversionPattern(converter, "tf.Const", /*benefit=*/1, ctx) {}
+
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto value = dyn_cast_if_present<DenseElementsAttr>(tfAttr(op, "value"));
+    if (!value || op->getNumResults() != 1 ||
+        value.getType() != op->getResult(0).getType())
+      return rewriter.notifyMatchFailure(op, "not a dense constant");
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, value);
+    return success();
+  }
+};
+
+/// tf.PartitionedCall and tf.StatefulPartitionedCall: func.call of `f`.
+struct TFCallToFuncCall : public ConversionPattern {
+  TFCallToFuncCall(const TypeConverter &converter, MLIRContext *ctx,
+                   StringRef name)
+      : ConversionPattern(converter, name, /*benefit=*/1, ctx) {}
+
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto callee = dyn_cast_if_present<FlatSymbolRefAttr>(tfAttr(op, "f"));
+    if (!callee)
+      return rewriter.notifyMatchFailure(op, "no callee");
+    SmallVector<Type> types;
+    if (failed(getTypeConverter()->convertTypes(op->getResultTypes(), types)))
+      return rewriter.notifyMatchFailure(op, "result types");
+    rewriter.replaceOpWithNewOp<func::CallOp>(op, callee, types, operands);
+    return success();
+  }
 };
 
 struct ConvertTFToSparsePass
@@ -392,8 +480,26 @@ struct ConvertTFToSparsePass
     MLIRContext *ctx = &getContext();
     bool failedCheck = false;
     module.walk([&](Operation *op) {
-      if (op->getName().getStringRef() == kTFOpName && failed(checkTFOp(op)))
+      StringRef name = op->getName().getStringRef();
+      if (name == kTFOpName && failed(checkTFOp(op)))
         failedCheck = true;
+      // One diagnostic per TF op that this pass does not import, rather
+      // than "not bufferized" three passes later.
+      if (op->getName().getDialectNamespace() == "tf" &&
+          !isImportedTFOp(name)) {
+        op->emitOpError("is not imported by convert-tf-to-sparse, which takes "
+                        "tf.SparseSliceGrad, tf.Identity, tf.IdentityN, "
+                        "tf.Const and tf.PartitionedCall/"
+                        "StatefulPartitionedCall: lower it with the host "
+                        "compiler's own TensorFlow legalization first");
+        failedCheck = true;
+      }
+      if (op->getName().getDialectNamespace() == "tf_executor") {
+        op->emitOpError("is a TensorFlow graph: export the function in its "
+                        "functional form (tf.mlir.experimental."
+                        "convert_function with its default pipeline)");
+        failedCheck = true;
+      }
     });
     if (failedCheck || failed(checkQuantizedUses(module)))
       return signalPassFailure();
@@ -413,8 +519,12 @@ struct ConvertTFToSparsePass
     QuantizedToStorageConverter converter;
     ConversionTarget target(*ctx);
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
-    target.setOpAction(OperationName(kTFOpName, ctx),
-                       ConversionTarget::LegalizationAction::Illegal);
+    for (StringRef name : {StringRef(kTFOpName), StringRef(kConstOp),
+                           StringRef(kIdentityOps[0]),
+                           StringRef(kIdentityOps[1]), StringRef(kCallOps[0]),
+                           StringRef(kCallOps[1])})
+      target.setOpAction(OperationName(name, ctx),
+                         ConversionTarget::LegalizationAction::Illegal);
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
       return converter.isSignatureLegal(op.getFunctionType());
     });
@@ -423,7 +533,7 @@ struct ConvertTFToSparsePass
 
     RewritePatternSet patterns(ctx);
     bool invalidShapes = false;
-    patterns.add<TFSliceGradToSparse>(converter, ctx, invalidShapes);
+    populateTFToSparseConversionPatterns(patterns, converter, &invalidShapes);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateReturnOpTypeConversionPattern(patterns, converter);
@@ -434,3 +544,15 @@ struct ConvertTFToSparsePass
   }
 };
 } // namespace
+
+void sparse::populateTFToSparseConversionPatterns(
+    RewritePatternSet &patterns, const TypeConverter &converter,
+    bool *invalidShapes) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<TFSliceGradToSparse>(converter, ctx, invalidShapes);
+  patterns.add<TFConstToArith>(converter, ctx);
+  for (StringRef name : kIdentityOps)
+    patterns.add<TFIdentityToOperands>(converter, ctx, name);
+  for (StringRef name : kCallOps)
+    patterns.add<TFCallToFuncCall>(converter, ctx, name);
+}

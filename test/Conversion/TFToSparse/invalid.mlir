@@ -75,8 +75,8 @@ func.func @shape_error(%g: tensor<3xf32>, %ii: tensor<14x2xi64>, %s: tensor<2xi6
 
 // A quantized value used by an op the pass does not rewrite.
 func.func @quantized_elsewhere(%g: tensor<?x!tf_type.qint8>, %ii: tensor<?x?xi64>, %s: tensor<2xi64>, %oi: tensor<?x?xi64>) -> tensor<?x!tf_type.qint8> {
-  // expected-error @below {{cannot map quantized type 'tensor<?x!tf_type.qint8>' to its storage type: 'tf.Dequantize' uses it, and only function arguments, results, calls and tf.SparseSliceGrad are rewritten}}
-  %d = "tf.Dequantize"(%g) : (tensor<?x!tf_type.qint8>) -> tensor<?xf32>
+  // expected-error @below {{cannot map quantized type 'tensor<?x!tf_type.qint8>' to its storage type: 'other.dequantize' uses it, and only function arguments, results, calls and the imported TF ops are rewritten}}
+  %d = "other.dequantize"(%g) : (tensor<?x!tf_type.qint8>) -> tensor<?xf32>
   %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi) : (tensor<?x!tf_type.qint8>, tensor<?x?xi64>, tensor<2xi64>, tensor<?x?xi64>) -> tensor<?x!tf_type.qint8>
   return %0 : tensor<?x!tf_type.qint8>
 }
@@ -120,4 +120,12 @@ func.func @function_constant() {
   // expected-error @below {{cannot map quantized type '(tensor<?x!tf_type.qint8>) -> tensor<?x!tf_type.qint8>' to its storage type: 'func.constant' uses it}}
   %f = func.constant @quantized : (tensor<?x!tf_type.qint8>) -> tensor<?x!tf_type.qint8>
   return
+}
+
+// -----
+
+func.func @other_tf_op(%g: tensor<?xf32>) -> tensor<?xf32> {
+  // expected-error @below {{'tf.Mul' op is not imported by convert-tf-to-sparse, which takes tf.SparseSliceGrad, tf.Identity, tf.IdentityN, tf.Const and tf.PartitionedCall/StatefulPartitionedCall: lower it with the host compiler's own TensorFlow legalization first}}
+  %0 = "tf.Mul"(%g, %g) : (tensor<?xf32>, tensor<?xf32>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
 }

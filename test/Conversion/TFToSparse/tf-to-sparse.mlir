@@ -79,14 +79,15 @@ func.func @refined_result(%g: tensor<?xcomplex<f32>>, %ii: tensor<?x?xi64>, %s: 
 // -----
 
 // Quantized types become their storage types in the signature, at the call
-// and in the op; other unregistered ops are left alone.
+// and in the op; tf.Identity becomes its operand; ops of other dialects are
+// left alone.
 // CHECK-LABEL: func private @kernel
 // CHECK-SAME: (%{{.*}}: tensor<?xui8>, %{{.*}}: tensor<?x?xi64>, %{{.*}}: tensor<?xi64>, %{{.*}}: tensor<?x?xi64>) -> tensor<?xui8>
 // CHECK: sparse.slice_grad {{.*}} -> tensor<?xui8>
 // CHECK-LABEL: func @caller
 // CHECK-SAME: (%[[G:.*]]: tensor<?xi8>, {{.*}}) -> tensor<?xi8>
 // CHECK: call @kernel({{.*}}) : (tensor<?xui8>, tensor<?x?xi64>, tensor<?xi64>, tensor<?x?xi64>) -> tensor<?xui8>
-// CHECK: %[[OI:.*]] = "tf.Identity"(%{{.*}}) : (tensor<?x?xi64>) -> tensor<?x?xi64>
+// CHECK: %[[OI:.*]] = "other.op"(%{{.*}}) : (tensor<?x?xi64>) -> tensor<?x?xi64>
 // CHECK: sparse.slice_grad %[[G]], %{{.*}}, %{{.*}}, %[[OI]] : {{.*}} -> tensor<?xi8>
 func.func private @kernel(%g: tensor<?x!tf_type.quint8>, %ii: tensor<?x?xi64>, %s: tensor<?xi64>, %oi: tensor<?x?xi64>) -> tensor<?x!tf_type.quint8> {
   %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi) {T = !tf_type.quint8} : (tensor<?x!tf_type.quint8>, tensor<?x?xi64>, tensor<?xi64>, tensor<?x?xi64>) -> tensor<?x!tf_type.quint8>
@@ -94,7 +95,8 @@ func.func private @kernel(%g: tensor<?x!tf_type.quint8>, %ii: tensor<?x?xi64>, %
 }
 func.func @caller(%g: tensor<?x!tf_type.qint8>, %gu: tensor<?x!tf_type.quint8>, %ii: tensor<?x?xi64>, %s: tensor<?xi64>, %oi: tensor<?x?xi64>) -> tensor<?x!tf_type.qint8> {
   %u = call @kernel(%gu, %ii, %s, %oi) : (tensor<?x!tf_type.quint8>, tensor<?x?xi64>, tensor<?xi64>, tensor<?x?xi64>) -> tensor<?x!tf_type.quint8>
-  %oi2 = "tf.Identity"(%oi) : (tensor<?x?xi64>) -> tensor<?x?xi64>
+  %oi1 = "tf.Identity"(%oi) : (tensor<?x?xi64>) -> tensor<?x?xi64>
+  %oi2 = "other.op"(%oi1) : (tensor<?x?xi64>) -> tensor<?x?xi64>
   %0 = "tf.SparseSliceGrad"(%g, %ii, %s, %oi2) {T = !tf_type.qint8} : (tensor<?x!tf_type.qint8>, tensor<?x?xi64>, tensor<?xi64>, tensor<?x?xi64>) -> tensor<?x!tf_type.qint8>
   return %0 : tensor<?x!tf_type.qint8>
 }
@@ -112,4 +114,33 @@ func.func @all_quantized(%a: tensor<?x!tf_type.qint8>, %b: tensor<?x!tf_type.qui
   %3 = "tf.SparseSliceGrad"(%d, %ii, %s, %oi) : (tensor<?x!tf_type.quint16>, tensor<?x?xi64>, tensor<?xi64>, tensor<?x?xi64>) -> tensor<?x!tf_type.quint16>
   %4 = "tf.SparseSliceGrad"(%e, %ii, %s, %oi) : (tensor<?x!tf_type.qint32>, tensor<?x?xi64>, tensor<?xi64>, tensor<?x?xi64>) -> tensor<?x!tf_type.qint32>
   return
+}
+
+// -----
+
+// What tf.mlir.experimental.convert_function exports around the op: a call
+// through tf.PartitionedCall, tf.Identity, tf.Const, TF's attributes on the
+// module, the functions and their arguments.
+// CHECK-LABEL: func @__inference_outer_16
+//  CHECK-SAME: (%[[G:.*]]: tensor<?xi8> {tf._user_specified_name = "g"}, %[[II:.*]]: tensor<?x?xi64>{{.*}}) -> tensor<?xi8>
+//       CHECK: %[[S:.*]] = arith.constant dense<[0, 1]> : tensor<2xi64>
+//       CHECK: %[[R:.*]] = call @__inference_inner_8(%[[G]], %[[II]], %[[S]]) : (tensor<?xi8>, tensor<?x?xi64>, tensor<2xi64>) -> tensor<?xi8>
+//       CHECK: return %[[R]] : tensor<?xi8>
+// CHECK-LABEL: func.func private @__inference_inner_8
+//       CHECK: %[[O:.*]] = arith.constant dense<0> : tensor<1x2xi64>
+//       CHECK: %[[V:.*]] = sparse.slice_grad %{{.*}}, %{{.*}}, %{{.*}}, %[[O]] : tensor<?xi8>, tensor<?x?xi64>, tensor<2xi64>, tensor<1x2xi64> -> tensor<?xi8>
+//       CHECK: return %[[V]] : tensor<?xi8>
+module attributes {tf.versions = {bad_consumers = [], min_consumer = 0 : i32, producer = 2474 : i32}} {
+  func.func @__inference_outer_16(%arg0: tensor<?x!tf_type.qint8> {tf._user_specified_name = "g"}, %arg1: tensor<?x?xi64> {tf._user_specified_name = "ii"}) -> tensor<?x!tf_type.qint8> attributes {allow_soft_placement = false, tf.entry_function = {control_outputs = "", inputs = "g,ii", outputs = "identity_RetVal"}} {
+    %cst = "tf.Const"() <{value = dense<[0, 1]> : tensor<2xi64>}> {device = ""} : () -> tensor<2xi64>
+    %0 = "tf.PartitionedCall"(%arg0, %arg1, %cst) <{config = "", config_proto = "", executor_type = "", f = @__inference_inner_8}> {_collective_manager_ids = [], _read_only_resource_inputs = [], device = ""} : (tensor<?x!tf_type.qint8>, tensor<?x?xi64>, tensor<2xi64>) -> tensor<?x!tf_type.qint8>
+    %1:2 = "tf.IdentityN"(%0, %cst) {device = ""} : (tensor<?x!tf_type.qint8>, tensor<2xi64>) -> (tensor<?x!tf_type.qint8>, tensor<2xi64>)
+    return %1#0 : tensor<?x!tf_type.qint8>
+  }
+  func.func private @__inference_inner_8(%arg0: tensor<?x!tf_type.qint8>, %arg1: tensor<?x?xi64>, %arg2: tensor<2xi64>) -> tensor<?x!tf_type.qint8> attributes {tf._construction_context = "kEagerRuntime"} {
+    %cst = "tf.Const"() <{value = dense<0> : tensor<1x2xi64>}> {device = ""} : () -> tensor<1x2xi64>
+    %0 = "tf.SparseSliceGrad"(%arg0, %arg1, %arg2, %cst) {T = !tf_type.qint8, device = ""} : (tensor<?x!tf_type.qint8>, tensor<?x?xi64>, tensor<2xi64>, tensor<1x2xi64>) -> tensor<?x!tf_type.qint8>
+    %1 = "tf.Identity"(%0) {device = ""} : (tensor<?x!tf_type.qint8>) -> tensor<?x!tf_type.qint8>
+    return %1 : tensor<?x!tf_type.qint8>
+  }
 }

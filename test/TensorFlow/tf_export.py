@@ -1,0 +1,189 @@
+# TensorFlow's own export as a client would use it: tf.functions that call
+# tf.raw_ops.SparseSliceGrad (dynamic, static and unknown shapes, several
+# value types, qint8, calls through tf.PartitionedCall, the op between
+# tf.Identity and tf.Const) are exported with
+# tf.mlir.experimental.convert_function (default and tf-standard-pipeline),
+# imported with --convert-tf-to-sparse, called from a driver and JIT-run by
+# sparse-opt --run; the values must equal TF eager's bit for bit, and where
+# TF raises, the run must fail with TF's message and code.
+#
+# REQUIRES: tensorflow, numpy
+# RUN: %test_python %s | FileCheck %s
+# CHECK: tf export: {{[1-9][0-9]*}} value runs, {{[1-9][0-9]*}} error runs, 0 failures
+
+import os
+import re
+import subprocess
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+tf.get_logger().setLevel("ERROR")
+import slicegrad_testlib as lib  # noqa: E402
+
+raw = tf.raw_ops.SparseSliceGrad
+TF = {"f32": tf.float32, "f64": tf.float64, "i32": tf.int32,
+      "complex64": tf.complex64, "f16": tf.float16, "i8": tf.qint8}
+# TensorFlow's CPU kernel is registered for no quantized type; qint8's
+# values are int8's (its storage type, what the import maps it to).
+EAGER = dict(TF, i8=tf.int8)
+
+
+def spec(shape, dtype):
+    return tf.TensorSpec(shape, dtype)
+
+
+def functions(dtype):
+    """(name, tf.function, input specs): the op as users write it."""
+    t = TF[dtype]
+
+    @tf.function
+    def plain(g, ii, s, oi):
+        return raw(backprop_val_grad=g, input_indices=ii, input_start=s,
+                   output_indices=oi)
+
+    @tf.function
+    def nested(g, ii, s, oi):
+        return tf.identity(plain(g, ii, s, oi))
+
+    @tf.function
+    def consts(g, ii):
+        return raw(backprop_val_grad=g, input_indices=ii,
+                   input_start=tf.constant([1, 0], tf.int64),
+                   output_indices=tf.constant([[0, 1], [2, 0]], tf.int64))
+
+    dyn = [spec([None], t), spec([None, None], tf.int64),
+           spec([None], tf.int64), spec([None, None], tf.int64)]
+    unknown = [spec(None, t), spec(None, tf.int64), spec(None, tf.int64),
+               spec(None, tf.int64)]
+    static = [spec([2], t), spec([5, 2], tf.int64), spec([2], tf.int64),
+              spec([2, 2], tf.int64)]
+    yield "dynamic", plain, dyn
+    yield "unknown_rank", plain, unknown
+    yield "static", plain, static
+    yield "nested_call", nested, dyn
+    yield "constants", consts, [spec([2], t), spec([None, 2], tf.int64)]
+
+
+def signature(module, fname):
+    """The argument and result types of @fname in the imported module."""
+    line = next(l for l in module.splitlines() if "func.func @%s(" % fname in l)
+    tensor = r"(tensor<(?:[^<>]|<[^<>]*>)*>)"
+    args = re.findall(r"%arg\d+: " + tensor, line)
+    result = re.search(r"-> " + tensor, line).group(1)
+    return args, result
+
+
+def driver(fname, module, arrays, dtype):
+    elt = lib.DTYPES[dtype][0]
+    types, result = signature(module, fname)
+    lines = [lib.PRINT_FUNC.format(name=dtype, elt=elt,
+                                   body=lib.print_body(dtype)),
+             "func.func @main() {"]
+    args = []
+    for k, (t, a) in enumerate(zip(types, arrays)):
+        e = elt if k == 0 else "i64"
+        lines.append("  %%a%d = arith.constant %s" % (k, lib.dense_literal(a, e)))
+        lines.append("  %%c%d = tensor.cast %%a%d : %s to %s"
+                     % (k, k, lib.tensor_type(a.shape, e), t))
+        args.append("%%c%d" % k)
+    lines.append("  %%r = call @%s(%s) : (%s) -> %s"
+                 % (fname, ", ".join(args), ", ".join(types), result))
+    lines.append("  %%rr = tensor.cast %%r : %s to tensor<?x%s>"
+                 % (result, elt))
+    lines.append('  vector.print str "CASE 0\\n"')
+    lines.append("  call @print_%s(%%rr) : (tensor<?x%s>) -> ()" % (dtype, elt))
+    lines.append("  return\n}")
+    return "\n".join(lines) + "\n"
+
+
+def run(cmd, text):
+    return subprocess.run(cmd, input=text, capture_output=True, text=True,
+                          timeout=300)
+
+
+# Inputs: TF's testGradientsExplicit-like values, a case that fails
+# TF's propagation check and one that fails its shape checks.
+ii = np.array([[0, 0], [1, 1], [1, 2], [3, 0], [3, 1]], np.int64)
+CASES = {
+    "ok": (ii, np.array([1, 0], np.int64), np.array([[0, 1], [2, 0]], np.int64)),
+    "not_propagated": (ii, np.array([1, 0], np.int64),
+                       np.array([[5, 5], [2, 0]], np.int64)),
+    "ndims": (ii, np.array([1, 0], np.int64),
+              np.array([[0, 1, 0], [2, 0, 0]], np.int64)),
+}
+failures, n_values, n_errors = [], 0, 0
+for dtype in ("f32", "f64", "i32", "complex64", "f16", "i8"):
+    g_np = lib.convert(lib.random_values(np.random.default_rng(1), dtype
+                                         if dtype != "i8" else "i8", 2), dtype)
+    for name, fn, specs in functions(dtype):
+        for case, (cii, cs, coi) in CASES.items():
+            if name == "constants" and case != "ok":
+                continue
+            if name == "static" and case == "ndims":
+                continue  # a static shape error is a compile-time one
+            arrays = [g_np, cii, cs, coi][:len(specs)]
+            tf_args = [tf.constant(g_np, EAGER[dtype])] + \
+                [tf.constant(a) for a in arrays[1:]]
+            try:
+                want = fn(*tf_args).numpy()
+                tf_error = None
+            except tf.errors.OpError as e:
+                want, tf_error = None, e
+            # TF's standard pipeline gave the same text here; once per case.
+            for pipeline in ("", "tf-standard-pipeline") if dtype == "f32" \
+                    else ("",):
+                cf = fn.get_concrete_function(*specs)
+                text = tf.mlir.experimental.convert_function(
+                    cf, pass_pipeline=pipeline) if pipeline else \
+                    tf.mlir.experimental.convert_function(cf)
+                fname = text.split("func.func @")[1].split("(")[0]
+                label = "%s/%s/%s/%s" % (dtype, name, case, pipeline or "default")
+                imported = run([lib.sparse_opt(), "--allow-unregistered-dialect",
+                                "--convert-tf-to-sparse", "-"], text)
+                if imported.returncode:
+                    failures.append("%s: import failed: %s" % (
+                        label, imported.stderr[-800:]))
+                    continue
+                # The driver goes inside TensorFlow's module.
+                module = imported.stdout.rstrip()
+                assert module.endswith("}")
+                proc = run([lib.sparse_opt(), "--run", "-e", "main",
+                            "--entry-point-result=void", "-"],
+                           module[:-1] + driver(fname, module, arrays, dtype) +
+                           "}\n")
+                if tf_error is None:
+                    n_values += 1
+                    got = lib.parse_results(proc.stdout).get(0)
+                    if proc.returncode or got is None or \
+                            lib.printed_bits(got, dtype) != lib.bits(want, dtype):
+                        failures.append("%s: expected %s, got rc %d %s %s" % (
+                            label, lib.bits(want, dtype), proc.returncode,
+                            got, proc.stderr[-800:]))
+                else:
+                    n_errors += 1
+                    code = {tf.errors.InvalidArgumentError: "INVALID_ARGUMENT",
+                            tf.errors.InternalError: "INTERNAL"}.get(
+                                type(tf_error), "?")
+                    # TF's text, as the reference loop words it (TF's
+                    # message adds graph context around it).
+                    _, ref = lib.reference({"g": g_np, "ii": cii, "s": cs,
+                                            "oi": coi} if len(specs) == 4 else
+                                           {"g": g_np, "ii": cii,
+                                            "s": np.array([1, 0], np.int64),
+                                            "oi": np.array([[0, 1], [2, 0]],
+                                                           np.int64)})
+                    expected = "%s: %s" % (code, ref)
+                    if ref is None or ref not in tf_error.message:
+                        failures.append("%s: TF raised %r, the reference %r"
+                                        % (label, tf_error.message, ref))
+                    elif proc.returncode != 1 or expected not in proc.stderr:
+                        failures.append("%s: expected %r, got rc %d %r" % (
+                            label, expected, proc.returncode,
+                            proc.stderr[-800:]))
+for f in failures:
+    print("FAIL:", f)
+print("tf export: %d value runs, %d error runs, %d failures"
+      % (n_values, n_errors, len(failures)))
