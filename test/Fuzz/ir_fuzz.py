@@ -109,8 +109,9 @@ PIPELINES = [
     ["--allow-unregistered-dialect", "--convert-tf-to-sparse", "--sparse-lower-to-llvm"],
     ["--allow-unregistered-dialect", "--convert-tf-to-sparse",
      "--sparse-lower-to-llvm=strategy=sequential gpu-algorithm=true"],
-    ["--allow-unregistered-dialect", "--convert-tf-to-sparse",
-     "--pass-pipeline=builtin.module(sparse-to-nvvm{format=isa})"],
+    ["--allow-unregistered-dialect",
+     "--pass-pipeline=builtin.module(convert-tf-to-sparse,"
+     "sparse-to-nvvm{format=isa})"],
 ]
 BAD = re.compile(r"Stack dump|PLEASE submit|runtime error:|AddressSanitizer|"
                  r"LeakSanitizer|UndefinedBehaviorSanitizer|LLVM ERROR|"
@@ -139,6 +140,13 @@ for flags in PIPELINES:
         failures.append("%s: exit %d: %s" % (
             flags[-1], proc.returncode,
             proc.stderr[max(0, m.start() - 1500) if m else -1500:][:3000]))
+    # Every error names its chunk's line: anything else (a bad flag, a
+    # pipeline that failed as a whole) would leave the cases untested.
+    for line in proc.stderr.splitlines():
+        if "error" in line and not line.startswith("<stdin>:"):
+            failures.append("%s: an error outside the cases: %s"
+                            % (flags[-1], line))
+            break
     # The chunks with an error (diagnostics keep the input's line numbers).
     for line in re.findall(r"<stdin>:(\d+):\d+: error:", proc.stderr):
         compiled.discard(bisect.bisect_right(starts, int(line)) - 1)
