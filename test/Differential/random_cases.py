@@ -32,7 +32,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--seed", type=int, default=1)
 parser.add_argument("--cases", type=int, default=300)
 parser.add_argument("--dtypes", default="f32,i32,f16,ui8,complex64,i64")
-parser.add_argument("--max-errors", type=int, default=12,
+parser.add_argument("--max-errors", type=int, default=6,
                     help="error cases to run (each needs its own process)")
 parser.add_argument("--batch", type=int, default=100)
 parser.add_argument("--configs", default="default",
