@@ -151,7 +151,8 @@ def ConvertSparseToGPUPass : Pass<"convert-sparse-to-gpu", "ModuleOp"> {
 }
 
 def ConvertTFToSparsePass : Pass<"convert-tf-to-sparse", "ModuleOp"> {
-  let summary = "Import TensorFlow's tf.SparseSliceGrad as sparse.slice_grad";
+  let summary = "Import TensorFlow's exported tf.SparseSliceGrad as "
+                "sparse.slice_grad";
   let description = [{
     TensorFlow's MLIR dialect has no generated op for SparseSliceGrad: its
     importer emits it as an unregistered op (parse such modules with
@@ -181,6 +182,14 @@ def ConvertTFToSparsePass : Pass<"convert-tf-to-sparse", "ModuleOp"> {
       pass rewrites the types of function arguments, results, calls and
       returns that carry them; a quantized value used by any other op cannot
       be expressed with storage types and gets a diagnostic naming that op.
+    * What `tf.mlir.experimental.convert_function` puts around the op is
+      imported too: `tf.Identity` and `tf.IdentityN` become their operands,
+      `tf.Const` with a dense value `arith.constant`, `tf.PartitionedCall`
+      and `tf.StatefulPartitionedCall` a `func.call` of their function `f`.
+      Any other TF op (and a `tf_executor` graph) gets one diagnostic naming
+      it: the host compiler's own TensorFlow legalization must lower it
+      first (`populateTFToSparseConversionPatterns` adds this pass's
+      patterns to such a conversion).
     * Malformed ops get a diagnostic: wrong operand or result counts,
       non-tensor operands, index operands that are not i64, a `T` that is
       not a type or disagrees with the operands, element types TensorFlow
