@@ -42,18 +42,22 @@ Value lowering::buildWhere(OpBuilder &b, Operation *op) {
   // One constant global per text, at the top of the enclosing module.
   auto module = op->getParentOfType<ModuleOp>();
   auto type = LLVM::LLVMArrayType::get(b.getI8Type(), text.size());
+  // Reuse the global that holds this text; else take the first free name.
   LLVM::GlobalOp global;
-  unsigned n = 0;
   std::string name;
-  do {
-    name = "__sparse_slice_grad_where_" + std::to_string(n++);
-    global = module.lookupSymbol<LLVM::GlobalOp>(name);
-    if (global) {
-      auto value = dyn_cast_or_null<StringAttr>(global.getValueOrNull());
-      if (value && value.getValue() == text)
-        break;
+  for (unsigned n = 0;; ++n) {
+    name = "__sparse_slice_grad_where_" + std::to_string(n);
+    Operation *existing = module.lookupSymbol(name);
+    if (!existing)
+      break;
+    auto other = dyn_cast<LLVM::GlobalOp>(existing);
+    auto value = other ? dyn_cast_or_null<StringAttr>(other.getValueOrNull())
+                       : StringAttr();
+    if (value && value.getValue() == text) {
+      global = other;
+      break;
     }
-  } while (global || module.lookupSymbol(name) != nullptr);
+  }
   if (!global) {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(module.getBody());
@@ -64,23 +68,27 @@ Value lowering::buildWhere(OpBuilder &b, Operation *op) {
   return LLVM::AddressOfOp::create(b, op->getLoc(), global);
 }
 
+void lowering::emitCheckFailedCall(OpBuilder &b, Location loc, Value where,
+                                   SliceGradCheck check, Value lhs,
+                                   Value rhs) {
+  Value code = arith::ConstantIntOp::create(b, loc, static_cast<int64_t>(check),
+                                            /*width=*/32);
+  auto toI64 = [&](Value v) -> Value {
+    return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
+  };
+  func::CallOp::create(b, loc, kSparseSliceGradCheckFailedName, TypeRange{},
+                       ValueRange{where, code, toI64(lhs), toI64(rhs)});
+}
+
 void lowering::emitCheck(OpBuilder &b, Location loc, Value where,
                          arith::CmpIPredicate pred, SliceGradCheck check,
                          Value lhs, Value rhs, bool guardRest) {
-  auto callee =
-      FlatSymbolRefAttr::get(b.getContext(), kSparseSliceGradCheckFailedName);
   Value failed = arith::CmpIOp::create(b, loc, pred, lhs, rhs);
   auto ifOp = scf::IfOp::create(b, loc, failed, /*withElseRegion=*/guardRest);
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
-    Value code = arith::ConstantIntOp::create(
-        b, loc, static_cast<int64_t>(check), /*width=*/32);
-    auto toI64 = [&](Value v) -> Value {
-      return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
-    };
-    func::CallOp::create(b, loc, callee, TypeRange{},
-                         ValueRange{where, code, toI64(lhs), toI64(rhs)});
+    emitCheckFailedCall(b, loc, where, check, lhs, rhs);
   }
   // The runtime's handler may return (an embedding host): the rest of the op
   // then does not run.

@@ -59,6 +59,11 @@ Value buildZero(OpBuilder &b, Location loc, Type type);
 /// "@function (file:line:col)".
 Value buildWhere(OpBuilder &b, Operation *op);
 
+/// Emits the call `sparseSliceGradCheckFailed(where, check, a, b)` for two
+/// index values.
+void emitCheckFailedCall(OpBuilder &b, Location loc, Value where,
+                         SliceGradCheck check, Value a, Value b2);
+
 /// Emits `if (a <pred> b) sparseSliceGradCheckFailed(where, check, a, b)`,
 /// where `pred` is the failing comparison of two index values. With
 /// `guardRest`, leaves `b` in the else branch, so that what is built next

@@ -31,16 +31,25 @@ using namespace mlir::sparse;
 
 static constexpr llvm::StringLiteral kTFOpName = "tf.SparseSliceGrad";
 /// The other TF ops of TensorFlow's export that the pass imports.
+static constexpr llvm::StringLiteral kConstOp = "tf.Const";
 static constexpr llvm::StringLiteral kIdentityOps[] = {"tf.Identity",
                                                        "tf.IdentityN"};
 static constexpr llvm::StringLiteral kCallOps[] = {
     "tf.PartitionedCall", "tf.StatefulPartitionedCall"};
-static constexpr llvm::StringLiteral kConstOp = "tf.Const";
+
+/// Every TF op the pass imports (built once).
+static ArrayRef<StringRef> importedTFOps() {
+  static const SmallVector<StringRef> names = [] {
+    SmallVector<StringRef> all = {kTFOpName, kConstOp};
+    all.append(std::begin(kIdentityOps), std::end(kIdentityOps));
+    all.append(std::begin(kCallOps), std::end(kCallOps));
+    return all;
+  }();
+  return names;
+}
 
 static bool isImportedTFOp(StringRef name) {
-  return name == kTFOpName || name == kConstOp ||
-         llvm::is_contained(kIdentityOps, name) ||
-         llvm::is_contained(kCallOps, name);
+  return llvm::is_contained(importedTFOps(), name);
 }
 
 /// The storage type of a TensorFlow quantized type, or null.
@@ -307,14 +316,6 @@ private:
                            TypeRange{},
                            ValueRange{where, code(check), shapeA, shapeC});
     };
-    auto reportSizes = [&](SliceGradCheck check, Value a, Value c) {
-      auto toI64 = [&](Value v) -> Value {
-        return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
-      };
-      func::CallOp::create(b, loc, kSparseSliceGradCheckFailedName,
-                           TypeRange{},
-                           ValueRange{where, code(check), toI64(a), toI64(c)});
-    };
     // The failing branches' value (the host sees the recorded error): no
     // rows, or as many as a static result type says.
     auto emptyResult = [&]() -> Value {
@@ -361,7 +362,8 @@ private:
                    .getResult();
              },
              [&, check, a, ad, c, cd] {
-               reportSizes(check, dim(a, ad), dim(c, cd));
+               lowering::emitCheckFailedCall(b, loc, where, check, dim(a, ad),
+                                             dim(c, cd));
              }});
       };
       sizeCheck(arith::CmpIPredicate::ne, SliceGradCheck::SameNumDims, inIdx,
@@ -397,12 +399,16 @@ private:
   bool *invalidShapes;
 };
 
+/// A pattern on the (unregistered) TF op `name`.
+struct TFOpPattern : public ConversionPattern {
+  TFOpPattern(const TypeConverter &converter, MLIRContext *ctx, StringRef name)
+      : ConversionPattern(converter, name, /*benefit=*/1, ctx) {}
+};
+
 /// tf.Identity and tf.IdentityN: their operands (cast where TensorFlow
 /// refined the type).
-struct TFIdentityToOperands : public ConversionPattern {
-  TFIdentityToOperands(const TypeConverter &converter, MLIRContext *ctx,
-                       StringRef name)
-      : ConversionPattern(converter, name, /*benefit=*/1, ctx) {}
+struct TFIdentityToOperands : public TFOpPattern {
+  using TFOpPattern::TFOpPattern;
 
   LogicalResult
   matchAndRewrite(Operation *op, ArrayRef<Value> operands,
@@ -437,9 +443,8 @@ static Attribute tfAttr(Operation *op, StringRef name) {
 }
 
 /// tf.Const with a dense value: arith.constant.
-struct TFConstToArith : public ConversionPattern {
-  TFConstToArith(const TypeConverter &converter, MLIRContext *ctx)
-      : ConversionPattern(converter, "tf.Const", /*benefit=*/1, ctx) {}
+struct TFConstToArith : public TFOpPattern {
+  using TFOpPattern::TFOpPattern;
 
   LogicalResult
   matchAndRewrite(Operation *op, ArrayRef<Value> operands,
@@ -454,10 +459,8 @@ struct TFConstToArith : public ConversionPattern {
 };
 
 /// tf.PartitionedCall and tf.StatefulPartitionedCall: func.call of `f`.
-struct TFCallToFuncCall : public ConversionPattern {
-  TFCallToFuncCall(const TypeConverter &converter, MLIRContext *ctx,
-                   StringRef name)
-      : ConversionPattern(converter, name, /*benefit=*/1, ctx) {}
+struct TFCallToFuncCall : public TFOpPattern {
+  using TFOpPattern::TFOpPattern;
 
   LogicalResult
   matchAndRewrite(Operation *op, ArrayRef<Value> operands,
@@ -479,10 +482,18 @@ struct ConvertTFToSparsePass
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
     bool failedCheck = false;
+    // Whether an op has unranked operands: their run-time rank checks report
+    // through the runtime functions.
+    bool unranked = false;
     module.walk([&](Operation *op) {
       StringRef name = op->getName().getStringRef();
-      if (name == kTFOpName && failed(checkTFOp(op)))
-        failedCheck = true;
+      if (name == kTFOpName) {
+        if (failed(checkTFOp(op)))
+          failedCheck = true;
+        unranked |= llvm::any_of(op->getOperandTypes(), [](Type t) {
+          return isa<UnrankedTensorType>(t);
+        });
+      }
       // One diagnostic per TF op that this pass does not import, rather
       // than "not bufferized" three passes later.
       if (op->getName().getDialectNamespace() == "tf" &&
@@ -503,14 +514,6 @@ struct ConvertTFToSparsePass
     });
     if (failedCheck || failed(checkQuantizedUses(module)))
       return signalPassFailure();
-    // The run-time rank checks of unranked operands report through these.
-    bool unranked = false;
-    module.walk([&](Operation *op) {
-      if (op->getName().getStringRef() == kTFOpName)
-        unranked |= llvm::any_of(op->getOperandTypes(), [](Type t) {
-          return isa<UnrankedTensorType>(t);
-        });
-    });
     if (unranked) {
       OpBuilder builder(ctx);
       lowering::declareRuntimeFunctions(module, builder);
@@ -519,10 +522,7 @@ struct ConvertTFToSparsePass
     QuantizedToStorageConverter converter;
     ConversionTarget target(*ctx);
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
-    for (StringRef name : {StringRef(kTFOpName), StringRef(kConstOp),
-                           StringRef(kIdentityOps[0]),
-                           StringRef(kIdentityOps[1]), StringRef(kCallOps[0]),
-                           StringRef(kCallOps[1])})
+    for (StringRef name : importedTFOps())
       target.setOpAction(OperationName(name, ctx),
                          ConversionTarget::LegalizationAction::Illegal);
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
@@ -550,7 +550,7 @@ void sparse::populateTFToSparseConversionPatterns(
     bool *invalidShapes) {
   MLIRContext *ctx = patterns.getContext();
   patterns.add<TFSliceGradToSparse>(converter, ctx, invalidShapes);
-  patterns.add<TFConstToArith>(converter, ctx);
+  patterns.add<TFConstToArith>(converter, ctx, kConstOp);
   for (StringRef name : kIdentityOps)
     patterns.add<TFIdentityToOperands>(converter, ctx, name);
   for (StringRef name : kCallOps)

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
+#include "ValueByteWidth.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Matchers.h"
@@ -21,17 +22,6 @@ static constexpr int64_t kMaxFoldElements = 1 << 16;
 
 static int64_t dimSize(Value v, unsigned d) {
   return cast<ShapedType>(v.getType()).getDimSize(d);
-}
-
-/// Bytes per element of a value type in a DenseElementsAttr's raw buffer.
-static std::optional<size_t> byteWidth(Type type) {
-  if (auto complexType = dyn_cast<ComplexType>(type)) {
-    std::optional<size_t> part = byteWidth(complexType.getElementType());
-    return part ? std::optional<size_t>(2 * *part) : std::nullopt;
-  }
-  if (!type.isIntOrFloat() || type.getIntOrFloatBitWidth() % 8 != 0)
-    return std::nullopt;
-  return type.getIntOrFloatBitWidth() / 8;
 }
 
 /// True when the static types decide all of TensorFlow's shape checks (the
@@ -71,7 +61,7 @@ LogicalResult SliceGradOp::fold(FoldAdaptor adaptor,
       numDims > kMaxFoldElements ||
       (nIn + nOut) * (numDims + 1) > kMaxFoldElements)
     return failure();
-  std::optional<size_t> width = byteWidth(resultType.getElementType());
+  std::optional<size_t> width = valueByteWidth(resultType.getElementType());
   if (!width)
     return failure();
   size_t eltBytes = *width;
@@ -177,7 +167,7 @@ struct NoOutputRowsToZeros : public OpRewritePattern<SliceGradOp> {
         return failure();
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getValGrad().getType());
-    std::optional<size_t> eltBytes = byteWidth(type.getElementType());
+    std::optional<size_t> eltBytes = valueByteWidth(type.getElementType());
     if (!eltBytes)
       return failure();
     // A splat: its size does not depend on N_in.

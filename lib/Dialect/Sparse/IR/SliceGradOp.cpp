@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
+#include "ValueByteWidth.h"
 
 #include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/raw_ostream.h"
@@ -85,14 +86,10 @@ LogicalResult SliceGradOp::verify() {
     for (int64_t d : type.getShape())
       if (n && !ShapedType::isDynamic(d))
         n = llvm::checkedMul(*n, d);
-    Type elt = type.getElementType();
-    int64_t bits = isa<ComplexType>(elt)
-                       ? 2 * cast<ComplexType>(elt)
-                                 .getElementType()
-                                 .getIntOrFloatBitWidth()
-                       : elt.getIntOrFloatBitWidth();
+    // The ODS constraints admit only whole-byte value types.
+    std::optional<size_t> width = valueByteWidth(type.getElementType());
     if (n)
-      n = llvm::checkedMul(*n, std::max<int64_t>(bits / 8, 1));
+      n = llvm::checkedMul(*n, static_cast<int64_t>(width.value_or(1)));
     if (!n)
       return emitOpError() << names[index] << " of shape " << shapeString(v)
                            << " has more than 2^63 - 1 bytes";
