@@ -183,3 +183,12 @@ func.func @memory_space(%g: memref<3xf32>, %ii: memref<14x2xi64>, %s: memref<2xi
   sparse.slice_grad %g, %ii, %s, %oi : memref<3xf32>, memref<14x2xi64>, memref<2xi64>, memref<3x2xi64> into %out : memref<14xf32, 1>
   return
 }
+
+// -----
+
+// R = 0: input_indices holds no bytes, but the result would.
+func.func @result_too_many_bytes(%g: tensor<0xf32>, %ii: tensor<4611686018427387904x0xi64>, %s: tensor<0xi64>, %oi: tensor<0x0xi64>) {
+  // expected-error@+1 {{'sparse.slice_grad' op result of shape [4611686018427387904] has more than 2^63 - 1 bytes}}
+  %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<0xf32>, tensor<4611686018427387904x0xi64>, tensor<0xi64>, tensor<0x0xi64> -> tensor<4611686018427387904xf32>
+  return
+}

@@ -77,10 +77,19 @@ LogicalResult SliceGradOp::verify() {
 
   // TensorFlow's TensorShape holds at most 2^63 - 1 elements; a buffer at
   // most 2^63 - 1 bytes (the lowerings' size arithmetic).
+  // The operands, then the result of the tensor form (the memref form's
+  // destination is its fifth operand).
   static constexpr const char *names[] = {
       "backprop_val_grad", "input_indices", "input_start", "output_indices",
-      "destination"};
-  for (auto [index, v] : llvm::enumerate(getOperation()->getOperands())) {
+      "destination", "result"};
+  SmallVector<Value, 6> values(getOperation()->getOperands());
+  if (Value result = getValGrad()) {
+    values.resize(5);
+    values.push_back(result);
+  }
+  for (auto [index, v] : llvm::enumerate(values)) {
+    if (!v)
+      continue;
     auto type = cast<ShapedType>(v.getType());
     std::optional<int64_t> n = 1;
     for (int64_t d : type.getShape())
