@@ -8,10 +8,16 @@
 // CHECK: --sparse-lower-to-llvm
 // CHECK: --deallocate
 
-// Run mode takes mlir-runner's flags and the pass flags.
-// RUNMODE-DAG: --entry-point-result=<f32 | i32 | i64 | void>
-// RUNMODE-DAG: -e <<function name>>
-// RUNMODE-DAG: --shared-libs=<string>
+// Both modes list --run's flags (mlir-runner's and iree-run-module's) in
+// their own category, beside the pass flags.
+// CHECK: sparse-opt --run: lower, JIT-compile and call an entry function:
+// CHECK-DAG: -e <name>
+// CHECK-DAG: --entry-point-result=<type>
+// CHECK-DAG: --input=<value>
+// CHECK-DAG: --output=<target>
+// CHECK-DAG: --repeat=<N>
+// CHECK-DAG: --shared-libs=<a.so,b.so>
+// CHECK-DAG: --run
 // RUNMODE-DAG: --convert-sparse-to-loops
 // RUNMODE-DAG: --pass-pipeline
-// RUNMODE-DAG: --run
+// RUNMODE-DAG: --input=<value>

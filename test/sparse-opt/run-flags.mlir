@@ -21,7 +21,7 @@
 
 // I64: 2
 // F32: 2.000000e+01
-// MISSING: Error: entry point not found
+// MISSING: sparse-opt: entry point @missing not found in {{.*}}run-flags.mlir (functions: @grad, @count, @first; -e names the one to call)
 // PARTIAL: error: 'sparse.slice_grad' op on tensors must be bufferized first
 
 func.func private @grad() -> tensor<14xf32> {

@@ -1,158 +1,768 @@
 //===- JitRunMode.cpp - sparse-opt --run ----------------------------------===//
 //
-// Hands off to mlir::JitRunnerMain, so --run takes mlir-runner's flags with
-// their defaults (-e main, --entry-point-result=f32, --shared-libs, -O0..3),
-// plus the pass flags of sparse-opt to replace the default pipeline. The
-// runner-utils libraries are always loaded, and the symbol that lowered
-// run-time checks call is provided by this process.
+// mlir-runner's flags (-e, --entry-point-result, --shared-libs, -O0..3) and
+// iree-run-module's (--input, --output) over MLIR's ExecutionEngine. An
+// entry function with arguments or array results is called through its C
+// interface (`llvm.emit_c_interface`): each memref a pointer to its
+// descriptor, results through a pointer to their struct.
 //
 //===----------------------------------------------------------------------===//
 
 #include "JitRunMode.h"
+#include "HostArray.h"
 
 #include "SliceGrad/Pipelines/Pipelines.h"
 #include "SliceGrad/Runtime/SliceGradRuntime.h"
 
-#include "mlir/ExecutionEngine/JitRunner.h"
-#include "mlir/IR/AsmState.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Pass/PassRegistry.h"
-#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Tools/ParseUtilities.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
+#include <chrono>
+#include <memory>
 #include <cstdlib>
-#include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
 using namespace mlir;
+using namespace sparse_opt;
+namespace cl = llvm::cl;
 
-static bool isRunFlag(const char *arg) {
-  return std::strcmp(arg, "--run") == 0 || std::strcmp(arg, "-run") == 0;
-}
+//===----------------------------------------------------------------------===//
+// Flags
+//===----------------------------------------------------------------------===//
 
-bool isRunMode(int argc, char **argv) {
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--") == 0)
+static cl::OptionCategory runCategory(
+    "sparse-opt --run: lower, JIT-compile and call an entry function");
+
+static cl::opt<bool> runFlag(
+    "run",
+    cl::desc("Lower the input (with the passes given, else "
+             "sparse-lower-to-llvm) and JIT-execute its entry function"),
+    cl::cat(runCategory));
+
+static cl::opt<std::string>
+    entryName("e", cl::desc("The entry function (default: main)"),
+              cl::value_desc("name"), cl::init("main"), cl::cat(runCategory));
+
+static cl::opt<std::string> entryResult(
+    "entry-point-result",
+    cl::desc("As in mlir-runner: void, i32, i64 or f32, the result of an "
+             "entry without arguments (default: read from its signature)"),
+    cl::value_desc("type"), cl::cat(runCategory));
+
+static cl::list<std::string> inputs(
+    "input",
+    cl::desc("An argument of the entry function, once per argument in "
+             "order: @FILE.npy (mapped, not copied) or DIMSxTYPE=VALUES, "
+             "e.g. --input=\"3x2xi64=1 2 3 4 5 6\", --input=f32=0.5"),
+    cl::value_desc("value"), cl::cat(runCategory));
+
+static cl::list<std::string> outputs(
+    "output",
+    cl::desc("Where a result goes, once per result in order: @FILE.npy, or "
+             "- to print it, or nothing to drop it (results without "
+             "--output are printed, in full precision)"),
+    cl::value_desc("target"), cl::cat(runCategory));
+
+static cl::opt<unsigned> repeat(
+    "repeat",
+    cl::desc("Call the entry function N times and print the minimum and "
+             "median time of a call to stderr (results are the last call's)"),
+    cl::value_desc("N"), cl::init(1), cl::cat(runCategory));
+
+static cl::list<std::string>
+    sharedLibs("shared-libs",
+               cl::desc("Libraries to load into the JIT (the runner-utils "
+                        "libraries and libomp always are)"),
+               cl::value_desc("a.so,b.so"), cl::CommaSeparated,
+               cl::cat(runCategory));
+
+static cl::opt<bool> optO0("O0", cl::desc("Run opt passes and codegen at O0"),
+                           cl::cat(runCategory));
+static cl::opt<bool> optO1("O1", cl::desc("Run opt passes and codegen at O1"),
+                           cl::cat(runCategory));
+static cl::opt<bool> optO2("O2", cl::desc("Run opt passes and codegen at O2"),
+                           cl::cat(runCategory));
+static cl::opt<bool> optO3("O3", cl::desc("Run opt passes and codegen at O3"),
+                           cl::cat(runCategory));
+
+static cl::opt<std::string> objectFilename(
+    "object-filename",
+    cl::desc("Dump the JIT-compiled object to this file"),
+    cl::value_desc("file"), cl::cat(runCategory));
+
+bool sparse_opt::isRunMode() { return runFlag; }
+
+bool sparse_opt::checkRunFlagsUnused() {
+  for (cl::Option *option :
+       std::initializer_list<cl::Option *>{
+           &entryName, &entryResult, std::addressof(inputs),
+           std::addressof(outputs), &repeat,
+           std::addressof(sharedLibs),
+           &optO0, &optO1, &optO2, &optO3, &objectFilename})
+    if (option->getNumOccurrences()) {
+      llvm::errs() << "sparse-opt: -" << option->ArgStr
+                   << " is a flag of --run; add --run to JIT-execute\n";
       return false;
-    if (isRunFlag(argv[i]))
-      return true;
-  }
-  return false;
+    }
+  return true;
 }
 
-/// The libraries named by --shared-libs (=a,b or a following argument).
-static std::vector<std::string> sharedLibs(int argc, char **argv) {
+//===----------------------------------------------------------------------===//
+// The entry function's signature
+//===----------------------------------------------------------------------===//
+
+static void fail(const llvm::Twine &message) {
+  llvm::errs() << "sparse-opt: " << message << "\n";
+}
+
+static std::string typeString(Type type) {
+  std::string text;
+  llvm::raw_string_ostream(text) << type;
+  return text;
+}
+
+/// The element type and rank of an array argument or result (rank -1:
+/// unranked); a null type for a scalar.
+struct ValueKind {
+  Type elementType;
+  int64_t rank = 0;
+  ArrayRef<int64_t> staticShape;
+  bool isArray = false;
+};
+
+static std::optional<ValueKind> classify(Type type) {
+  ValueKind kind;
+  if (auto shaped = dyn_cast<ShapedType>(type)) {
+    if (!isa<TensorType, BaseMemRefType>(type))
+      return std::nullopt;
+    kind.isArray = true;
+    kind.elementType = shaped.getElementType();
+    kind.rank = shaped.hasRank() ? shaped.getRank() : -1;
+    if (shaped.hasRank())
+      kind.staticShape = shaped.getShape();
+  } else {
+    kind.elementType = type;
+  }
+  if (!elementBytes(kind.elementType))
+    return std::nullopt;
+  return kind;
+}
+
+/// A memref argument must take a contiguous row-major array.
+static bool takesContiguous(Type type) {
+  auto memref = dyn_cast<MemRefType>(type);
+  if (!memref || memref.getLayout().isIdentity())
+    return true;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(memref.getStridesAndOffset(strides, offset)))
+    return false;
+  if (!ShapedType::isDynamic(offset) && offset != 0)
+    return false;
+  int64_t expected = 1;
+  for (int64_t i = memref.getRank() - 1; i >= 0; --i) {
+    if (!ShapedType::isDynamic(strides[i]) && strides[i] != expected &&
+        memref.getDimSize(i) != 1)
+      return false;
+    int64_t dim = memref.getDimSize(i);
+    expected = ShapedType::isDynamic(dim) || ShapedType::isDynamic(expected)
+                   ? ShapedType::kDynamic
+                   : expected * dim;
+  }
+  return true;
+}
+
+/// Integer types that take the same values given inline: the same width,
+/// one of them signless (or index, 64-bit signless here).
+static bool sameIntegerWidth(Type a, Type b) {
+  auto width = [](Type t) -> unsigned {
+    if (isa<IndexType>(t))
+      return 64;
+    return isa<IntegerType>(t) ? t.getIntOrFloatBitWidth() : 0;
+  };
+  auto signless = [](Type t) {
+    return isa<IndexType>(t) || t.isSignlessInteger();
+  };
+  return width(a) && width(a) == width(b) && (signless(a) || signless(b));
+}
+
+/// Checks that `array`, the value given for argument `index` of type
+/// `type`, fits it: element type, rank and static sizes.
+static bool checkInput(const HostArray &array, Type type, unsigned index,
+                       StringRef spelling, StringRef function) {
+  std::optional<ValueKind> kind = classify(type);
+  std::string given =
+      "--input #" + std::to_string(index + 1) + " (" + spelling.str() + ")";
+  auto mismatch = [&](const llvm::Twine &why) {
+    fail(given + " does not fit argument #" + llvm::Twine(index + 1) +
+         " of @" + function + ", " + typeString(type) + ": " + why);
+    return false;
+  };
+  if (!kind)
+    return mismatch("--input gives only arrays and scalars of number types");
+  if (!takesContiguous(type))
+    return mismatch("the argument's layout is not contiguous row-major, "
+                    "which --input's arrays are");
+  Type expected = kind->elementType;
+  bool typeFits =
+      array.elementType
+          ? array.elementType == expected ||
+                sameIntegerWidth(array.elementType, expected)
+          : acceptsDescr(expected, array.descr);
+  if (!typeFits)
+    return mismatch(
+        (array.elementType ? "its element type is " +
+                                 typeString(array.elementType)
+                           : "its dtype is '" + array.descr +
+                                 "', the argument needs '" +
+                                 npyDescr(expected) + "'"));
+  int64_t rank = array.shape.size();
+  std::string arrayShape = "its shape is " + shapeString(array.shape, "");
+  if (rank == 0)
+    arrayShape = "it is a scalar";
+  else
+    arrayShape.pop_back(); // the 'x' before the (empty) type
+  if (!kind->isArray) {
+    if (rank != 0)
+      return mismatch(arrayShape + ", the argument is a scalar");
+    return true;
+  }
+  if (kind->rank >= 0 && kind->rank != rank)
+    return mismatch(arrayShape + ", the argument has rank " +
+                    std::to_string(kind->rank));
+  for (auto [i, dim] : llvm::enumerate(kind->staticShape))
+    if (!ShapedType::isDynamic(dim) && dim != array.shape[i])
+      return mismatch(arrayShape + ", dimension " + std::to_string(i) +
+                      " must be " + std::to_string(dim));
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Calling through the C interface
+//===----------------------------------------------------------------------===//
+
+/// A memref descriptor as the LLVM lowering lays it out: allocated and
+/// aligned pointers, offset, sizes, strides.
+struct Descriptor {
+  std::vector<int64_t> words;
+
+  explicit Descriptor(const HostArray &array) {
+    int64_t rank = array.shape.size();
+    words.assign(3 + 2 * rank, 0);
+    words[0] = words[1] = reinterpret_cast<int64_t>(array.data);
+    int64_t stride = 1;
+    for (int64_t i = rank - 1; i >= 0; --i) {
+      words[3 + i] = array.shape[i];
+      words[3 + rank + i] = stride;
+      stride *= array.shape[i];
+    }
+  }
+};
+
+/// Where each result lies in the struct that the C interface returns them
+/// in (LLVM's natural alignment on the host).
+struct ResultLayout {
+  SmallVector<size_t> offsets;
+  size_t size = 0;
+  bool byPointer = false;
+};
+
+static size_t resultBytes(Type type, size_t &align) {
+  if (auto memref = dyn_cast<MemRefType>(type)) {
+    align = 8;
+    return 8 * (3 + 2 * memref.getRank());
+  }
+  if (isa<mlir::UnrankedMemRefType>(type)) {
+    align = 8;
+    return 16;
+  }
+  size_t bytes = elementBytes(type);
+  align = isa<ComplexType>(type) ? bytes / 2 : bytes;
+  return bytes;
+}
+
+static ResultLayout layoutResults(TypeRange types) {
+  ResultLayout layout;
+  for (Type type : types) {
+    size_t align;
+    size_t bytes = resultBytes(type, align);
+    layout.size = llvm::alignTo(layout.size, align);
+    layout.offsets.push_back(layout.size);
+    layout.size += bytes;
+  }
+  // A struct (several results, a memref, a complex number) comes back
+  // through a pointer passed first; a single scalar is the return value.
+  layout.byPointer = types.size() > 1 ||
+                     (types.size() == 1 &&
+                      (isa<BaseMemRefType, ComplexType>(types[0])));
+  return layout;
+}
+
+/// A result read from the returned struct.
+struct ResultArray {
+  Type elementType;
+  SmallVector<int64_t> shape, strides;
+  const char *base = nullptr;
+  void *allocated = nullptr;   // a buffer the program allocated, or null
+  void *descriptor = nullptr;  // an unranked result's heap descriptor
+};
+
+static ResultArray readResult(Type type, const char *at) {
+  ResultArray result;
+  if (!isa<BaseMemRefType>(type)) {
+    result.elementType = type;
+    result.base = at;
+    return result;
+  }
+  result.elementType = cast<BaseMemRefType>(type).getElementType();
+  const int64_t *words = reinterpret_cast<const int64_t *>(at);
+  int64_t rank;
+  if (isa<mlir::UnrankedMemRefType>(type)) {
+    rank = words[0];
+    result.descriptor = reinterpret_cast<void *>(words[1]);
+    words = static_cast<const int64_t *>(result.descriptor);
+  } else {
+    rank = cast<MemRefType>(type).getRank();
+  }
+  result.allocated = reinterpret_cast<void *>(words[0]);
+  result.base = reinterpret_cast<const char *>(words[1]) +
+                words[2] * elementBytes(result.elementType);
+  result.shape.assign(words + 3, words + 3 + rank);
+  result.strides.assign(words + 3 + rank, words + 3 + 2 * rank);
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// The run
+//===----------------------------------------------------------------------===//
+
+static std::optional<unsigned> optLevel() {
+  for (auto [level, flag] : llvm::enumerate(
+           std::initializer_list<cl::opt<bool> *>{&optO0, &optO1, &optO2,
+                                                  &optO3}))
+    if (*flag)
+      return level;
+  return std::nullopt;
+}
+
+/// The runner-utils libraries (printMemref* etc.), libomp for the default
+/// pipeline's threads, and the mgpu* wrappers for GPU code next to our
+/// other libraries where CUDA was found at build time (loading them
+/// touches no GPU); otherwise stand-ins that stop GPU code with a clear
+/// message. Then the user's libraries.
+static std::vector<std::string> jitLibraries() {
   std::vector<std::string> libs;
-  for (int i = 1; i < argc; ++i) {
-    llvm::StringRef arg(argv[i]);
-    if (arg == "--")
-      break;
-    llvm::StringRef list;
-    if (arg.consume_front("--shared-libs") || arg.consume_front("-shared-libs")) {
-      if (arg.consume_front("="))
-        list = arg;
-      else if (arg.empty() && i + 1 < argc)
-        list = argv[++i];
-    }
-    llvm::SmallVector<llvm::StringRef> parts;
-    list.split(parts, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
-    for (llvm::StringRef part : parts)
-      libs.push_back(part.str());
-  }
-  return libs;
-}
-
-int runJit(int argc, char **argv, DialectRegistry &registry) {
-  // mlir-runner only warns about a library it cannot find and runs on,
-  // which then fails on the first missing symbol; stop here instead.
-  for (const std::string &lib : sharedLibs(argc, argv))
-    if (!llvm::sys::fs::exists(lib)) {
-      llvm::errs() << "sparse-opt: --shared-libs: no such file: " << lib
-                   << "\n";
-      return EXIT_FAILURE;
-    }
-
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-  registerAllToLLVMIRTranslations(registry);
-
-  // Pass flags (and --pass-pipeline) replace the default pipeline.
-  PassPipelineCLParser passPipeline("", "Passes to run before the JIT "
-                                        "(default: sparse-lower-to-llvm)");
-  registerPassManagerCLOptions();
-  registerMLIRContextCLOptions();
-  registerAsmPrinterCLOptions();
-  llvm::cl::opt<bool> run("run",
-                          llvm::cl::desc("Lower the input and JIT-execute its "
-                                         "entry function, like mlir-runner"));
-
-  // The runner-utils libraries come first so that printMemref* always
-  // resolves; libraries named with --shared-libs add to them.
-  std::string defaultLibs =
-      std::string("--shared-libs=") + SLICE_GRAD_DEFAULT_SHARED_LIBS;
-  // The mgpu* wrappers for GPU code (sparse-to-nvvm), next to our other
-  // libraries (build tree or install prefix) where CUDA was found at build
-  // time; loading them touches no GPU. Otherwise (or with
-  // SLICE_GRAD_NO_CUDA_RUNTIME set) stand-ins that stop GPU code with a
-  // clear message.
+  SmallVector<StringRef> defaults;
+  StringRef(SLICE_GRAD_DEFAULT_SHARED_LIBS).split(defaults, ',', -1, false);
+  for (StringRef lib : defaults)
+    libs.push_back(lib.str());
   static int anchor;
   llvm::SmallString<256> libDir(llvm::sys::path::parent_path(
-      llvm::sys::fs::getMainExecutable(argv[0], &anchor)));
+      llvm::sys::fs::getMainExecutable("sparse-opt", &anchor)));
   llvm::sys::path::append(libDir, "..", "lib");
   llvm::SmallString<256> cudaRuntime(libDir), noCudaRuntime(libDir);
   llvm::sys::path::append(cudaRuntime, "libSliceGradCudaRuntime.so");
   llvm::sys::path::append(noCudaRuntime, "libSliceGradNoCudaRuntime.so");
   if (llvm::sys::fs::exists(cudaRuntime) &&
       !std::getenv("SLICE_GRAD_NO_CUDA_RUNTIME"))
-    defaultLibs += "," + std::string(cudaRuntime);
+    libs.push_back(cudaRuntime.str().str());
   else if (llvm::sys::fs::exists(noCudaRuntime))
-    defaultLibs += "," + std::string(noCudaRuntime);
-  std::vector<char *> args(argv, argv + argc);
-  args.insert(args.begin() + 1, defaultLibs.data());
+    libs.push_back(noCudaRuntime.str().str());
+  for (const std::string &lib : sharedLibs)
+    libs.push_back(lib);
+  return libs;
+}
 
-  auto transform = [&](Operation *op, JitRunnerOptions &) -> LogicalResult {
-    PassManager pm(op->getContext(), ModuleOp::getOperationName());
-    if (failed(applyPassManagerCLOptions(pm)))
-      return failure();
-    if (passPipeline.hasAnyOccurrences()) {
-      auto errorHandler = [&](const llvm::Twine &msg) {
-        return emitError(UnknownLoc::get(pm.getContext())) << msg;
-      };
-      if (failed(passPipeline.addToPipeline(pm, errorHandler)))
-        return failure();
-    } else {
-      sparse::buildSparseLowerToLLVMPipeline(
-          pm, sparse::SparseLowerToLLVMOptions());
+/// The runtime's check-failed entry points, from this process.
+static llvm::orc::SymbolMap runtimeSymbols(llvm::orc::MangleAndInterner interner) {
+  llvm::orc::SymbolMap symbols;
+  symbols[interner(kSparseSliceGradCheckFailedName)] = {
+      llvm::orc::ExecutorAddr::fromPtr(&sparseSliceGradCheckFailed),
+      llvm::JITSymbolFlags::Exported};
+  symbols[interner(std::string("_mlir_ciface_") +
+                   kSparseSliceGradShapeCheckFailedName)] = {
+      llvm::orc::ExecutorAddr::fromPtr(
+          &_mlir_ciface_sparseSliceGradShapeCheckFailed),
+      llvm::JITSymbolFlags::Exported};
+  return symbols;
+}
+
+/// Lowers `module` with the command line's passes, or the default pipeline.
+static LogicalResult lower(ModuleOp module, const MlirOptMainConfig &config) {
+  PassManager pm(module->getContext(), ModuleOp::getOperationName());
+  if (failed(applyPassManagerCLOptions(pm)) ||
+      failed(config.setupPassPipeline(pm)))
+    return failure();
+  if (pm.size() == 0)
+    sparse::buildSparseLowerToLLVMPipeline(pm,
+                                           sparse::SparseLowerToLLVMOptions());
+  return pm.run(module);
+}
+
+namespace {
+/// How the entry function is called.
+enum class CallKind { Void, I32, I64, F32, Arrays };
+} // namespace
+
+static std::optional<CallKind> runnerKind(StringRef name) {
+  return llvm::StringSwitch<std::optional<CallKind>>(name)
+      .Case("void", CallKind::Void)
+      .Case("i32", CallKind::I32)
+      .Case("i64", CallKind::I64)
+      .Case("f32", CallKind::F32)
+      .Default(std::nullopt);
+}
+
+/// mlir-runner's kind of a function without arguments, if it has one.
+static std::optional<CallKind> runnerKindOf(FunctionType type) {
+  if (type.getNumInputs() != 0 || type.getNumResults() > 1)
+    return std::nullopt;
+  if (type.getNumResults() == 0)
+    return CallKind::Void;
+  Type result = type.getResult(0);
+  if (result.isInteger(32))
+    return CallKind::I32;
+  if (result.isInteger(64))
+    return CallKind::I64;
+  if (result.isF32())
+    return CallKind::F32;
+  return std::nullopt;
+}
+
+static FunctionType signatureOf(Operation *entry) {
+  if (auto func = dyn_cast<func::FuncOp>(entry))
+    return func.getFunctionType();
+  auto llvmFunc = cast<LLVM::LLVMFuncOp>(entry);
+  LLVM::LLVMFunctionType type = llvmFunc.getFunctionType();
+  SmallVector<Type> results;
+  if (!isa<LLVM::LLVMVoidType>(type.getReturnType()))
+    results.push_back(type.getReturnType());
+  return FunctionType::get(entry->getContext(), type.getParams(), results);
+}
+
+int sparse_opt::runJit(StringRef inputFilename, DialectRegistry &registry) {
+  // An engine would warn about a library it cannot find and fail later on
+  // the first missing symbol; stop here instead.
+  std::vector<std::string> libraries = jitLibraries();
+  for (const std::string &lib : sharedLibs)
+    if (!llvm::sys::fs::exists(lib)) {
+      fail("--shared-libs: no such file: " + lib);
+      return EXIT_FAILURE;
     }
-    return pm.run(op);
+  if (repeat == 0) {
+    fail("--repeat must be at least 1");
+    return EXIT_FAILURE;
+  }
+  std::optional<CallKind> requested;
+  if (!entryResult.empty() && !(requested = runnerKind(entryResult))) {
+    fail("--entry-point-result must be void, i32, i64 or f32 (mlir-runner's "
+         "kinds); leave it out to call a function with arguments or array "
+         "results");
+    return EXIT_FAILURE;
+  }
+
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  MlirOptMainConfig config = MlirOptMainConfig::createFromCLOptions();
+  MLIRContext context(registry);
+  context.allowUnregisteredDialects(config.shouldAllowUnregisteredDialects());
+
+  std::string errorMessage;
+  std::unique_ptr<llvm::MemoryBuffer> file =
+      openInputFile(inputFilename, &errorMessage);
+  if (!file) {
+    fail(errorMessage);
+    return EXIT_FAILURE;
+  }
+  auto sourceMgr = std::make_shared<llvm::SourceMgr>();
+  sourceMgr->AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(*sourceMgr, &context);
+  OwningOpRef<Operation *> parsed = parseSourceFileForTool(
+      sourceMgr, ParserConfig(&context), !config.shouldUseExplicitModule());
+  if (!parsed)
+    return EXIT_FAILURE;
+  auto module = dyn_cast<ModuleOp>(parsed.get());
+  if (!module) {
+    fail("the input's top-level operation is not a builtin.module");
+    return EXIT_FAILURE;
+  }
+
+  // The entry and how to call it, checked before anything is compiled.
+  Operation *entry = SymbolTable::lookupSymbolIn(module, entryName);
+  auto function = dyn_cast_or_null<FunctionOpInterface>(entry);
+  if (!function || function.isExternal() ||
+      !isa<func::FuncOp, LLVM::LLVMFuncOp>(entry)) {
+    std::string names;
+    module.walk([&](FunctionOpInterface f) {
+      if (!f.isExternal() && f->getParentOp() == module.getOperation())
+        names += (names.empty() ? "@" : ", @") + f.getName().str();
+    });
+    fail("entry point @" + entryName + " not found in " + inputFilename +
+         " (functions: " + (names.empty() ? "none" : names) +
+         "; -e names the one to call)");
+    return EXIT_FAILURE;
+  }
+  FunctionType signature = signatureOf(entry);
+  std::optional<CallKind> runnerCall = runnerKindOf(signature);
+  CallKind call = CallKind::Arrays;
+  if (requested) {
+    if (runnerCall != requested || !inputs.empty() || !outputs.empty()) {
+      fail("--entry-point-result=" + entryResult + " does not fit @" +
+           entryName + " : " + typeString(signature) +
+           "; leave it out to call the function by its signature "
+           "(--input for its arguments)");
+      return EXIT_FAILURE;
+    }
+    call = *requested;
+  } else if (runnerCall && inputs.empty() && outputs.empty()) {
+    // What mlir-runner would call prints what mlir-runner prints.
+    call = *runnerCall;
+  }
+
+  std::vector<HostArray> arguments;
+  if (call == CallKind::Arrays) {
+    if (!isa<func::FuncOp>(entry)) {
+      fail("@" + entryName + " is already an llvm.func: --input and "
+           "array results need the entry as a func.func before lowering");
+      return EXIT_FAILURE;
+    }
+    if (inputs.size() != signature.getNumInputs()) {
+      fail("@" + entryName + " : " + typeString(signature) + " takes " +
+           llvm::Twine(signature.getNumInputs()) + " arguments, " +
+           llvm::Twine(inputs.size()) + " --input given");
+      return EXIT_FAILURE;
+    }
+    if (outputs.size() > signature.getNumResults()) {
+      fail("@" + entryName + " : " + typeString(signature) + " has " +
+           llvm::Twine(signature.getNumResults()) + " results, " +
+           llvm::Twine(outputs.size()) + " --output given");
+      return EXIT_FAILURE;
+    }
+    for (auto [i, target] : llvm::enumerate(outputs))
+      if (!target.empty() && target != "-" && !StringRef(target).starts_with("@")) {
+        fail("--output #" + llvm::Twine(i + 1) + " is '" + target +
+             "': give @FILE.npy, - (print) or nothing (drop)");
+        return EXIT_FAILURE;
+      }
+    for (auto [i, type] : llvm::enumerate(signature.getResults()))
+      if (!classify(type)) {
+        fail("result #" + llvm::Twine(i + 1) + " of @" + entryName + " is " +
+             typeString(type) +
+             "; --run returns arrays and scalars of number types");
+        return EXIT_FAILURE;
+      }
+    for (auto [i, text] : llvm::enumerate(inputs)) {
+      StringRef spelling(text);
+      llvm::Expected<HostArray> array =
+          spelling.starts_with("@") ? readNpy(spelling.drop_front())
+                                    : parseInlineArray(spelling, &context);
+      if (!array) {
+        fail("--input #" + llvm::Twine(i + 1) + ": " +
+             llvm::toString(array.takeError()));
+        return EXIT_FAILURE;
+      }
+      if (!checkInput(*array, signature.getInput(i), i, spelling, entryName))
+        return EXIT_FAILURE;
+      arguments.push_back(std::move(*array));
+    }
+    entry->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                   UnitAttr::get(&context));
+  }
+
+  if (failed(lower(module, config)))
+    return EXIT_FAILURE;
+
+  // JIT-compile.
+  std::optional<unsigned> level = optLevel();
+  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!machineBuilder) {
+    fail(llvm::toString(machineBuilder.takeError()));
+    return EXIT_FAILURE;
+  }
+  if (level)
+    machineBuilder->setCodeGenOptLevel(
+        static_cast<llvm::CodeGenOptLevel>(*level));
+  auto machine = machineBuilder->createTargetMachine();
+  if (!machine) {
+    fail(llvm::toString(machine.takeError()));
+    return EXIT_FAILURE;
+  }
+  auto transformer =
+      makeOptimizingTransformer(level.value_or(0), 0, machine->get());
+  SmallVector<StringRef> libraryRefs(libraries.begin(), libraries.end());
+  ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = transformer;
+  if (level)
+    engineOptions.jitCodeGenOptLevel =
+        static_cast<llvm::CodeGenOptLevel>(*level);
+  engineOptions.sharedLibPaths = libraryRefs;
+  engineOptions.enableObjectDump = !objectFilename.empty();
+  auto engine =
+      ExecutionEngine::create(module, engineOptions, std::move(*machine));
+  if (!engine) {
+    fail("JIT compilation failed: " + llvm::toString(engine.takeError()));
+    return EXIT_FAILURE;
+  }
+  (*engine)->registerSymbols(runtimeSymbols);
+  (*engine)->initialize();
+
+  // The packed arguments: a pointer to each argument's value (for a
+  // memref, to its descriptor), then to where the result goes.
+  std::vector<Descriptor> descriptors;
+  descriptors.reserve(arguments.size());
+  std::vector<std::pair<int64_t, void *>> unranked(arguments.size());
+  SmallVector<void *> pointers(arguments.size());
+  for (auto [i, array] : llvm::enumerate(arguments)) {
+    Type type = signature.getInput(i);
+    if (!isa<ShapedType>(type)) {
+      pointers[i] = array.data; // a scalar, loaded from here
+      continue;
+    }
+    descriptors.emplace_back(array);
+    pointers[i] = descriptors.back().words.data();
+    if (!cast<ShapedType>(type).hasRank()) {
+      unranked[i] = {static_cast<int64_t>(array.shape.size()),
+                     descriptors.back().words.data()};
+      pointers[i] = &unranked[i];
+    }
+  }
+  SmallVector<Type> resultTypes;
+  for (Type type : signature.getResults()) {
+    // Tensors come back as the memrefs one-shot-bufferize makes of them.
+    if (auto ranked = dyn_cast<RankedTensorType>(type))
+      type = MemRefType::get(ranked.getShape(), ranked.getElementType());
+    else if (auto unrankedTensor = dyn_cast<UnrankedTensorType>(type))
+      type = mlir::UnrankedMemRefType::get(unrankedTensor.getElementType(), 0);
+    resultTypes.push_back(type);
+  }
+  ResultLayout layout = layoutResults(resultTypes);
+  std::vector<int64_t> resultStorage(llvm::divideCeil(layout.size, 8) + 2, 0);
+  void *resultPointer = resultStorage.data();
+  SmallVector<void *> packed;
+  std::string invoked = entryName;
+  if (call == CallKind::Arrays) {
+    invoked = "_mlir_ciface_" + entryName;
+    if (layout.byPointer)
+      packed.push_back(&resultPointer);
+    for (auto [i, pointer] : llvm::enumerate(pointers))
+      packed.push_back(isa<ShapedType>(signature.getInput(i)) ? &pointer
+                                                               : pointer);
+    if (!layout.byPointer && !resultTypes.empty())
+      packed.push_back(resultStorage.data());
+  } else if (call != CallKind::Void) {
+    packed.push_back(resultStorage.data());
+  }
+
+  // The buffers a call returned, to free between repetitions and at the
+  // end: not the arguments' buffers, nor a constant's (0xdeadbeef).
+  auto ownedBuffers = [&](ArrayRef<ResultArray> results) {
+    SmallVector<void *> owned;
+    for (const ResultArray &result : results) {
+      for (void *buffer : {result.allocated, result.descriptor}) {
+        bool isArgument = llvm::any_of(arguments, [&](const HostArray &a) {
+          return a.data == buffer;
+        });
+        if (buffer && buffer != reinterpret_cast<void *>(0xdeadbeef) &&
+            !isArgument && !llvm::is_contained(owned, buffer))
+          owned.push_back(buffer);
+      }
+    }
+    return owned;
+  };
+  auto readResults = [&]() {
+    SmallVector<ResultArray> results;
+    if (call == CallKind::Arrays)
+      for (auto [i, type] : llvm::enumerate(resultTypes))
+        results.push_back(readResult(
+            type, reinterpret_cast<const char *>(resultStorage.data()) +
+                      layout.offsets[i]));
+    return results;
   };
 
-  auto runtimeSymbols = [](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap symbols;
-    symbols[interner(kSparseSliceGradCheckFailedName)] = {
-        llvm::orc::ExecutorAddr::fromPtr(&sparseSliceGradCheckFailed),
-        llvm::JITSymbolFlags::Exported};
-    symbols[interner(std::string("_mlir_ciface_") +
-                     kSparseSliceGradShapeCheckFailedName)] = {
-        llvm::orc::ExecutorAddr::fromPtr(
-            &_mlir_ciface_sparseSliceGradShapeCheckFailed),
-        llvm::JITSymbolFlags::Exported};
-    return symbols;
-  };
+  std::vector<double> times;
+  for (unsigned iteration = 0; iteration < repeat; ++iteration) {
+    auto start = std::chrono::steady_clock::now();
+    if (llvm::Error error = (*engine)->invokePacked(invoked, packed)) {
+      fail("cannot call @" + entryName + ": " +
+           llvm::toString(std::move(error)));
+      return EXIT_FAILURE;
+    }
+    times.push_back(std::chrono::duration<double, std::milli>(
+                        std::chrono::steady_clock::now() - start)
+                        .count());
+    if (iteration + 1 < repeat)
+      for (void *buffer : ownedBuffers(readResults()))
+        std::free(buffer);
+  }
+  if (repeat > 1) {
+    std::sort(times.begin(), times.end());
+    llvm::errs() << llvm::formatv(
+        "sparse-opt: @{0}: {1} calls: min {2:f3} ms, median {3:f3} ms\n",
+        entryName.getValue(), times.size(), times.front(),
+        times[times.size() / 2]);
+  }
+  if (!objectFilename.empty())
+    (*engine)->dumpToObjectFile(objectFilename);
 
-  JitRunnerConfig config;
-  config.mlirTransformer = transform;
-  config.runtimesymbolMap = runtimeSymbols;
-  return JitRunnerMain(static_cast<int>(args.size()), args.data(), registry,
-                       config);
+  // Results, as mlir-runner prints them for its kinds.
+  switch (call) {
+  case CallKind::Void:
+    return EXIT_SUCCESS;
+  case CallKind::I32:
+    llvm::outs() << *reinterpret_cast<int32_t *>(resultStorage.data()) << "\n";
+    return EXIT_SUCCESS;
+  case CallKind::I64:
+    llvm::outs() << resultStorage[0] << "\n";
+    return EXIT_SUCCESS;
+  case CallKind::F32:
+    llvm::outs() << *reinterpret_cast<float *>(resultStorage.data()) << "\n";
+    return EXIT_SUCCESS;
+  case CallKind::Arrays:
+    break;
+  }
+  SmallVector<ResultArray> results = readResults();
+  int status = EXIT_SUCCESS;
+  for (auto [i, result] : llvm::enumerate(results)) {
+    ArrayView view{result.elementType, result.shape, result.strides,
+                   result.base};
+    StringRef target = i < outputs.size() ? StringRef(outputs[i]) : "-";
+    if (target == "-") {
+      llvm::outs() << "result[" << i << "]: ";
+      printArray(llvm::outs(), view);
+      llvm::outs() << "\n";
+    } else if (target.consume_front("@")) {
+      if (llvm::Error error = writeNpy(target, view)) {
+        fail("--output #" + llvm::Twine(i + 1) + ": " +
+             llvm::toString(std::move(error)));
+        status = EXIT_FAILURE;
+      }
+    }
+  }
+  llvm::outs().flush();
+  for (void *buffer : ownedBuffers(results))
+    std::free(buffer);
+  return status;
 }

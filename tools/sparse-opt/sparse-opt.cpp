@@ -2,7 +2,7 @@
 //
 // Without --run: mlir-opt with every upstream dialect and pass plus ours.
 // With --run: lower the module and JIT-execute its entry function, with
-// mlir-runner's flags (see JitRunMode.cpp).
+// mlir-runner's and iree-run-module's flags (see JitRunMode.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,13 +36,17 @@ static int sparseOptMain(int argc, char **argv) {
   mlir::sparse::registerSliceGradPasses();
   mlir::sparse::registerSliceGradPipelines();
 
-  if (isRunMode(argc, argv))
-    return runJit(argc, argv, registry);
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
+  auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(
       argc, argv,
       "sparse-opt: optimizer driver for the sparse dialect (add --run to "
       "JIT-execute)\n",
-      registry));
+      registry);
+  if (sparse_opt::isRunMode())
+    return sparse_opt::runJit(inputFilename, registry);
+  if (!sparse_opt::checkRunFlagsUnused())
+    return 1;
+  return mlir::asMainReturnCode(mlir::MlirOptMain(
+      argc, argv, inputFilename, outputFilename, registry));
 }
 
 int main(int argc, char **argv) {

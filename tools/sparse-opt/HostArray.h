@@ -1,0 +1,94 @@
+//===- HostArray.h - Arrays for sparse-opt --run ----------------*- C++ -*-===//
+//
+// The arrays that `--input` gives an entry function and that `--output`
+// takes from it: .npy files (mapped, not copied) and inline text in
+// iree-run-module's form (`3x2xi64=[1 2][3 4][5 6]`, `f32=1.5`).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SLICEGRAD_TOOLS_SPARSEOPT_HOSTARRAY_H
+#define SLICEGRAD_TOOLS_SPARSEOPT_HOSTARRAY_H
+
+#include "mlir/IR/Types.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace llvm {
+class raw_ostream;
+}
+
+namespace mlir {
+class MLIRContext;
+}
+
+namespace sparse_opt {
+
+/// A row-major array on the host. Its data is mapped from a file (copy on
+/// write: a function that writes its argument does not change the file) or
+/// held in an aligned allocation.
+struct HostArray {
+  /// The element type given inline; null for a file, whose element type is
+  /// its numpy dtype (`descr`).
+  mlir::Type elementType;
+  std::string descr;
+  llvm::SmallVector<int64_t> shape;
+  char *data = nullptr;
+  size_t bytes = 0;
+
+  std::unique_ptr<llvm::WritableMemoryBuffer> file;
+  std::unique_ptr<char, void (*)(void *)> owned{nullptr, nullptr};
+
+  int64_t numElements() const;
+  /// Makes the data a fresh, zeroed allocation of `bytes` bytes.
+  void allocate(size_t bytes);
+};
+
+/// A view of a strided array that lowered code produced.
+struct ArrayView {
+  mlir::Type elementType;
+  llvm::ArrayRef<int64_t> shape;
+  llvm::ArrayRef<int64_t> strides; // in elements
+  const char *base = nullptr;      // the element at index 0
+};
+
+/// The size of an element of `type` in memory (index: 8), or 0 for a type
+/// that --input and --output do not handle.
+unsigned elementBytes(mlir::Type type);
+
+/// numpy's dtype string for `type` ('<f4', '|i1', ...); bf16 goes as its
+/// bits ('<u2'), numpy having no bfloat16.
+std::string npyDescr(mlir::Type type);
+
+/// Whether an array of numpy dtype `descr` can be given where `type` is
+/// expected: the same dtype, or an unsigned one of the width of a signless
+/// integer.
+bool acceptsDescr(mlir::Type type, llvm::StringRef descr);
+
+/// Maps `path`, a .npy file of version 1, 2 or 3, little-endian and in C
+/// order.
+llvm::Expected<HostArray> readNpy(llvm::StringRef path);
+
+/// Parses `[DIMSx]TYPE=VALUES`, e.g. `3x2xi64=1 2 3 4 5 6`; brackets and
+/// commas between values are ignored, complex values are `(re,im)`.
+llvm::Expected<HostArray> parseInlineArray(llvm::StringRef text,
+                                           mlir::MLIRContext *context);
+
+/// Prints `DIMSxTYPE=VALUES` (what parseInlineArray reads) with each value
+/// in full precision: the shortest text that reads back to the same bits.
+void printArray(llvm::raw_ostream &os, const ArrayView &array);
+
+/// Writes `array` to `path` as a .npy file.
+llvm::Error writeNpy(llvm::StringRef path, const ArrayView &array);
+
+/// `DIMSxTYPE` for messages, e.g. `3x?xi64`.
+std::string shapeString(llvm::ArrayRef<int64_t> shape, llvm::StringRef type);
+
+} // namespace sparse_opt
+
+#endif // SLICEGRAD_TOOLS_SPARSEOPT_HOSTARRAY_H
