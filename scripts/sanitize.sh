@@ -7,8 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export SLICE_GRAD_SANITIZE=1
 bash scripts/install-deps.sh
-BUILD_DIR=build-san bash scripts/build.sh
-cmake --build build-san -j2 --target sparse-capi-test
+BUILD_DIR=build-san bash scripts/build.sh sparse-opt sparse-capi-test
 /usr/lib/llvm-22/bin/lit -sv -j2 \
   build-san/test/Fuzz \
   build-san/test/Dialect \

@@ -4,6 +4,13 @@
 # sanitized build and its tests (scripts/sanitize.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A clone has nothing beside it: no tracked file may reach outside the
+# repository (the team's shared/ folder, for one).
+if git rev-parse --git-dir >/dev/null 2>&1 && \
+    git grep -n -I -E '\.\./shared/|/work/shared' -- ':!scripts/test.sh'; then
+  echo "test.sh: the lines above reach outside the repository" >&2
+  exit 1
+fi
 bash scripts/install-deps.sh
 bash scripts/build.sh
 BUILD_DIR=${BUILD_DIR:-build}

@@ -15,10 +15,12 @@ class DialectRegistry;
 namespace sparse {
 /// Inserts the sparse dialect and attaches its external interface models.
 void registerSliceGradDialects(DialectRegistry &registry);
-/// Registers the passes (convert-sparse-to-loops, convert-tf-to-sparse) for
+/// Registers the passes of SliceGrad/Conversion/Passes.td
+/// (convert-sparse-to-loops, convert-sparse-to-gpu, convert-tf-to-sparse) for
 /// textual pipelines and command lines.
 void registerSliceGradPasses();
-/// Registers the pipelines (sparse-lower-to-llvm).
+/// Registers the pipelines of SliceGrad/Pipelines/Pipelines.h
+/// (sparse-lower-to-llvm, sparse-to-nvvm).
 void registerSliceGradPipelines();
 } // namespace sparse
 } // namespace mlir
