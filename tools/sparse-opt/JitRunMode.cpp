@@ -360,10 +360,9 @@ static ResultArray readResult(Type type, const char *at) {
 //===----------------------------------------------------------------------===//
 
 static std::optional<unsigned> optLevel() {
-  for (auto [level, flag] : llvm::enumerate(
-           std::initializer_list<cl::opt<bool> *>{&optO0, &optO1, &optO2,
-                                                  &optO3}))
-    if (*flag)
+  const cl::opt<bool> *flags[] = {&optO0, &optO1, &optO2, &optO3};
+  for (unsigned level = 0; level < 4; ++level)
+    if (*flags[level])
       return level;
   return std::nullopt;
 }
@@ -667,9 +666,12 @@ int sparse_opt::runJit(StringRef inputFilename, DialectRegistry &registry) {
     invoked = "_mlir_ciface_" + entryName;
     if (layout.byPointer)
       packed.push_back(&resultPointer);
-    for (auto [i, pointer] : llvm::enumerate(pointers))
-      packed.push_back(isa<ShapedType>(signature.getInput(i)) ? &pointer
-                                                               : pointer);
+    // A memref's entry points to its descriptor pointer, a scalar's to the
+    // scalar itself.
+    for (size_t i = 0; i < pointers.size(); ++i)
+      packed.push_back(isa<ShapedType>(signature.getInput(i))
+                           ? static_cast<void *>(&pointers[i])
+                           : pointers[i]);
     if (!layout.byPointer && !resultTypes.empty())
       packed.push_back(resultStorage.data());
   } else if (call != CallKind::Void) {
