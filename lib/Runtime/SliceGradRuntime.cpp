@@ -60,11 +60,6 @@ void report(const char *at, SliceGradCheck check, std::string text) {
   (h ? h : defaultHandler)(&recorded, handlerData.load());
 }
 
-std::string format(const char *fmt, long long a, long long b) {
-  char buffer[256];
-  std::snprintf(buffer, sizeof(buffer), fmt, a, b);
-  return buffer;
-}
 } // namespace
 
 extern "C" SparseSliceGradErrorHandler
@@ -85,63 +80,23 @@ extern "C" int sparseSliceGradTakeError(SparseSliceGradError *error) {
 
 extern "C" void sparseSliceGradCheckFailed(const char *at, int32_t check,
                                            int64_t a, int64_t b) {
-  // A number outside the enum keeps this message.
-  const char *fmt = "unknown check failed (%lld, %lld)";
   auto kind = static_cast<SliceGradCheck>(check);
-  switch (kind) {
-  case SliceGradCheck::SameNumDims:
-    fmt = "The input and output should have the same ndims: got: %lld and %lld";
-    break;
-  case SliceGradCheck::OutputRowsNotGreater:
-    fmt = "# rows of output_indices should be not greater than of "
-          "input_indices, got %lld and %lld";
-    break;
-  case SliceGradCheck::GradMatchesOutputRows:
-    fmt = "# elements of backprop_val_grad and # rows of output_indices "
-          "should match (#nnz of sum): got %lld and %lld";
-    break;
-  case SliceGradCheck::StartLength:
-    fmt = "Expected input_start to be a vector of length %lld but got length "
-          "%lld";
-    break;
-  case SliceGradCheck::DestinationLength:
-    fmt = "destination must have one element per row of input_indices, got "
-          "%lld and %lld";
-    break;
-  case SliceGradCheck::AllPropagated:
-    fmt = "Elements of backprop_val_grad aren't all propagated. Num "
-          "elements:%lld, used: %lld";
-    break;
-  default:
-    break;
-  }
-  report(at, kind,
-         format(fmt, static_cast<long long>(a), static_cast<long long>(b)));
+  std::string text = mlir::sparse::formatSliceGradMessage(
+      kind, std::to_string(a), std::to_string(b));
+  if (text.empty())
+    text = "unknown check failed (" + std::to_string(a) + ", " +
+           std::to_string(b) + ")";
+  report(at, kind, std::move(text));
 }
 
 extern "C" void _mlir_ciface_sparseSliceGradShapeCheckFailed(
     const char *at, int32_t check, StridedMemRefType<int64_t, 1> *a,
     StridedMemRefType<int64_t, 1> *b) {
   auto kind = static_cast<SliceGradCheck>(check);
-  std::string text;
-  switch (kind) {
-  case SliceGradCheck::IndicesMatrices:
-    text = "Input and output indices should be matrices but received "
-           "shapes: " +
-           shapeString(a) + " and " + shapeString(b);
-    break;
-  case SliceGradCheck::GradVector:
-    text = "Input backprop_val_grad should be a vector but received shape: " +
-           shapeString(a);
-    break;
-  case SliceGradCheck::StartVector:
-    text = "The input_start should be a vector but received shape " +
-           shapeString(a);
-    break;
-  default:
+  std::string text = mlir::sparse::formatSliceGradMessage(
+      kind, shapeString(a), shapeString(b));
+  if (text.empty())
     text = "unknown shape check failed (" + shapeString(a) + ", " +
            shapeString(b) + ")";
-    break;
-  }
   report(at, kind, std::move(text));
 }

@@ -35,21 +35,27 @@ DTYPES = {
 # The short names of the golden file.
 ALIASES = {"complex<f32>": "complex64", "complex<f64>": "complex128"}
 
+def _tf_messages():
+    """TensorFlow's messages by check name, from the table the verifier and
+    the runtime use (SliceGradMessages.def); {0}, {1} as in str.format."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                        "include", "SliceGrad", "Runtime",
+                        "SliceGradMessages.def")
+    with open(path) as f:
+        return dict(re.findall(r'^SLICE_GRAD_MESSAGE\((\w+), "(.*)"\)$',
+                               f.read(), re.M))
+
+
+_TF = _tf_messages()
 MESSAGES = {
-    "matrices": "Input and output indices should be matrices but received "
-                "shapes: {} and {}",
-    "vector": "Input backprop_val_grad should be a vector but received "
-              "shape: {}",
-    "ndims": "The input and output should have the same ndims: got: {} and {}",
-    "rows": "# rows of output_indices should be not greater than of "
-            "input_indices, got {} and {}",
-    "nnz": "# elements of backprop_val_grad and # rows of output_indices "
-           "should match (#nnz of sum): got {} and {}",
-    "start_vector": "The input_start should be a vector but received shape {}",
-    "start_len": "Expected input_start to be a vector of length {} but got "
-                 "length {}",
-    "propagated": "Elements of backprop_val_grad aren't all propagated. Num "
-                  "elements:{}, used: {}",
+    "matrices": _TF["IndicesMatrices"],
+    "vector": _TF["GradVector"],
+    "ndims": _TF["SameNumDims"],
+    "rows": _TF["OutputRowsNotGreater"],
+    "nnz": _TF["GradMatchesOutputRows"],
+    "start_vector": _TF["StartVector"],
+    "start_len": _TF["StartLength"],
+    "propagated": _TF["AllPropagated"],
 }
 
 

@@ -17,27 +17,12 @@
 #ifndef SLICEGRAD_RUNTIME_SLICEGRADRUNTIME_H
 #define SLICEGRAD_RUNTIME_SLICEGRADRUNTIME_H
 
+#include "SliceGrad/Runtime/SliceGradChecks.h"
+
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
 
 #include <cstdint>
 
-namespace mlir {
-namespace sparse {
-/// The run-time checks; `a` and `b` are the two sizes TF's message names.
-enum class SliceGradCheck : int32_t {
-  SameNumDims = 1,       // a = R of input_indices, b = R of output_indices
-  OutputRowsNotGreater,  // a = N_out, b = N_in
-  GradMatchesOutputRows, // a = #backprop_val_grad, b = N_out
-  StartLength,           // a = R, b = #input_start
-  DestinationLength,     // a = #destination, b = N_in
-  AllPropagated,         // a = N_out, b = used
-  // Shape checks (operands of unknown rank); a and b are shapes.
-  IndicesMatrices,       // a = input_indices', b = output_indices' shape
-  GradVector,            // a = backprop_val_grad's shape
-  StartVector,           // a = input_start's shape
-};
-} // namespace sparse
-} // namespace mlir
 
 /// The symbols lowered code calls (the second through its C interface).
 inline constexpr const char *kSparseSliceGradCheckFailedName =

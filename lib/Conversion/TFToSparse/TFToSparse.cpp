@@ -75,15 +75,6 @@ static bool isQuantizedTensor(Type type) {
 
 /// The value types of TensorFlow's kernel (after quantized types map to
 /// their storage types).
-static bool isValueElementType(Type type) {
-  if (auto complexType = dyn_cast<ComplexType>(type))
-    return complexType.getElementType().isF32() ||
-           complexType.getElementType().isF64();
-  if (auto intType = dyn_cast<IntegerType>(type))
-    return llvm::is_contained({8u, 16u, 32u, 64u}, intType.getWidth());
-  return type.isF16() || type.isBF16() || type.isF32() || type.isF64();
-}
-
 namespace {
 /// Quantized tensors to tensors of their storage type; all else unchanged.
 struct QuantizedToStorageConverter : public TypeConverter {
@@ -141,7 +132,7 @@ LogicalResult checkTFOp(Operation *op) {
   Type valueType = gradElt;
   if (Type storage = quantizedStorageType(gradElt))
     valueType = storage;
-  if (!isValueElementType(valueType))
+  if (!sparse::isSliceGradValueType(valueType))
     return op->emitOpError()
            << "element type " << gradElt
            << " is not one of SparseSliceGrad's value types (TensorFlow's "

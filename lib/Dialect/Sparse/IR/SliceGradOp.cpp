@@ -8,6 +8,8 @@
 #include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
 #include "ValueByteWidth.h"
 
+#include "SliceGrad/Runtime/SliceGradChecks.h"
+
 #include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -116,36 +118,32 @@ LogicalResult SliceGradOp::verify() {
     }
   }
 
-  // TensorFlow's checks, in TensorFlow's order.
+  // TensorFlow's checks, in TensorFlow's order and words.
+  auto tfError = [&](SliceGradCheck check, const std::string &a,
+                     const std::string &b = "") {
+    return emitOpError(formatSliceGradMessage(check, a, b));
+  };
+  auto str = [](int64_t size) { return std::to_string(size); };
   if (rank(inIdx) != 2 || rank(outIdx) != 2)
-    return emitOpError("Input and output indices should be matrices but "
-                       "received shapes: ")
-           << shapeString(inIdx) << " and " << shapeString(outIdx);
+    return tfError(SliceGradCheck::IndicesMatrices, shapeString(inIdx),
+                   shapeString(outIdx));
   if (rank(grad) != 1)
-    return emitOpError("Input backprop_val_grad should be a vector but "
-                       "received shape: ")
-           << shapeString(grad);
+    return tfError(SliceGradCheck::GradVector, shapeString(grad));
   if (staticallyDiffer(dimSize(inIdx, 1), dimSize(outIdx, 1)))
-    return emitOpError("The input and output should have the same ndims: "
-                       "got: ")
-           << dimSize(inIdx, 1) << " and " << dimSize(outIdx, 1);
+    return tfError(SliceGradCheck::SameNumDims, str(dimSize(inIdx, 1)),
+                   str(dimSize(outIdx, 1)));
   int64_t nOut = dimSize(outIdx, 0), nIn = dimSize(inIdx, 0);
   if (!ShapedType::isDynamic(nOut) && !ShapedType::isDynamic(nIn) &&
       nOut > nIn)
-    return emitOpError("# rows of output_indices should be not greater than "
-                       "of input_indices, got ")
-           << nOut << " and " << nIn;
+    return tfError(SliceGradCheck::OutputRowsNotGreater, str(nOut), str(nIn));
   if (staticallyDiffer(dimSize(grad, 0), nOut))
-    return emitOpError("# elements of backprop_val_grad and # rows of "
-                       "output_indices should match (#nnz of sum): got ")
-           << dimSize(grad, 0) << " and " << nOut;
+    return tfError(SliceGradCheck::GradMatchesOutputRows,
+                   str(dimSize(grad, 0)), str(nOut));
   if (rank(start) != 1)
-    return emitOpError("The input_start should be a vector but received "
-                       "shape ")
-           << shapeString(start);
+    return tfError(SliceGradCheck::StartVector, shapeString(start));
   if (staticallyDiffer(dimSize(inIdx, 1), dimSize(start, 0)))
-    return emitOpError("Expected input_start to be a vector of length ")
-           << dimSize(inIdx, 1) << " but got length " << dimSize(start, 0);
+    return tfError(SliceGradCheck::StartLength, str(dimSize(inIdx, 1)),
+                   str(dimSize(start, 0)));
 
   // The result (or destination): one value per input row, of grad's type.
   Value res = getValGradOrOut();

@@ -27,3 +27,7 @@ Operation *SparseDialect::materializeConstant(OpBuilder &builder,
     return nullptr;
   return arith::ConstantOp::create(builder, loc, type, cast<TypedAttr>(value));
 }
+
+namespace mlir::sparse {
+#include "SliceGrad/Dialect/Sparse/IR/SparseTypeConstraints.cpp.inc"
+} // namespace mlir::sparse

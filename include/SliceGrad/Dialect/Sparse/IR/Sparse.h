@@ -17,4 +17,9 @@
 #define GET_OP_CLASSES
 #include "SliceGrad/Dialect/Sparse/IR/SparseOps.h.inc"
 
+namespace mlir::sparse {
+/// Whether `type` is a value type of sparse.slice_grad (its ODS constraint).
+#include "SliceGrad/Dialect/Sparse/IR/SparseTypeConstraints.h.inc"
+} // namespace mlir::sparse
+
 #endif // SLICEGRAD_DIALECT_SPARSE_IR_SPARSE_H

@@ -17,7 +17,10 @@ include "mlir/IR/CommonTypeConstraints.td"
 def Sparse_ValueElementType : AnyTypeOf<[
     F16, BF16, F32, F64, Complex<F32>, Complex<F64>,
     I8, I16, I32, I64, SI8, SI16, SI32, SI64, UI8, UI16, UI32, UI64],
-    "TensorFlow number type">;
+    "TensorFlow number type"> {
+  // mlir::sparse::isSliceGradValueType, for the importer.
+  let cppFunctionName = "isSliceGradValueType";
+}
 
 def Sparse_ValueTensorOrMemRef : AnyTypeOf<[
     RankedTensorOf<[Sparse_ValueElementType]>,

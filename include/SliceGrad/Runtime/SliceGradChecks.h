@@ -1,0 +1,59 @@
+//===- SliceGradChecks.h - TensorFlow's checks and messages -----*- C++ -*-===//
+//
+// The checks of SparseSliceGrad, numbered for the lowering (which emits the
+// number) and the runtime (which formats the message), and TensorFlow's
+// message for each (SliceGradMessages.def), which the verifier uses too.
+// Header-only, without LLVM: the runtime library does not link it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SLICEGRAD_RUNTIME_SLICEGRADCHECKS_H
+#define SLICEGRAD_RUNTIME_SLICEGRADCHECKS_H
+
+#include <cstdint>
+#include <string>
+
+namespace mlir {
+namespace sparse {
+/// The run-time checks; `a` and `b` are the two values TF's message names.
+enum class SliceGradCheck : int32_t {
+  SameNumDims = 1,       // a = R of input_indices, b = R of output_indices
+  OutputRowsNotGreater,  // a = N_out, b = N_in
+  GradMatchesOutputRows, // a = #backprop_val_grad, b = N_out
+  StartLength,           // a = R, b = #input_start
+  DestinationLength,     // a = #destination, b = N_in
+  AllPropagated,         // a = N_out, b = used
+  // Shape checks (operands of unknown rank); a and b are shapes.
+  IndicesMatrices,       // a = input_indices', b = output_indices' shape
+  GradVector,            // a = backprop_val_grad's shape
+  StartVector,           // a = input_start's shape
+};
+
+/// TensorFlow's message for `check` with {0} and {1} replaced by `a` and
+/// `b`; empty for a number that is not a check.
+inline std::string formatSliceGradMessage(SliceGradCheck check,
+                                          const std::string &a,
+                                          const std::string &b) {
+  const char *text = nullptr;
+  switch (check) {
+#define SLICE_GRAD_MESSAGE(Check, Text)                                        \
+  case SliceGradCheck::Check:                                                  \
+    text = Text;                                                               \
+    break;
+#include "SliceGrad/Runtime/SliceGradMessages.def"
+  }
+  std::string result;
+  for (const char *c = text; c && *c; ++c) {
+    if (c[0] == '{' && (c[1] == '0' || c[1] == '1') && c[2] == '}') {
+      result += c[1] == '0' ? a : b;
+      c += 2;
+    } else {
+      result += *c;
+    }
+  }
+  return result;
+}
+} // namespace sparse
+} // namespace mlir
+
+#endif // SLICEGRAD_RUNTIME_SLICEGRADCHECKS_H
