@@ -63,14 +63,16 @@ static cl::list<std::string>
           cl::CommaSeparated);
 static cl::opt<int> reps("reps", cl::desc("Timed runs per variant (median)"),
                          cl::init(9));
-static cl::opt<unsigned> vectorWidth(
-    "vector-width", cl::desc("sparse-lower-to-llvm vector-width of the "
-                             "parallel lowering"),
-    cl::init(sparse::SparseLowerToLLVMOptions().vectorWidth));
-static cl::opt<int64_t> chunkRows(
-    "chunk-rows", cl::desc("sparse-lower-to-llvm chunk-rows of the parallel "
-                           "lowering"),
-    cl::init(sparse::SparseLowerToLLVMOptions().chunkRows));
+static cl::opt<unsigned>
+    vectorWidth("vector-width",
+                cl::desc("sparse-lower-to-llvm vector-width of the "
+                         "parallel lowering"),
+                cl::init(sparse::SparseLowerToLLVMOptions().vectorWidth));
+static cl::opt<int64_t>
+    chunkRows("chunk-rows",
+              cl::desc("sparse-lower-to-llvm chunk-rows of the parallel "
+                       "lowering"),
+              cl::init(sparse::SparseLowerToLLVMOptions().chunkRows));
 static cl::opt<std::string> dumpObject(
     "dump-object",
     cl::desc("Write the JIT-compiled object of the parallel 2-thread module "
@@ -96,9 +98,9 @@ double median(std::vector<double> v) {
 /// One case's operands, generated with a fixed seed. The input rows are
 /// distinct (the first coordinate numbers them); the last coordinate is
 /// uniform in [100, 1100) (with R = 1, that plus 2000 times the number, and
-/// the slice is the interval of the middle inside% of the rows) and the slice keeps [100, 100 + 10 * inside), so
-/// the rows inside are scattered uniformly over the input. The class sets
-/// the rows' order and the output rows:
+/// the slice is the interval of the middle inside% of the rows) and the slice
+/// keeps [100, 100 + 10 * inside), so the rows inside are scattered uniformly
+/// over the input. The class sets the rows' order and the output rows:
 ///   sorted    rows sorted, output = the rows inside in input order (what
 ///             TensorFlow's SparseSlice gives)
 ///   shuffled  rows in random order, output = the rows inside in input order
@@ -421,7 +423,8 @@ int main(int argc, char **argv) {
       "sparse.slice_grad benchmark: C++ TF loop, JIT-compiled lowerings, "
       "speed-of-light kernel and STREAM copy, on the same inputs\n");
   auto orDefault = [](const auto &list, auto defaults) {
-    return list.empty() ? defaults : decltype(defaults)(list.begin(), list.end());
+    return list.empty() ? defaults
+                        : decltype(defaults)(list.begin(), list.end());
   };
   std::vector<int64_t> caseSizes =
       orDefault(sizes, std::vector<int64_t>{1000000, 10000000});
@@ -450,9 +453,9 @@ int main(int argc, char **argv) {
   // codegen), each from a fresh context.
   std::vector<double> latencies;
   for (int r = 0; r < 5; ++r)
-    latencies.push_back(compile(registry, 2, sparse::SliceGradStrategy::Parallel,
-                                0)
-                            .compileSeconds);
+    latencies.push_back(
+        compile(registry, 2, sparse::SliceGradStrategy::Parallel, 0)
+            .compileSeconds);
   double latency = median(latencies);
   llvm::outs() << llvm::formatv("JIT compile latency (one op, default "
                                 "pipeline): {0:f1} ms\n",
@@ -460,16 +463,16 @@ int main(int argc, char **argv) {
 
   int failures = 0;
   for (int rank : caseRanks) {
-    Compiled seq = compile(registry, rank,
-                           sparse::SliceGradStrategy::Sequential, 0);
+    Compiled seq =
+        compile(registry, rank, sparse::SliceGradStrategy::Sequential, 0);
     Compiled par1 =
         compile(registry, rank, sparse::SliceGradStrategy::Parallel, 1);
     Compiled par2 =
         compile(registry, rank, sparse::SliceGradStrategy::Parallel, 2);
-    Compiled seqDyn = compile(registry, rank,
-                              sparse::SliceGradStrategy::Sequential, 0, true);
-    Compiled par2Dyn = compile(registry, rank,
-                               sparse::SliceGradStrategy::Parallel, 2, true);
+    Compiled seqDyn =
+        compile(registry, rank, sparse::SliceGradStrategy::Sequential, 0, true);
+    Compiled par2Dyn =
+        compile(registry, rank, sparse::SliceGradStrategy::Parallel, 2, true);
     if (!dumpObject.empty())
       par2.engine->dumpToObjectFile(dumpObject);
     std::vector<Variant> variants = {
@@ -485,105 +488,101 @@ int main(int argc, char **argv) {
          false},
     };
     for (int64_t nIn : caseSizes) {
-     for (const std::string &kind : caseKinds) {
-      for (int inside : caseInsides) {
-        // These classes do not depend on the share of rows inside.
-        if (kind == "all-equal" && inside != caseInsides.front())
-          continue;
-        Case c = generate(nIn, rank, inside, kind);
-        std::vector<float> expected(c.nIn);
-        if (tfLoop(c, expected.data()) != c.nOut)
-          llvm::report_fatal_error("generated case does not propagate");
-        llvm::outs() << llvm::formatv(
-            "\n{5} N_in={0} R={1} inside={2}% N_out={3} ({4:f1} MB "
-            "moved)\n",
-            c.nIn, c.rank, c.inside, c.nOut, c.bytes() / 1e6, c.kind);
-        llvm::outs() << llvm::formatv("{0,-16} {1,10} {2,10} {3,8} {4,6} "
-                                      "{5,9}\n",
-                                      "variant", "median ms", "fresh ms",
-                                      "GB/s", "%BW", "vs TF loop");
-        llvm::json::Object jsonCase{{"class", c.kind},
-                                    {"n_in", c.nIn},
-                                    {"rank", c.rank},
-                                    {"inside", c.inside},
-                                    {"n_out", c.nOut},
-                                    {"bytes", c.bytes()}};
-        llvm::json::Object jsonTimes;
-        // Every result first: bit-exact against the C++ loop, into
-        // poisoned buffers; only the variants that pass are timed.
-        std::vector<const Variant *> timed;
-        for (const Variant &v : variants) {
-          if (v.checked) {
-            // Bit-exact against the C++ loop, into poisoned buffers.
-            std::vector<float> got(c.nIn, std::nanf("1"));
-            v.kernel(c, got.data());
-            FreshBuffer fresh(c.nIn);
-            v.kernel(c, fresh.data);
-            size_t n = c.nIn * sizeof(float);
-            if (std::memcmp(got.data(), expected.data(), n) != 0 ||
-                std::memcmp(fresh.data, expected.data(), n) != 0) {
-              llvm::outs() << v.name << ": WRONG RESULT\n";
-              ++failures;
-              continue;
-            }
-          }
-          timed.push_back(&v);
-        }
-        std::vector<const Kernel *> kernels;
-        for (const Variant *v : timed)
-          kernels.push_back(&v->kernel);
-        auto medians = timeKernels(c, kernels);
-        double baseline = 0;
-        for (auto [v, times] : llvm::zip(timed, medians)) {
-          auto [t, tFresh] = times;
-          if (baseline == 0 && v->name == "C++ TF loop")
-            baseline = t;
-          double gbs = c.bytes() / t;
+      for (const std::string &kind : caseKinds) {
+        for (int inside : caseInsides) {
+          // These classes do not depend on the share of rows inside.
+          if (kind == "all-equal" && inside != caseInsides.front())
+            continue;
+          Case c = generate(nIn, rank, inside, kind);
+          std::vector<float> expected(c.nIn);
+          if (tfLoop(c, expected.data()) != c.nOut)
+            llvm::report_fatal_error("generated case does not propagate");
           llvm::outs() << llvm::formatv(
-              "{0,-16} {1,10:f3} {2,10:f3} {3,8:f2} {4,5:f0}% {5,8:f2}x\n",
-              v->name, t * 1e3, tFresh * 1e3, gbs / 1e9, 100 * gbs / bw2,
-              baseline ? baseline / t : 0.0);
-          jsonTimes[v->name] = llvm::json::Object{{"seconds", t},
-                                                  {"fresh_seconds", tFresh}};
-        }
-        jsonCase["times"] = std::move(jsonTimes);
-        jsonCases.push_back(std::move(jsonCase));
-        if (!dumpDir.empty()) {
-          std::string prefix =
-              llvm::formatv("{0}/{4}_n{1}_r{2}_in{3}_", dumpDir, c.nIn,
-                            c.rank, c.inside, c.kind);
-          writeRaw(prefix + "grad.f32", c.grad.data(), c.grad.size() * 4);
-          writeRaw(prefix + "input_indices.i64", c.inIdx.data(),
-                   c.inIdx.size() * 8);
-          writeRaw(prefix + "input_start.i64", c.start.data(),
-                   c.start.size() * 8);
-          writeRaw(prefix + "output_indices.i64", c.outIdx.data(),
-                   c.outIdx.size() * 8);
-          writeRaw(prefix + "expected.f32", expected.data(),
-                   expected.size() * 4);
+              "\n{5} N_in={0} R={1} inside={2}% N_out={3} ({4:f1} MB "
+              "moved)\n",
+              c.nIn, c.rank, c.inside, c.nOut, c.bytes() / 1e6, c.kind);
+          llvm::outs() << llvm::formatv("{0,-16} {1,10} {2,10} {3,8} {4,6} "
+                                        "{5,9}\n",
+                                        "variant", "median ms", "fresh ms",
+                                        "GB/s", "%BW", "vs TF loop");
+          llvm::json::Object jsonCase{{"class", c.kind}, {"n_in", c.nIn},
+                                      {"rank", c.rank},  {"inside", c.inside},
+                                      {"n_out", c.nOut}, {"bytes", c.bytes()}};
+          llvm::json::Object jsonTimes;
+          // Every result first: bit-exact against the C++ loop, into
+          // poisoned buffers; only the variants that pass are timed.
+          std::vector<const Variant *> timed;
+          for (const Variant &v : variants) {
+            if (v.checked) {
+              // Bit-exact against the C++ loop, into poisoned buffers.
+              std::vector<float> got(c.nIn, std::nanf("1"));
+              v.kernel(c, got.data());
+              FreshBuffer fresh(c.nIn);
+              v.kernel(c, fresh.data);
+              size_t n = c.nIn * sizeof(float);
+              if (std::memcmp(got.data(), expected.data(), n) != 0 ||
+                  std::memcmp(fresh.data, expected.data(), n) != 0) {
+                llvm::outs() << v.name << ": WRONG RESULT\n";
+                ++failures;
+                continue;
+              }
+            }
+            timed.push_back(&v);
+          }
+          std::vector<const Kernel *> kernels;
+          for (const Variant *v : timed)
+            kernels.push_back(&v->kernel);
+          auto medians = timeKernels(c, kernels);
+          double baseline = 0;
+          for (auto [v, times] : llvm::zip(timed, medians)) {
+            auto [t, tFresh] = times;
+            if (baseline == 0 && v->name == "C++ TF loop")
+              baseline = t;
+            double gbs = c.bytes() / t;
+            llvm::outs() << llvm::formatv(
+                "{0,-16} {1,10:f3} {2,10:f3} {3,8:f2} {4,5:f0}% {5,8:f2}x\n",
+                v->name, t * 1e3, tFresh * 1e3, gbs / 1e9, 100 * gbs / bw2,
+                baseline ? baseline / t : 0.0);
+            jsonTimes[v->name] =
+                llvm::json::Object{{"seconds", t}, {"fresh_seconds", tFresh}};
+          }
+          jsonCase["times"] = std::move(jsonTimes);
+          jsonCases.push_back(std::move(jsonCase));
+          if (!dumpDir.empty()) {
+            std::string prefix =
+                llvm::formatv("{0}/{4}_n{1}_r{2}_in{3}_", dumpDir, c.nIn,
+                              c.rank, c.inside, c.kind);
+            writeRaw(prefix + "grad.f32", c.grad.data(), c.grad.size() * 4);
+            writeRaw(prefix + "input_indices.i64", c.inIdx.data(),
+                     c.inIdx.size() * 8);
+            writeRaw(prefix + "input_start.i64", c.start.data(),
+                     c.start.size() * 8);
+            writeRaw(prefix + "output_indices.i64", c.outIdx.data(),
+                     c.outIdx.size() * 8);
+            writeRaw(prefix + "expected.f32", expected.data(),
+                     expected.size() * 4);
+          }
         }
       }
-     }
     }
   }
 
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
-  llvm::outs() << llvm::formatv("\npeak RSS: {0} MB\n",
-                                usage.ru_maxrss / 1024);
+  llvm::outs() << llvm::formatv("\npeak RSS: {0} MB\n", usage.ru_maxrss / 1024);
   if (!jsonFile.empty()) {
     std::error_code ec;
     llvm::raw_fd_ostream os(jsonFile, ec);
     if (ec)
       llvm::report_fatal_error("cannot write --json file");
-    os << llvm::formatv(
-        "{0:2}", llvm::json::Value(llvm::json::Object{
-                     {"stream_copy_1t", bw1},
-                     {"stream_copy_2t", bw2},
-                     {"compile_seconds", latency},
-                     {"peak_rss_mb", int64_t(usage.ru_maxrss / 1024)},
-                     {"failures", failures},
-                     {"cases", std::move(jsonCases)}}));
+    os << llvm::formatv("{0:2}",
+                        llvm::json::Value(llvm::json::Object{
+                            {"stream_copy_1t", bw1},
+                            {"stream_copy_2t", bw2},
+                            {"compile_seconds", latency},
+                            {"peak_rss_mb", int64_t(usage.ru_maxrss / 1024)},
+                            {"failures", failures},
+                            {"cases", std::move(jsonCases)}}));
   }
   return failures ? 1 : 0;
 }

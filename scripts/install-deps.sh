@@ -12,7 +12,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 packages=(libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools libomp-22-dev
-          clang-22 lld-22 g++ ninja-build cmake python3 python3-venv)
+          clang-22 lld-22 clang-format-22 g++ ninja-build cmake python3 python3-venv)
 # The sanitizer runtimes, for SLICE_GRAD_SANITIZE=1 builds only.
 if [ "${SLICE_GRAD_SANITIZE:-0}" = 1 ]; then packages+=(libclang-rt-22-dev); fi
 missing=()

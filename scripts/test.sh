@@ -12,6 +12,11 @@ if git rev-parse --git-dir >/dev/null 2>&1 && \
   exit 1
 fi
 bash scripts/install-deps.sh
+# House style (.clang-format, LLVM's): every C and C++ file formatted.
+if git rev-parse --git-dir >/dev/null 2>&1; then
+  git ls-files -z '*.cpp' '*.h' '*.c' |
+    xargs -0 clang-format-22 --dry-run -Werror
+fi
 bash scripts/build.sh
 BUILD_DIR=${BUILD_DIR:-build}
 log="$BUILD_DIR/check-sparse.log"

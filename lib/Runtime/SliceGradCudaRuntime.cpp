@@ -33,33 +33,33 @@ namespace {
 }
 
 /// The driver entry points used here, resolved from libcuda.so.1.
-#define SG_DRIVER_ENTRIES(X) \
-  X(cuInit) \
-  X(cuDeviceGetCount) \
-  X(cuDeviceGet) \
-  X(cuDevicePrimaryCtxRetain) \
-  X(cuCtxPushCurrent) \
-  X(cuCtxPopCurrent) \
-  X(cuGetErrorName) \
-  X(cuGetErrorString) \
-  X(cuModuleLoadData) \
-  X(cuModuleLoadDataEx) \
-  X(cuModuleUnload) \
-  X(cuModuleGetFunction) \
-  X(cuLaunchKernel) \
-  X(cuStreamCreate) \
-  X(cuStreamDestroy) \
-  X(cuStreamSynchronize) \
-  X(cuStreamWaitEvent) \
-  X(cuEventCreate) \
-  X(cuEventDestroy) \
-  X(cuEventSynchronize) \
-  X(cuEventRecord) \
-  X(cuMemAlloc) \
-  X(cuMemAllocManaged) \
-  X(cuMemFree) \
-  X(cuMemcpyAsync) \
-  X(cuMemsetD32Async) \
+#define SG_DRIVER_ENTRIES(X)                                                   \
+  X(cuInit)                                                                    \
+  X(cuDeviceGetCount)                                                          \
+  X(cuDeviceGet)                                                               \
+  X(cuDevicePrimaryCtxRetain)                                                  \
+  X(cuCtxPushCurrent)                                                          \
+  X(cuCtxPopCurrent)                                                           \
+  X(cuGetErrorName)                                                            \
+  X(cuGetErrorString)                                                          \
+  X(cuModuleLoadData)                                                          \
+  X(cuModuleLoadDataEx)                                                        \
+  X(cuModuleUnload)                                                            \
+  X(cuModuleGetFunction)                                                       \
+  X(cuLaunchKernel)                                                            \
+  X(cuStreamCreate)                                                            \
+  X(cuStreamDestroy)                                                           \
+  X(cuStreamSynchronize)                                                       \
+  X(cuStreamWaitEvent)                                                         \
+  X(cuEventCreate)                                                             \
+  X(cuEventDestroy)                                                            \
+  X(cuEventSynchronize)                                                        \
+  X(cuEventRecord)                                                             \
+  X(cuMemAlloc)                                                                \
+  X(cuMemAllocManaged)                                                         \
+  X(cuMemFree)                                                                 \
+  X(cuMemcpyAsync)                                                             \
+  X(cuMemsetD32Async)                                                          \
   X(cuMemsetD16Async)
 
 struct Driver {
@@ -180,8 +180,8 @@ void mgpuModuleUnload(void *module) {
 void *mgpuModuleGetFunction(void *module, const char *name) {
   ContextScope scope;
   CUfunction function = nullptr;
-  SG_CHECK(driver().cuModuleGetFunctionPtr(&function,
-                                           static_cast<CUmodule>(module), name));
+  SG_CHECK(driver().cuModuleGetFunctionPtr(
+      &function, static_cast<CUmodule>(module), name));
   return function;
 }
 
@@ -247,8 +247,8 @@ void *mgpuMemAlloc(uint64_t sizeBytes, void * /*stream*/, bool isHostShared) {
   if (sizeBytes == 0)
     return nullptr;
   if (isHostShared)
-    SG_CHECK(driver().cuMemAllocManagedPtr(&ptr, sizeBytes,
-                                           CU_MEM_ATTACH_GLOBAL));
+    SG_CHECK(
+        driver().cuMemAllocManagedPtr(&ptr, sizeBytes, CU_MEM_ATTACH_GLOBAL));
   else
     SG_CHECK(driver().cuMemAllocPtr(&ptr, sizeBytes));
   return reinterpret_cast<void *>(ptr);
@@ -277,8 +277,7 @@ void mgpuMemset32(void *dst, unsigned value, size_t count, void *stream) {
                                         static_cast<CUstream>(stream)));
 }
 
-void mgpuMemset16(void *dst, unsigned short value, size_t count,
-                  void *stream) {
+void mgpuMemset16(void *dst, unsigned short value, size_t count, void *stream) {
   ContextScope scope;
   SG_CHECK(driver().cuMemsetD16AsyncPtr(reinterpret_cast<CUdeviceptr>(dst),
                                         value, count,

@@ -89,12 +89,13 @@ extern "C" void sparseSliceGradCheckFailed(const char *at, int32_t check,
   report(at, kind, std::move(text));
 }
 
-extern "C" void _mlir_ciface_sparseSliceGradShapeCheckFailed(
-    const char *at, int32_t check, StridedMemRefType<int64_t, 1> *a,
-    StridedMemRefType<int64_t, 1> *b) {
+extern "C" void
+_mlir_ciface_sparseSliceGradShapeCheckFailed(const char *at, int32_t check,
+                                             StridedMemRefType<int64_t, 1> *a,
+                                             StridedMemRefType<int64_t, 1> *b) {
   auto kind = static_cast<SliceGradCheck>(check);
-  std::string text = mlir::sparse::formatSliceGradMessage(
-      kind, shapeString(a), shapeString(b));
+  std::string text = mlir::sparse::formatSliceGradMessage(kind, shapeString(a),
+                                                          shapeString(b));
   if (text.empty())
     text = "unknown shape check failed (" + shapeString(a) + ", " +
            shapeString(b) + ")";

@@ -222,8 +222,7 @@ llvm::Expected<HostArray> readNpy(StringRef path) {
     return makeError(path + ": " + buffer.getError().message());
   HostArray array;
   array.file = std::move(*buffer);
-  StringRef contents(array.file->getBufferStart(),
-                     array.file->getBufferSize());
+  StringRef contents(array.file->getBufferStart(), array.file->getBufferSize());
   if (!contents.starts_with("\x93NUMPY") || contents.size() < 10)
     return makeError(path + ": not a .npy file (no \\x93NUMPY magic)");
   unsigned major = static_cast<unsigned char>(contents[6]);
@@ -245,10 +244,9 @@ llvm::Expected<HostArray> readNpy(StringRef path) {
     return std::move(error);
   size_t dataStart = headerStart + headerLength;
   if (contents.size() - dataStart != array.bytes)
-    return makeError(path + ": holds " + llvm::Twine(contents.size() -
-                                                      dataStart) +
-                     " bytes of data, its shape and dtype need " +
-                     llvm::Twine(array.bytes));
+    return makeError(
+        path + ": holds " + llvm::Twine(contents.size() - dataStart) +
+        " bytes of data, its shape and dtype need " + llvm::Twine(array.bytes));
   array.data = array.file->getBufferStart() + dataStart;
   // numpy aligns the data to 64 bytes in the file; other writers may not.
   if (reinterpret_cast<uintptr_t>(array.data) % 16 != 0) {
@@ -379,7 +377,8 @@ static llvm::Error parseScalar(StringRef token, Type type, char *to) {
   }
   // Any value that the type holds in one of its readings: signless
   // integers take both signed and unsigned values.
-  bool isSigned = !type.isUnsignedInteger(), isUnsigned = !type.isSignedInteger();
+  bool isSigned = !type.isUnsignedInteger(),
+       isUnsigned = !type.isSignedInteger();
   if (isa<IndexType>(type) || width == 1)
     isUnsigned = width == 1, isSigned = width != 1;
   uint64_t bits;
@@ -451,7 +450,8 @@ llvm::Expected<HostArray> parseInlineArray(StringRef text,
     rest = rest.drop_front(x + 1);
   }
   size_t consumed = 0;
-  Type type = parseType(rest, context, &consumed, /*isKnownNullTerminated=*/false);
+  Type type =
+      parseType(rest, context, &consumed, /*isKnownNullTerminated=*/false);
   if (!type || consumed != rest.size() || !elementBytes(type))
     return makeError("'" + typeText +
                      "' is not DIMSxTYPE with TYPE a number type (e.g. "
@@ -499,8 +499,8 @@ static void printFloat(llvm::raw_ostream &os, FloatType type, const char *at) {
     bool lost;
     value.convert(llvm::APFloat::IEEEdouble(),
                   llvm::APFloat::rmNearestTiesToEven, &lost);
-    written = std::to_chars(buffer, buffer + sizeof(buffer),
-                            value.convertToDouble());
+    written =
+        std::to_chars(buffer, buffer + sizeof(buffer), value.convertToDouble());
   }
   os << StringRef(buffer, written.ptr - buffer);
 }
@@ -536,8 +536,7 @@ void printArray(llvm::raw_ostream &os, const ArrayView &array) {
   }
   // [a b][c d] for rank 2: a bracket around each row (not around the
   // whole), as iree-run-module prints.
-  std::function<void(size_t, int64_t)> print = [&](size_t dim,
-                                                   int64_t offset) {
+  std::function<void(size_t, int64_t)> print = [&](size_t dim, int64_t offset) {
     for (int64_t i = 0; i < array.shape[dim]; ++i) {
       int64_t at = offset + i * array.strides[dim];
       if (dim + 1 == rank) {

@@ -26,10 +26,10 @@
 #include "mlir/Tools/ParseUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
@@ -39,8 +39,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <memory>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -108,20 +108,18 @@ static cl::opt<bool> optO2("O2", cl::desc("Run opt passes and codegen at O2"),
 static cl::opt<bool> optO3("O3", cl::desc("Run opt passes and codegen at O3"),
                            cl::cat(runCategory));
 
-static cl::opt<std::string> objectFilename(
-    "object-filename",
-    cl::desc("Dump the JIT-compiled object to this file"),
-    cl::value_desc("file"), cl::cat(runCategory));
+static cl::opt<std::string>
+    objectFilename("object-filename",
+                   cl::desc("Dump the JIT-compiled object to this file"),
+                   cl::value_desc("file"), cl::cat(runCategory));
 
 bool sparse_opt::isRunMode() { return runFlag; }
 
 bool sparse_opt::checkRunFlagsUnused() {
-  for (cl::Option *option :
-       std::initializer_list<cl::Option *>{
+  for (cl::Option *option : std::initializer_list<cl::Option *>{
            &entryName, &entryResult, std::addressof(inputs),
-           std::addressof(outputs), &repeat,
-           std::addressof(sharedLibs),
-           &optO0, &optO1, &optO2, &optO3, &objectFilename})
+           std::addressof(outputs), &repeat, std::addressof(sharedLibs), &optO0,
+           &optO1, &optO2, &optO3, &objectFilename})
     if (option->getNumOccurrences()) {
       llvm::errs() << "sparse-opt: -" << option->ArgStr
                    << " is a flag of --run; add --run to JIT-execute\n";
@@ -217,8 +215,8 @@ static bool checkInput(const HostArray &array, Type type, unsigned index,
   std::string given =
       "--input #" + std::to_string(index + 1) + " (" + spelling.str() + ")";
   auto mismatch = [&](const llvm::Twine &why) {
-    fail(given + " does not fit argument #" + llvm::Twine(index + 1) +
-         " of @" + function + ", " + typeString(type) + ": " + why);
+    fail(given + " does not fit argument #" + llvm::Twine(index + 1) + " of @" +
+         function + ", " + typeString(type) + ": " + why);
     return false;
   };
   if (!kind)
@@ -227,18 +225,16 @@ static bool checkInput(const HostArray &array, Type type, unsigned index,
     return mismatch("the argument's layout is not contiguous row-major, "
                     "which --input's arrays are");
   Type expected = kind->elementType;
-  bool typeFits =
-      array.elementType
-          ? array.elementType == expected ||
-                sameIntegerWidth(array.elementType, expected)
-          : acceptsDescr(expected, array.descr);
+  bool typeFits = array.elementType
+                      ? array.elementType == expected ||
+                            sameIntegerWidth(array.elementType, expected)
+                      : acceptsDescr(expected, array.descr);
   if (!typeFits)
     return mismatch(
-        (array.elementType ? "its element type is " +
-                                 typeString(array.elementType)
-                           : "its dtype is '" + array.descr +
-                                 "', the argument needs '" +
-                                 npyDescr(expected) + "'"));
+        (array.elementType
+             ? "its element type is " + typeString(array.elementType)
+             : "its dtype is '" + array.descr + "', the argument needs '" +
+                   npyDescr(expected) + "'"));
   int64_t rank = array.shape.size();
   std::string arrayShape = "its shape is " + shapeString(array.shape, "");
   if (rank == 0)
@@ -315,9 +311,9 @@ static ResultLayout layoutResults(TypeRange types) {
   }
   // A struct (several results, a memref, a complex number) comes back
   // through a pointer passed first; a single scalar is the return value.
-  layout.byPointer = types.size() > 1 ||
-                     (types.size() == 1 &&
-                      (isa<BaseMemRefType, ComplexType>(types[0])));
+  layout.byPointer =
+      types.size() > 1 ||
+      (types.size() == 1 && (isa<BaseMemRefType, ComplexType>(types[0])));
   return layout;
 }
 
@@ -326,8 +322,8 @@ struct ResultArray {
   Type elementType;
   SmallVector<int64_t> shape, strides;
   const char *base = nullptr;
-  void *allocated = nullptr;   // a buffer the program allocated, or null
-  void *descriptor = nullptr;  // an unranked result's heap descriptor
+  void *allocated = nullptr;  // a buffer the program allocated, or null
+  void *descriptor = nullptr; // an unranked result's heap descriptor
 };
 
 static ResultArray readResult(Type type, const char *at) {
@@ -396,7 +392,8 @@ static std::vector<std::string> jitLibraries() {
 }
 
 /// The runtime's check-failed entry points, from this process.
-static llvm::orc::SymbolMap runtimeSymbols(llvm::orc::MangleAndInterner interner) {
+static llvm::orc::SymbolMap
+runtimeSymbols(llvm::orc::MangleAndInterner interner) {
   llvm::orc::SymbolMap symbols;
   symbols[interner(kSparseSliceGradCheckFailedName)] = {
       llvm::orc::ExecutorAddr::fromPtr(&sparseSliceGradCheckFailed),
@@ -544,7 +541,8 @@ int sparse_opt::runJit(StringRef inputFilename, DialectRegistry &registry) {
   std::vector<HostArray> arguments;
   if (call == CallKind::Arrays) {
     if (!isa<func::FuncOp>(entry)) {
-      fail("@" + entryName + " is already an llvm.func: --input and "
+      fail("@" + entryName +
+           " is already an llvm.func: --input and "
            "array results need the entry as a func.func before lowering");
       return EXIT_FAILURE;
     }
@@ -561,7 +559,8 @@ int sparse_opt::runJit(StringRef inputFilename, DialectRegistry &registry) {
       return EXIT_FAILURE;
     }
     for (auto [i, target] : llvm::enumerate(outputs))
-      if (!target.empty() && target != "-" && !StringRef(target).starts_with("@")) {
+      if (!target.empty() && target != "-" &&
+          !StringRef(target).starts_with("@")) {
         fail("--output #" + llvm::Twine(i + 1) + " is '" + target +
              "': give @FILE.npy, - (print) or nothing (drop)");
         return EXIT_FAILURE;
@@ -684,9 +683,8 @@ int sparse_opt::runJit(StringRef inputFilename, DialectRegistry &registry) {
     SmallVector<void *> owned;
     for (const ResultArray &result : results) {
       for (void *buffer : {result.allocated, result.descriptor}) {
-        bool isArgument = llvm::any_of(arguments, [&](const HostArray &a) {
-          return a.data == buffer;
-        });
+        bool isArgument = llvm::any_of(
+            arguments, [&](const HostArray &a) { return a.data == buffer; });
         if (buffer && buffer != reinterpret_cast<void *>(0xdeadbeef) &&
             !isArgument && !llvm::is_contained(owned, buffer))
           owned.push_back(buffer);

@@ -45,8 +45,8 @@ static int sparseOptMain(int argc, char **argv) {
     return sparse_opt::runJit(inputFilename, registry);
   if (!sparse_opt::checkRunFlagsUnused())
     return 1;
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, inputFilename, outputFilename, registry));
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, inputFilename, outputFilename, registry));
 }
 
 int main(int argc, char **argv) {

@@ -20,8 +20,7 @@ struct SparseLowerToLLVMOptions
                      "allocates (buffer-deallocation-pipeline)"),
       llvm::cl::init(true)};
   PassOptions::Option<SliceGradStrategy> strategy{
-      *this, "strategy",
-      llvm::cl::desc("convert-sparse-to-loops strategy"),
+      *this, "strategy", llvm::cl::desc("convert-sparse-to-loops strategy"),
       llvm::cl::init(SliceGradStrategy::Parallel),
       llvm::cl::values(
           clEnumValN(SliceGradStrategy::Sequential, "sequential",
@@ -65,8 +64,7 @@ struct SparseToNVVMOptions : public PassPipelineOptions<SparseToNVVMOptions> {
       *this, "chip", llvm::cl::desc("The NVIDIA GPU to compile for"),
       llvm::cl::init("sm_90")};
   PassOptions::Option<std::string> features{
-      *this, "features",
-      llvm::cl::desc("PTX features (sm_90 needs PTX 8.0)"),
+      *this, "features", llvm::cl::desc("PTX features (sm_90 needs PTX 8.0)"),
       llvm::cl::init("+ptx80")};
   PassOptions::Option<std::string> format{
       *this, "format",

@@ -24,9 +24,9 @@ enum class SliceGradCheck : int32_t {
   DestinationLength,     // a = #destination, b = N_in
   AllPropagated,         // a = N_out, b = used
   // Shape checks (operands of unknown rank); a and b are shapes.
-  IndicesMatrices,       // a = input_indices', b = output_indices' shape
-  GradVector,            // a = backprop_val_grad's shape
-  StartVector,           // a = input_start's shape
+  IndicesMatrices, // a = input_indices', b = output_indices' shape
+  GradVector,      // a = backprop_val_grad's shape
+  StartVector,     // a = input_start's shape
 };
 
 /// TensorFlow's message for `check` with {0} and {1} replaced by `a` and

@@ -23,7 +23,6 @@
 
 #include <cstdint>
 
-
 /// The symbols lowered code calls (the second through its C interface).
 inline constexpr const char *kSparseSliceGradCheckFailedName =
     "sparseSliceGradCheckFailed";

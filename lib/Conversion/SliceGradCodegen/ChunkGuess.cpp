@@ -63,7 +63,7 @@ Value SliceGradBuilder::buildLowerBound(OpBuilder &b, Value i) {
 }
 
 Value SliceGradBuilder::buildGuess(OpBuilder &b, Value k, Value chunkLen,
-                                  Value nChunks) {
+                                   Value nChunks) {
   Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
   Value isFirst =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, k, c0);
@@ -83,7 +83,7 @@ Value SliceGradBuilder::buildGuess(OpBuilder &b, Value k, Value chunkLen,
 }
 
 Value SliceGradBuilder::buildBoxChunk(OpBuilder &b, Value lo, Value hi,
-                                     Value j0, Value jEnd) {
+                                      Value j0, Value jEnd) {
   int64_t numDims = ops.staticNumDims;
   Type i64 = b.getI64Type();
   Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
@@ -101,7 +101,8 @@ Value SliceGradBuilder::buildBoxChunk(OpBuilder &b, Value lo, Value hi,
   // when it equals output row j: the greedy step itself); a flagged row must
   // equal output row j. Writes g[j] or zero; returns the next j and check.
   auto row = [&](OpBuilder &nb, Location l, Value i, Value j, Value ok,
-                 ValueRange boxLo, ValueRange boxHi) -> std::pair<Value, Value> {
+                 ValueRange boxLo,
+                 ValueRange boxHi) -> std::pair<Value, Value> {
     // Loads stay in bounds even where the guess was wrong.
     Value jLoad = arith::MinUIOp::create(nb, l, j, nOutMinus1);
     Value jValid =
@@ -115,10 +116,10 @@ Value SliceGradBuilder::buildBoxChunk(OpBuilder &b, Value lo, Value hi,
       same = same ? arith::AndIOp::create(nb, l, same, eq).getResult() : eq;
       if (boxLo.empty())
         continue;
-      Value above = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge, x,
-                                          boxLo[d]);
-      Value below = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sle, x,
-                                          boxHi[d]);
+      Value above =
+          arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge, x, boxLo[d]);
+      Value below =
+          arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sle, x, boxHi[d]);
       Value inside = arith::AndIOp::create(nb, l, above, below);
       flag = flag ? arith::AndIOp::create(nb, l, flag, inside).getResult()
                   : inside;

@@ -35,8 +35,8 @@ Value lowering::buildWhere(OpBuilder &b, Operation *op) {
   auto symbol = op->getParentOfType<SymbolOpInterface>();
   os << '@' << (symbol ? symbol.getName() : StringRef("?"));
   if (auto fileLoc = op->getLoc()->findInstanceOf<FileLineColLoc>())
-    os << " (" << fileLoc.getFilename().getValue() << ':'
-       << fileLoc.getLine() << ':' << fileLoc.getColumn() << ')';
+    os << " (" << fileLoc.getFilename().getValue() << ':' << fileLoc.getLine()
+       << ':' << fileLoc.getColumn() << ')';
   text.push_back('\0');
 
   // One constant global per text, at the top of the enclosing module.
@@ -69,8 +69,7 @@ Value lowering::buildWhere(OpBuilder &b, Operation *op) {
 }
 
 void lowering::emitCheckFailedCall(OpBuilder &b, Location loc, Value where,
-                                   SliceGradCheck check, Value lhs,
-                                   Value rhs) {
+                                   SliceGradCheck check, Value lhs, Value rhs) {
   Value code = arith::ConstantIntOp::create(b, loc, static_cast<int64_t>(check),
                                             /*width=*/32);
   auto toI64 = [&](Value v) -> Value {
@@ -129,8 +128,8 @@ SliceGradOperands lowering::emitShapeChecks(OpBuilder &b, Operation *op,
   ops.nOut = dim(outIdx, 0);
   if (isDynamic(inIdx, 1) || isDynamic(outIdx, 1)) {
     Value outDims = dim(outIdx, 1);
-    emitCheck(b, loc, ops.where, arith::CmpIPredicate::ne, SliceGradCheck::SameNumDims,
-              ops.numDims, outDims);
+    emitCheck(b, loc, ops.where, arith::CmpIPredicate::ne,
+              SliceGradCheck::SameNumDims, ops.numDims, outDims);
   }
   if (isDynamic(outIdx, 0) || isDynamic(inIdx, 0))
     emitCheck(b, loc, ops.where, arith::CmpIPredicate::ugt,
@@ -142,8 +141,8 @@ SliceGradOperands lowering::emitShapeChecks(OpBuilder &b, Operation *op,
   }
   if (isDynamic(inIdx, 1) || isDynamic(start, 0)) {
     Value nStart = dim(start, 0);
-    emitCheck(b, loc, ops.where, arith::CmpIPredicate::ne, SliceGradCheck::StartLength,
-              ops.numDims, nStart);
+    emitCheck(b, loc, ops.where, arith::CmpIPredicate::ne,
+              SliceGradCheck::StartLength, ops.numDims, nStart);
   }
   if (isDynamic(out, 0) || isDynamic(inIdx, 0)) {
     Value nDest = dim(out, 0);
@@ -154,8 +153,8 @@ SliceGradOperands lowering::emitShapeChecks(OpBuilder &b, Operation *op,
 }
 
 Value lowering::buildFirstDifferingColumn(OpBuilder &b, Location loc,
-                                        const SliceGradOperands &ops, Value i,
-                                        Value j) {
+                                          const SliceGradOperands &ops, Value i,
+                                          Value j) {
   Type indexType = b.getIndexType();
   Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
   auto loop = scf::WhileOp::create(
@@ -174,8 +173,8 @@ Value lowering::buildFirstDifferingColumn(OpBuilder &b, Location loc,
               Value s = memref::LoadOp::create(tb, tl, ops.start, d);
               // TensorFlow adds int64 coordinates with wrap-around.
               Value shifted = arith::AddIOp::create(tb, tl, o, s);
-              Value eq = arith::CmpIOp::create(
-                  tb, tl, arith::CmpIPredicate::eq, a, shifted);
+              Value eq = arith::CmpIOp::create(tb, tl, arith::CmpIPredicate::eq,
+                                               a, shifted);
               scf::YieldOp::create(tb, tl, eq);
             },
             [&](OpBuilder &eb, Location el) {
@@ -193,8 +192,8 @@ Value lowering::buildFirstDifferingColumn(OpBuilder &b, Location loc,
 }
 
 Value lowering::buildRowsEqual(OpBuilder &b, Location loc,
-                             const SliceGradOperands &ops,
-                             ArrayRef<Value> startCols, Value i, Value j) {
+                               const SliceGradOperands &ops,
+                               ArrayRef<Value> startCols, Value i, Value j) {
   if (ops.staticNumDims == ShapedType::kDynamic) {
     Value d = buildFirstDifferingColumn(b, loc, ops, i, j);
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, d,
@@ -230,8 +229,7 @@ void lowering::declareRuntimeFunctions(ModuleOp module, OpBuilder &b) {
   }
   if (!module.lookupSymbol(kSparseSliceGradShapeCheckFailedName)) {
     auto shape = MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
-    auto type =
-        b.getFunctionType({ptr, b.getI32Type(), shape, shape}, {});
+    auto type = b.getFunctionType({ptr, b.getI32Type(), shape, shape}, {});
     auto func = func::FuncOp::create(
         b, module.getLoc(), kSparseSliceGradShapeCheckFailedName, type);
     func.setPrivate();

@@ -1,4 +1,5 @@
-//===- CodegenUtils.h - Shared pieces of the slice_grad lowerings -*- C++ -*-===//
+//===- CodegenUtils.h - Shared pieces of the slice_grad lowerings -*- C++
+//-*-===//
 //
 // The code generation of sparse.slice_grad (memref form) that both
 // convert-sparse-to-loops and convert-sparse-to-gpu use: the operands and

@@ -4,9 +4,9 @@
 // zeroed, then each row is compared with output row j and a match stores
 // its gradient (a branch, as in TensorFlow's kernel); with a static R, a
 // vector step first checks whether the next vectorWidth rows are the next
-// vectorWidth output rows (a dense slice) and takes them at once. The sequential strategy runs
-// it over all rows; the parallel strategy resumes with it where its
-// look-back pass could not prove a row.
+// vectorWidth output rows (a dense slice) and takes them at once. The
+// sequential strategy runs it over all rows; the parallel strategy resumes with
+// it where its look-back pass could not prove a row.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,8 +17,8 @@ using namespace mlir::sparse;
 using namespace mlir::sparse::lowering;
 
 SliceGradBuilder::SliceGradBuilder(OpBuilder &b, Location loc,
-                                 const SliceGradOperands &ops,
-                                 unsigned vectorWidth)
+                                   const SliceGradOperands &ops,
+                                   unsigned vectorWidth)
     : ops(ops), loc(loc), vectorWidth(vectorWidth) {
   zero = buildZero(b, loc, ops.eltType);
   // A static R lets the row comparison unroll and input_start stay in
@@ -43,8 +43,8 @@ Value SliceGradBuilder::buildLanePattern(OpBuilder &b, ArrayRef<Value> cols) {
   SmallVector<Value> lanes;
   for (unsigned r = 0; r < vectorWidth; ++r)
     lanes.append(cols.begin(), cols.end());
-  auto type = VectorType::get({static_cast<int64_t>(lanes.size())},
-                              b.getI64Type());
+  auto type =
+      VectorType::get({static_cast<int64_t>(lanes.size())}, b.getI64Type());
   return vector::FromElementsOp::create(b, loc, type, lanes);
 }
 
@@ -88,17 +88,17 @@ Value SliceGradBuilder::buildRowEqual(OpBuilder &b, Value row, Value j) {
   Value a = vector::LoadOp::create(
       b, loc, rowType, inFlat,
       ValueRange{arith::MulIOp::create(b, loc, row, cR)});
-  Value o = vector::LoadOp::create(
-      b, loc, rowType, outFlat,
-      ValueRange{arith::MulIOp::create(b, loc, j, cR)});
+  Value o =
+      vector::LoadOp::create(b, loc, rowType, outFlat,
+                             ValueRange{arith::MulIOp::create(b, loc, j, cR)});
   Value start = vector::FromElementsOp::create(b, loc, rowType, startCols);
   Value eq = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a,
                                    arith::AddIOp::create(b, loc, o, start));
   return vector::ReductionOp::create(b, loc, vector::CombiningKind::AND, eq);
 }
 
-std::pair<Value, Value> SliceGradBuilder::buildScalarStep(OpBuilder &b,
-                                                         Value i, Value j) {
+std::pair<Value, Value> SliceGradBuilder::buildScalarStep(OpBuilder &b, Value i,
+                                                          Value j) {
   // A branch on the match, as TensorFlow's loop has: it predicts well on
   // real data, and breaks the dependence of the next row's loads on this
   // row's comparison (a select would chain them). The rows were zeroed.
@@ -109,17 +109,16 @@ std::pair<Value, Value> SliceGradBuilder::buildScalarStep(OpBuilder &b,
         Value g = memref::LoadOp::create(tb, tl, ops.grad, j);
         memref::StoreOp::create(tb, tl, g, ops.out, i);
         Value c1 = arith::ConstantIndexOp::create(tb, tl, 1);
-        scf::YieldOp::create(
-            tb, tl, arith::AddIOp::create(tb, tl, j, c1).getResult());
+        scf::YieldOp::create(tb, tl,
+                             arith::AddIOp::create(tb, tl, j, c1).getResult());
       },
       [&](OpBuilder &eb, Location el) { scf::YieldOp::create(eb, el, j); });
   Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
   return {arith::AddIOp::create(b, loc, i, c1), next.getResult(0)};
 }
 
-std::pair<Value, Value> SliceGradBuilder::buildRunOrScalarSteps(OpBuilder &b,
-                                                               Value i,
-                                                               Value j) {
+std::pair<Value, Value>
+SliceGradBuilder::buildRunOrScalarSteps(OpBuilder &b, Value i, Value j) {
   int64_t numDims = ops.staticNumDims;
   int64_t width = vectorWidth;
   auto flatType = VectorType::get({width * numDims}, b.getI64Type());
@@ -127,23 +126,26 @@ std::pair<Value, Value> SliceGradBuilder::buildRunOrScalarSteps(OpBuilder &b,
   Value cR = arith::ConstantIndexOp::create(b, loc, numDims);
   // A run: the next vectorWidth rows are the next vectorWidth output rows
   // (a dense slice), so the loop matches them all.
-  Value rows = vector::LoadOp::create(
-      b, loc, flatType, inFlat, ValueRange{arith::MulIOp::create(b, loc, i, cR)});
-  Value e = vector::LoadOp::create(
-      b, loc, flatType, outFlat, ValueRange{arith::MulIOp::create(b, loc, j, cR)});
-  Value same = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rows,
-                                     arith::AddIOp::create(b, loc, e, startPat));
+  Value rows =
+      vector::LoadOp::create(b, loc, flatType, inFlat,
+                             ValueRange{arith::MulIOp::create(b, loc, i, cR)});
+  Value e =
+      vector::LoadOp::create(b, loc, flatType, outFlat,
+                             ValueRange{arith::MulIOp::create(b, loc, j, cR)});
+  Value same =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rows,
+                            arith::AddIOp::create(b, loc, e, startPat));
   Value isRun =
       vector::ReductionOp::create(b, loc, vector::CombiningKind::AND, same);
   auto step = scf::IfOp::create(
       b, loc, isRun,
       [&](OpBuilder &tb, Location tl) {
         auto valuesType = VectorType::get({width}, ops.eltType);
-        Value v = vector::LoadOp::create(tb, tl, valuesType, ops.grad,
-                                         ValueRange{j});
+        Value v =
+            vector::LoadOp::create(tb, tl, valuesType, ops.grad, ValueRange{j});
         vector::StoreOp::create(tb, tl, v, ops.out, i);
-        scf::YieldOp::create(tb, tl, arith::AddIOp::create(tb, tl, j, cW)
-                                         .getResult());
+        scf::YieldOp::create(tb, tl,
+                             arith::AddIOp::create(tb, tl, j, cW).getResult());
       },
       [&](OpBuilder &eb, Location el) {
         // vectorWidth scalar steps (j + vectorWidth <= N_out keeps every
@@ -154,8 +156,8 @@ std::pair<Value, Value> SliceGradBuilder::buildRunOrScalarSteps(OpBuilder &b,
             eb, el, c0, cW, c1, ValueRange{j},
             [&](OpBuilder &fb, Location fl, Value k, ValueRange acc) {
               Value row = arith::AddIOp::create(fb, fl, i, k);
-              scf::YieldOp::create(fb, fl, buildScalarStep(fb, row, acc[0])
-                                               .second);
+              scf::YieldOp::create(fb, fl,
+                                   buildScalarStep(fb, row, acc[0]).second);
             });
         scf::YieldOp::create(eb, el, steps.getResult(0));
       });
@@ -163,17 +165,17 @@ std::pair<Value, Value> SliceGradBuilder::buildRunOrScalarSteps(OpBuilder &b,
 }
 
 Value SliceGradBuilder::buildGreedyLoop(OpBuilder &b, Value lo, Value hi,
-                                       Value j0) {
+                                        Value j0) {
   Type indexType = b.getIndexType();
   // val_grad[lo..hi) = 0, then the matches (LLVM makes this a memset).
   buildZeroFill(b, lo, hi);
   auto loop = scf::WhileOp::create(
       b, loc, TypeRange{indexType, indexType}, ValueRange{lo, j0},
       [&](OpBuilder &nb, Location l, ValueRange args) {
-        Value iInRange = arith::CmpIOp::create(
-            nb, l, arith::CmpIPredicate::ult, args[0], hi);
-        Value jInRange = arith::CmpIOp::create(
-            nb, l, arith::CmpIPredicate::ult, args[1], ops.nOut);
+        Value iInRange = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
+                                               args[0], hi);
+        Value jInRange = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
+                                               args[1], ops.nOut);
         Value cond = arith::AndIOp::create(nb, l, iInRange, jInRange);
         scf::ConditionOp::create(nb, l, cond, args);
       },
@@ -185,9 +187,9 @@ Value SliceGradBuilder::buildGreedyLoop(OpBuilder &b, Value lo, Value hi,
           return;
         }
         Value cW = arith::ConstantIndexOp::create(nb, l, vectorWidth);
-        Value rowsLeft = arith::CmpIOp::create(
-            nb, l, arith::CmpIPredicate::ule,
-            arith::AddIOp::create(nb, l, i, cW), hi);
+        Value rowsLeft =
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ule,
+                                  arith::AddIOp::create(nb, l, i, cW), hi);
         Value outLeft = arith::CmpIOp::create(
             nb, l, arith::CmpIPredicate::ule,
             arith::AddIOp::create(nb, l, j, cW), ops.nOut);
@@ -259,8 +261,8 @@ void lowering::buildForEachRank(
       v = castOp.getSource();
     }
   };
-  for (auto [v, dim] : {std::pair{ops.start, 0u}, {ops.inIdx, 1u},
-                        {ops.outIdx, 1u}}) {
+  for (auto [v, dim] :
+       {std::pair{ops.start, 0u}, {ops.inIdx, 1u}, {ops.outIdx, 1u}}) {
     int64_t r = staticSize(v, dim);
     if (r != ShapedType::kDynamic) {
       if (r > kMaxSpecializedRank)

@@ -17,7 +17,6 @@
 
 #include "mlir/Dialect/Math/IR/Math.h"
 
-
 using namespace mlir;
 using namespace mlir::sparse;
 using namespace mlir::sparse::lowering;
@@ -27,8 +26,7 @@ class LookBackBuilder {
 public:
   LookBackBuilder(OpBuilder &b, Location loc, const SliceGradOperands &ops,
                   unsigned vectorWidth)
-      : pb(b, loc, ops, vectorWidth), ops(ops), loc(loc),
-        width(vectorWidth) {}
+      : pb(b, loc, ops, vectorWidth), ops(ops), loc(loc), width(vectorWidth) {}
 
   /// The whole strategy for N_out >= 1 with blocks of blockRows rows;
   /// returns the final j of the greedy loop (index).
@@ -70,9 +68,7 @@ private:
   Value cstI64(OpBuilder &b, int64_t v) {
     return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
   }
-  bool staticRank() const {
-    return ops.staticNumDims != ShapedType::kDynamic;
-  }
+  bool staticRank() const { return ops.staticNumDims != ShapedType::kDynamic; }
 
   /// B into boxLo/boxHi (R words each): partial boxes of blocks of output
   /// rows in parallel, then combined.
@@ -84,8 +80,8 @@ private:
   Value buildCount(OpBuilder &b, Value lo, Value hi, Value base);
   /// Writes rows [lo, hi) numbered from p0; returns the first row that
   /// differs from its output row (N_in if none) and its number.
-  std::pair<Value, Value> buildWrite(OpBuilder &b, Value lo, Value hi,
-                                     Value p0, Value base);
+  std::pair<Value, Value> buildWrite(OpBuilder &b, Value lo, Value hi, Value p0,
+                                     Value base);
   /// Vector steps: the flags of `width` rows as the bits of an integer of
   /// `width` bits (bit r for row r).
   Value buildRowBits(OpBuilder &b, Value rows);
@@ -211,12 +207,12 @@ void LookBackBuilder::buildBox(OpBuilder &b, Value chunkLen) {
               });
           for (int64_t d = 0; d < r; ++d) {
             Value cd = cst(nb, d);
-            memref::StoreOp::create(nb, l, loop.getResult(d), parts,
-                                    ValueRange{arith::AddIOp::create(
-                                        nb, l, loBase, cd)});
-            memref::StoreOp::create(nb, l, loop.getResult(r + d), parts,
-                                    ValueRange{arith::AddIOp::create(
-                                        nb, l, hiBase, cd)});
+            memref::StoreOp::create(
+                nb, l, loop.getResult(d), parts,
+                ValueRange{arith::AddIOp::create(nb, l, loBase, cd)});
+            memref::StoreOp::create(
+                nb, l, loop.getResult(r + d), parts,
+                ValueRange{arith::AddIOp::create(nb, l, hiBase, cd)});
           }
           return;
         }
@@ -230,9 +226,8 @@ void LookBackBuilder::buildBox(OpBuilder &b, Value chunkLen) {
                     Value v = shifted(fb, j, d, s);
                     scf::YieldOp::create(
                         fb, fl,
-                        ValueRange{
-                            arith::MinSIOp::create(fb, fl, acc[0], v),
-                            arith::MaxSIOp::create(fb, fl, acc[1], v)});
+                        ValueRange{arith::MinSIOp::create(fb, fl, acc[0], v),
+                                   arith::MaxSIOp::create(fb, fl, acc[1], v)});
                   });
               memref::StoreOp::create(
                   db, dl, loop.getResult(0), parts,
@@ -340,9 +335,9 @@ Value LookBackBuilder::buildRowBits(OpBuilder &b, Value rows) {
     Value flagWords;
     for (int64_t d = 0; d < numDims; ++d) {
       Value col = extractColumn(b, loc, words, width, numDims, d);
-      flagWords = flagWords
-                      ? arith::AndIOp::create(b, loc, flagWords, col).getResult()
-                      : col;
+      flagWords =
+          flagWords ? arith::AndIOp::create(b, loc, flagWords, col).getResult()
+                    : col;
     }
     auto rowType = VectorType::get({width}, b.getI64Type());
     Value flags = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
@@ -407,8 +402,8 @@ Value LookBackBuilder::buildCount(OpBuilder &b, Value lo, Value hi,
     auto loop = scf::ForOp::create(
         b, loc, c0, steps, c1, ValueRange{c0},
         [&](OpBuilder &nb, Location l, Value s, ValueRange acc) {
-          Value i = arith::AddIOp::create(
-              nb, l, lo, arith::MulIOp::create(nb, l, s, cW));
+          Value i = arith::AddIOp::create(nb, l, lo,
+                                          arith::MulIOp::create(nb, l, s, cW));
           Value flat = arith::MulIOp::create(nb, l, i, cR);
           Value rows = vector::LoadOp::create(nb, l, flatType, pb.inFlat,
                                               ValueRange{flat});
@@ -416,9 +411,9 @@ Value LookBackBuilder::buildCount(OpBuilder &b, Value lo, Value hi,
           Value word = bits;
           if (word.getType() != wordType)
             word = arith::ExtUIOp::create(nb, l, wordType, bits);
-          memref::StoreOp::create(nb, l, word, flagWords,
-                                  ValueRange{arith::AddIOp::create(
-                                      nb, l, base, s)});
+          memref::StoreOp::create(
+              nb, l, word, flagWords,
+              ValueRange{arith::AddIOp::create(nb, l, base, s)});
           Value n = arith::IndexCastUIOp::create(
               nb, l, nb.getIndexType(), math::CtPopOp::create(nb, l, word));
           scf::YieldOp::create(
@@ -450,8 +445,7 @@ Value LookBackBuilder::buildFlaggedRows(OpBuilder &b, Value i, Value pos,
   Value noBits = arith::ConstantIntOp::create(b, loc, bitsType, 0);
   Value oneBit = arith::ConstantIntOp::create(b, loc, bitsType, 1);
   auto loop = scf::WhileOp::create(
-      b, loc, TypeRange{bitsType, indexType, i1},
-      ValueRange{bits, pos, isTrue},
+      b, loc, TypeRange{bitsType, indexType, i1}, ValueRange{bits, pos, isTrue},
       [&](OpBuilder &nb, Location l, ValueRange args) {
         Value more = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ne,
                                            args[0], noBits);
@@ -477,8 +471,7 @@ Value LookBackBuilder::buildFlaggedRows(OpBuilder &b, Value i, Value pos,
 }
 
 std::pair<Value, Value> LookBackBuilder::buildWriteStep(OpBuilder &b, Value i,
-                                                        Value pos,
-                                                        Value bits) {
+                                                        Value pos, Value bits) {
   int64_t numDims = ops.staticNumDims;
   Type i1 = b.getI1Type(), indexType = b.getIndexType();
   Value isTrue = arith::ConstantIntOp::create(b, loc, 1, /*width=*/1);
@@ -487,15 +480,15 @@ std::pair<Value, Value> LookBackBuilder::buildWriteStep(OpBuilder &b, Value i,
   Value n = arith::IndexCastUIOp::create(b, loc, indexType,
                                          math::CtPopOp::create(b, loc, bits));
   Value nextPos = arith::AddIOp::create(b, loc, pos, n);
-  Value none = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, bits,
-                                     arith::ConstantIntOp::create(
-                                         b, loc, bits.getType(), 0));
-  auto allBits = APInt::getLowBitsSet(
-      bits.getType().getIntOrFloatBitWidth(), width);
+  Value none = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq, bits,
+      arith::ConstantIntOp::create(b, loc, bits.getType(), 0));
+  auto allBits =
+      APInt::getLowBitsSet(bits.getType().getIntOrFloatBitWidth(), width);
   Value all = arith::CmpIOp::create(
       b, loc, arith::CmpIPredicate::eq, bits,
-      arith::ConstantOp::create(b, loc, IntegerAttr::get(bits.getType(),
-                                                         allBits)));
+      arith::ConstantOp::create(b, loc,
+                                IntegerAttr::get(bits.getType(), allBits)));
   auto step = scf::IfOp::create(
       b, loc, none,
       [&](OpBuilder &tb, Location tl) {
@@ -510,8 +503,8 @@ std::pair<Value, Value> LookBackBuilder::buildWriteStep(OpBuilder &b, Value i,
             [&](OpBuilder &tb, Location tl) {
               // Every row inside B (a dense slice): the next output rows and
               // gradients with plain loads.
-              auto flatType = VectorType::get({width * numDims},
-                                              tb.getI64Type());
+              auto flatType =
+                  VectorType::get({width * numDims}, tb.getI64Type());
               Value rows = vector::LoadOp::create(
                   tb, tl, flatType, pb.inFlat,
                   ValueRange{arith::MulIOp::create(tb, tl, i, cR)});
@@ -544,30 +537,33 @@ std::pair<Value, Value> LookBackBuilder::buildWriteStep(OpBuilder &b, Value i,
                                          buildFlaggedRows(tb, i, pos, bits));
                   },
                   [&](OpBuilder &tb, Location tl) {
-              // Some rows inside: row by row, branch-free (expanding loads
-              // are a branch per lane without AVX-512).
-              Value p = pos, ok = isTrue;
-              for (int64_t r = 0; r < width; ++r) {
-                Value row = arith::AddIOp::create(tb, tl, i, cst(tb, r));
-                Value bit = arith::TruncIOp::create(
-                    tb, tl, i1,
-                    arith::ShRUIOp::create(
-                        tb, tl, bits,
-                        arith::ConstantIntOp::create(tb, tl, bits.getType(),
-                                                     r)));
-                Value same = pb.buildRowEqual(tb, row, p);
-                Value bad = arith::AndIOp::create(
-                    tb, tl, bit, arith::XOrIOp::create(tb, tl, same, isTrue));
-                ok = arith::AndIOp::create(
-                    tb, tl, ok, arith::XOrIOp::create(tb, tl, bad, isTrue));
-                Value g = memref::LoadOp::create(tb, tl, ops.grad, p);
-                Value v = arith::SelectOp::create(tb, tl, bit, g, pb.zero);
-                memref::StoreOp::create(tb, tl, v, ops.out, row);
-                p = arith::AddIOp::create(
-                    tb, tl, p,
-                    arith::IndexCastUIOp::create(tb, tl, indexType, bit));
-              }
-              scf::YieldOp::create(tb, tl, ok);
+                    // Some rows inside: row by row, branch-free (expanding
+                    // loads are a branch per lane without AVX-512).
+                    Value p = pos, ok = isTrue;
+                    for (int64_t r = 0; r < width; ++r) {
+                      Value row = arith::AddIOp::create(tb, tl, i, cst(tb, r));
+                      Value bit = arith::TruncIOp::create(
+                          tb, tl, i1,
+                          arith::ShRUIOp::create(
+                              tb, tl, bits,
+                              arith::ConstantIntOp::create(tb, tl,
+                                                           bits.getType(), r)));
+                      Value same = pb.buildRowEqual(tb, row, p);
+                      Value bad = arith::AndIOp::create(
+                          tb, tl, bit,
+                          arith::XOrIOp::create(tb, tl, same, isTrue));
+                      ok = arith::AndIOp::create(
+                          tb, tl, ok,
+                          arith::XOrIOp::create(tb, tl, bad, isTrue));
+                      Value g = memref::LoadOp::create(tb, tl, ops.grad, p);
+                      Value v =
+                          arith::SelectOp::create(tb, tl, bit, g, pb.zero);
+                      memref::StoreOp::create(tb, tl, v, ops.out, row);
+                      p = arith::AddIOp::create(
+                          tb, tl, p,
+                          arith::IndexCastUIOp::create(tb, tl, indexType, bit));
+                    }
+                    scf::YieldOp::create(tb, tl, ok);
                   });
               scf::YieldOp::create(sb, sl, few.getResults());
             });
@@ -591,8 +587,7 @@ std::pair<Value, Value> LookBackBuilder::buildWrite(OpBuilder &b, Value lo,
     // left to the scalar loop.
     Value cW = cst(b, width);
     auto loop = scf::WhileOp::create(
-        b, loc, TypeRange{indexType, indexType, i1},
-        ValueRange{lo, p0, isTrue},
+        b, loc, TypeRange{indexType, indexType, i1}, ValueRange{lo, p0, isTrue},
         [&](OpBuilder &nb, Location l, ValueRange args) {
           Value rowsLeft = arith::CmpIOp::create(
               nb, l, arith::CmpIPredicate::ule,
@@ -609,7 +604,8 @@ std::pair<Value, Value> LookBackBuilder::buildWrite(OpBuilder &b, Value lo,
           Value s = arith::DivUIOp::create(
               nb, l, arith::SubIOp::create(nb, l, i, lo), cW);
           Value word = memref::LoadOp::create(
-              nb, l, flagWords, ValueRange{arith::AddIOp::create(nb, l, base, s)});
+              nb, l, flagWords,
+              ValueRange{arith::AddIOp::create(nb, l, base, s)});
           auto [good, nextPos] = buildWriteStep(nb, i, pos, word);
           Value nextI = arith::AddIOp::create(nb, l, i, cW);
           scf::YieldOp::create(
@@ -628,8 +624,8 @@ std::pair<Value, Value> LookBackBuilder::buildWrite(OpBuilder &b, Value lo,
       b, loc, TypeRange{indexType, indexType, i1},
       ValueRange{startI, startPos, isFalse},
       [&](OpBuilder &nb, Location l, ValueRange args) {
-        Value more =
-            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, args[0], hi);
+        Value more = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
+                                           args[0], hi);
         Value outLeft = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
                                               args[1], ops.nOut);
         Value cond = arith::AndIOp::create(
@@ -653,8 +649,7 @@ std::pair<Value, Value> LookBackBuilder::buildWrite(OpBuilder &b, Value lo,
         scf::YieldOp::create(
             nb, l,
             ValueRange{arith::SelectOp::create(nb, l, bad, i, nextI),
-                       arith::SelectOp::create(nb, l, bad, pos, nextPos),
-                       bad});
+                       arith::SelectOp::create(nb, l, bad, pos, nextPos), bad});
       });
   // Numbers past N_out: the loop has stopped, the rest is zero (after a
   // differing row the greedy loop rewrites these rows anyway).
@@ -672,8 +667,8 @@ Value LookBackBuilder::toI64(OpBuilder &b, Value v) {
   return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
 }
 
-Value LookBackBuilder::atomic(OpBuilder &b, arith::AtomicRMWKind kind,
-                              Value v, Value mem, Value at) {
+Value LookBackBuilder::atomic(OpBuilder &b, arith::AtomicRMWKind kind, Value v,
+                              Value mem, Value at) {
   return memref::AtomicRMWOp::create(b, loc, kind, v, mem, ValueRange{at});
 }
 
@@ -684,9 +679,10 @@ void LookBackBuilder::allocState(OpBuilder &b, Value nBlocks) {
   auto indicesType = MemRefType::get({ShapedType::kDynamic}, b.getIndexType());
   // One cache line per block: a block spins on its predecessor's word
   // while other blocks publish theirs.
-  status = memref::AllocOp::create(
-      b, loc, wordsType,
-      ValueRange{arith::MulIOp::create(b, loc, nBlocks, cst(b, kStatusStride))});
+  status =
+      memref::AllocOp::create(b, loc, wordsType,
+                              ValueRange{arith::MulIOp::create(
+                                  b, loc, nBlocks, cst(b, kStatusStride))});
   badRows = memref::AllocOp::create(b, loc, indicesType, nBlocks);
   badPos = memref::AllocOp::create(b, loc, indicesType, nBlocks);
   control = memref::AllocOp::create(b, loc, wordsType, cst(b, 2));
@@ -759,8 +755,7 @@ void LookBackBuilder::buildCountedBlock(OpBuilder &b, Value blk, Value lo,
   Value count = toI64(b, buildCount(b, lo, hi, base));
   Value p0 = buildPredecessorCount(b, blk, /*wait=*/true);
   atomic(b, arith::AtomicRMWKind::assign,
-         arith::AddIOp::create(b, loc, p0, count), status,
-         statusIndex(b, blk));
+         arith::AddIOp::create(b, loc, p0, count), status, statusIndex(b, blk));
   auto [badRow, pos] = buildWrite(b, lo, hi, toIndex(b, p0), base);
   memref::StoreOp::create(b, loc, badRow, badRows, blk);
   memref::StoreOp::create(b, loc, pos, badPos, blk);
@@ -837,9 +832,9 @@ Value LookBackBuilder::buildResult(OpBuilder &b, Value nBlocks) {
   auto used = scf::IfOp::create(
       b, loc, resume,
       [&](OpBuilder &tb, Location tl) {
-        scf::YieldOp::create(tb, tl,
-                             pb.buildGreedyLoop(tb, resumeRow, ops.nIn,
-                                                first.getResult(1)));
+        scf::YieldOp::create(
+            tb, tl,
+            pb.buildGreedyLoop(tb, resumeRow, ops.nIn, first.getResult(1)));
       },
       [&](OpBuilder &eb, Location el) {
         // Every block verified: the loop used min(total, N_out) gradients.
@@ -847,7 +842,8 @@ Value LookBackBuilder::buildResult(OpBuilder &b, Value nBlocks) {
         Value total = toIndex(
             eb, memref::LoadOp::create(eb, el, status, statusIndex(eb, last)));
         scf::YieldOp::create(
-            eb, el, arith::MinUIOp::create(eb, el, total, ops.nOut).getResult());
+            eb, el,
+            arith::MinUIOp::create(eb, el, total, ops.nOut).getResult());
       });
   return used.getResult(0);
 }
@@ -858,11 +854,9 @@ Value LookBackBuilder::build(OpBuilder &b, Value blockRows) {
   Value nBlocks = arith::CeilDivUIOp::create(b, loc, ops.nIn, chunkLen);
   allocState(b, nBlocks);
   Value c0 = cst(b, 0), c1 = cst(b, 1);
-  scf::ParallelOp::create(b, loc, ValueRange{c0}, ValueRange{nBlocks},
-                          ValueRange{c1},
-                          [&](OpBuilder &nb, Location, ValueRange) {
-                            buildBlock(nb);
-                          });
+  scf::ParallelOp::create(
+      b, loc, ValueRange{c0}, ValueRange{nBlocks}, ValueRange{c1},
+      [&](OpBuilder &nb, Location, ValueRange) { buildBlock(nb); });
   Value used = buildResult(b, nBlocks);
   for (Value v : {status, badRows, badPos, control, boxLo, boxHi, flagWords})
     if (v)

@@ -1,4 +1,5 @@
-//===- SliceGradBuilder.h - The slice_grad algorithms as IR ------*- C++ -*-===//
+//===- SliceGradBuilder.h - The slice_grad algorithms as IR ------*- C++
+//-*-===//
 //
 // IR builders of the algorithms: the greedy loop over a range of rows
 // (GreedyLoop.cpp: the sequential strategy, and the parallel strategy's
@@ -35,7 +36,7 @@ inline Value extractColumn(OpBuilder &b, Location loc, Value rows,
 class SliceGradBuilder {
 public:
   SliceGradBuilder(OpBuilder &b, Location loc, const SliceGradOperands &ops,
-                  unsigned vectorWidth);
+                   unsigned vectorWidth);
 
   /// Index of the first shifted output row that is not less than input row
   /// i (lexicographic, signed): where the sequential loop's j stands at row i
@@ -95,8 +96,7 @@ private:
   /// vectorWidth rows with i + vectorWidth <= hi and j + vectorWidth <=
   /// N_out: at once where they are the next vectorWidth output rows (a run
   /// of matches), else one scalar step each.
-  std::pair<Value, Value> buildRunOrScalarSteps(OpBuilder &b, Value i,
-                                                Value j);
+  std::pair<Value, Value> buildRunOrScalarSteps(OpBuilder &b, Value i, Value j);
 };
 
 /// The lowering of one op with a static R (or the generic code for a
@@ -105,9 +105,9 @@ private:
 /// every R that real tensors have gets the unrolled, vectorized code. A
 /// larger R, static or not, gets the generic loops over columns, so that
 /// compile time does not grow with R.
-void buildForEachRank(OpBuilder &b, Location loc, const SliceGradOperands &ops,
-                      function_ref<void(OpBuilder &, const SliceGradOperands &)>
-                          build);
+void buildForEachRank(
+    OpBuilder &b, Location loc, const SliceGradOperands &ops,
+    function_ref<void(OpBuilder &, const SliceGradOperands &)> build);
 
 /// The highest R that a dynamic R is specialized to.
 constexpr int64_t kMaxSpecializedRank = 8;

@@ -70,9 +70,9 @@ bool canRunOnDevice(const lowering::SliceGradOperands &ops) {
     return cast<MemRefType>(v.getType()).getLayout().isIdentity();
   };
   return ops.staticNumDims != ShapedType::kDynamic && ops.staticNumDims > 0 &&
-         llvm::all_of(ValueRange{ops.grad, ops.inIdx, ops.start, ops.outIdx,
-                                 ops.out},
-                      identity);
+         llvm::all_of(
+             ValueRange{ops.grad, ops.inIdx, ops.start, ops.outIdx, ops.out},
+             identity);
 }
 
 struct SliceGradToGPU : public OpConversionPattern<SliceGradOp> {
@@ -116,8 +116,7 @@ private:
         b, loc, hasOut,
         [&](OpBuilder &tb, Location tl) {
           Value chunkLen = arith::ConstantIndexOp::create(tb, tl, chunkRows);
-          Value nChunks =
-              arith::CeilDivUIOp::create(tb, tl, ops.nIn, chunkLen);
+          Value nChunks = arith::CeilDivUIOp::create(tb, tl, ops.nIn, chunkLen);
           // The operands on the device.
           lowering::SliceGradOperands dev = ops;
           dev.grad = buffers.allocLike(tb, tl, ops.grad);
@@ -128,9 +127,10 @@ private:
           auto verdictType =
               MemRefType::get({ShapedType::kDynamic}, tb.getIndexType());
           Value verdicts = buffers.alloc(tb, tl, verdictType, nChunks);
-          for (auto [host, device] :
-               {std::pair{ops.grad, dev.grad}, {ops.inIdx, dev.inIdx},
-                {ops.start, dev.start}, {ops.outIdx, dev.outIdx}})
+          for (auto [host, device] : {std::pair{ops.grad, dev.grad},
+                                      {ops.inIdx, dev.inIdx},
+                                      {ops.start, dev.start},
+                                      {ops.outIdx, dev.outIdx}})
             buffers.copy(tb, tl, host, device);
 
           // The kernel: one thread per chunk.
@@ -139,8 +139,8 @@ private:
               [&](OpBuilder &nb, Location l, ValueRange ivs) {
                 Value ok = lowering::buildBoxPassChunk(nb, l, dev, ivs[0],
                                                        chunkLen, nChunks);
-                Value word = arith::IndexCastUIOp::create(
-                    nb, l, nb.getIndexType(), ok);
+                Value word =
+                    arith::IndexCastUIOp::create(nb, l, nb.getIndexType(), ok);
                 memref::StoreOp::create(nb, l, word, verdicts, ivs[0]);
               });
 

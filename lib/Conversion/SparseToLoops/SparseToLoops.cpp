@@ -20,7 +20,6 @@ namespace sparse {
 using namespace mlir;
 using namespace mlir::sparse;
 
-
 namespace {
 struct SliceGradToLoops : public OpConversionPattern<SliceGradOp> {
   SliceGradToLoops(MLIRContext *ctx,

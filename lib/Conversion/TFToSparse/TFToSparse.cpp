@@ -101,11 +101,11 @@ LogicalResult checkTFOp(Operation *op) {
                                           "input_start", "output_indices"};
   for (auto [name, value] : llvm::zip(names, op->getOperands()))
     if (!isa<TensorType>(value.getType()))
-      return op->emitOpError() << name << " must be a tensor, got "
-                               << value.getType();
+      return op->emitOpError()
+             << name << " must be a tensor, got " << value.getType();
   if (!isa<TensorType>(op->getResult(0).getType()))
-    return op->emitOpError() << "result must be a tensor, got "
-                             << op->getResult(0).getType();
+    return op->emitOpError()
+           << "result must be a tensor, got " << op->getResult(0).getType();
   for (unsigned i : {1, 2, 3}) {
     Type elt = cast<TensorType>(op->getOperand(i).getType()).getElementType();
     if (!elt.isSignlessInteger(64))
@@ -121,10 +121,9 @@ LogicalResult checkTFOp(Operation *op) {
     return op->emitOpError() << "T must be a type, got " << tAttr;
   if (auto t = dyn_cast_if_present<TypeAttr>(tAttr)) {
     if (t.getValue() != gradElt || t.getValue() != resultElt)
-      return op->emitOpError() << "T = " << t.getValue()
-                               << " disagrees with backprop_val_grad's "
-                               << "element type " << gradElt
-                               << " or the result's " << resultElt;
+      return op->emitOpError()
+             << "T = " << t.getValue() << " disagrees with backprop_val_grad's "
+             << "element type " << gradElt << " or the result's " << resultElt;
   } else if (gradElt != resultElt) {
     return op->emitOpError() << "result element type " << resultElt
                              << " must match backprop_val_grad's " << gradElt;
@@ -142,7 +141,7 @@ LogicalResult checkTFOp(Operation *op) {
   auto inType = dyn_cast<RankedTensorType>(op->getOperand(1).getType());
   if (resultType.hasRank()) {
     int64_t nIn = inType && inType.getRank() >= 1 ? inType.getDimSize(0)
-                                                   : ShapedType::kDynamic;
+                                                  : ShapedType::kDynamic;
     if (resultType.getRank() != 1 ||
         (!resultType.isDynamicDim(0) && !ShapedType::isDynamic(nIn) &&
          resultType.getDimSize(0) != nIn))
@@ -206,12 +205,10 @@ struct TFSliceGradToSparse : public ConversionPattern {
   matchAndRewrite(Operation *op, ArrayRef<Value> operands,
                   ConversionPatternRewriter &rewriter) const override {
     Type wanted = getTypeConverter()->convertType(op->getResult(0).getType());
-    bool unranked = llvm::any_of(operands, [](Value v) {
-      return isa<UnrankedTensorType>(v.getType());
-    });
-    Value result =
-        unranked ? buildRankChecks(rewriter, op, operands, wanted)
-                 : buildOp(rewriter, op->getLoc(), operands, wanted);
+    bool unranked = llvm::any_of(
+        operands, [](Value v) { return isa<UnrankedTensorType>(v.getType()); });
+    Value result = unranked ? buildRankChecks(rewriter, op, operands, wanted)
+                            : buildOp(rewriter, op->getLoc(), operands, wanted);
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -237,8 +234,8 @@ private:
     Value start = ranked(operands[2], 1, i64);
     Value outIdx = ranked(operands[3], 2, i64);
     auto inType = cast<RankedTensorType>(inIdx.getType());
-    int64_t nIn = inType.getRank() == 2 ? inType.getDimSize(0)
-                                        : ShapedType::kDynamic;
+    int64_t nIn =
+        inType.getRank() == 2 ? inType.getDimSize(0) : ShapedType::kDynamic;
     auto resultType = RankedTensorType::get({nIn}, valueType);
     auto newOp =
         SliceGradOp::create(b, loc, resultType, grad, inIdx, start, outIdx);
@@ -284,19 +281,17 @@ private:
     // v's shape as a memref<?xi64> for the runtime's message.
     auto shapeOf = [&](Value v) -> Value {
       Value rank = tensor::RankOp::create(b, loc, v);
-      auto type = RankedTensorType::get({ShapedType::kDynamic},
-                                        b.getI64Type());
+      auto type = RankedTensorType::get({ShapedType::kDynamic}, b.getI64Type());
       auto shape = tensor::GenerateOp::create(b, loc, type, ValueRange{rank});
       {
         OpBuilder::InsertionGuard guard(b);
-        Block *body = b.createBlock(&shape.getBody(), {}, {b.getIndexType()},
-                                    {loc});
+        Block *body =
+            b.createBlock(&shape.getBody(), {}, {b.getIndexType()}, {loc});
         Value d = tensor::DimOp::create(b, loc, v, body->getArgument(0));
         tensor::YieldOp::create(
             b, loc, arith::IndexCastOp::create(b, loc, b.getI64Type(), d));
       }
-      auto memrefType =
-          MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
+      auto memrefType = MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
       return bufferization::ToBufferOp::create(b, loc, memrefType, shape,
                                                /*readOnly=*/true);
     };
@@ -312,8 +307,8 @@ private:
     auto emptyResult = [&]() -> Value {
       auto ranked = dyn_cast<RankedTensorType>(wanted);
       int64_t n = ranked && !ranked.isDynamicDim(0) ? ranked.getDimSize(0) : 0;
-      auto type = RankedTensorType::get(
-          {n}, cast<TensorType>(wanted).getElementType());
+      auto type =
+          RankedTensorType::get({n}, cast<TensorType>(wanted).getElementType());
       Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
                                             type.getElementType());
       if (type != wanted)
@@ -346,23 +341,22 @@ private:
     if (isUnranked(start)) {
       auto sizeCheck = [&](arith::CmpIPredicate pred, SliceGradCheck check,
                            Value a, int64_t ad, Value c, int64_t cd) {
-        checks.push_back(
-            {[&, pred, a, ad, c, cd] {
-               return arith::CmpIOp::create(b, loc, pred, dim(a, ad),
-                                            dim(c, cd))
-                   .getResult();
-             },
-             [&, check, a, ad, c, cd] {
-               lowering::emitCheckFailedCall(b, loc, where, check, dim(a, ad),
-                                             dim(c, cd));
-             }});
+        checks.push_back({[&, pred, a, ad, c, cd] {
+                            return arith::CmpIOp::create(b, loc, pred,
+                                                         dim(a, ad), dim(c, cd))
+                                .getResult();
+                          },
+                          [&, check, a, ad, c, cd] {
+                            lowering::emitCheckFailedCall(
+                                b, loc, where, check, dim(a, ad), dim(c, cd));
+                          }});
       };
-      sizeCheck(arith::CmpIPredicate::ne, SliceGradCheck::SameNumDims, inIdx,
-                1, outIdx, 1);
-      sizeCheck(arith::CmpIPredicate::ugt,
-                SliceGradCheck::OutputRowsNotGreater, outIdx, 0, inIdx, 0);
-      sizeCheck(arith::CmpIPredicate::ne,
-                SliceGradCheck::GradMatchesOutputRows, grad, 0, outIdx, 0);
+      sizeCheck(arith::CmpIPredicate::ne, SliceGradCheck::SameNumDims, inIdx, 1,
+                outIdx, 1);
+      sizeCheck(arith::CmpIPredicate::ugt, SliceGradCheck::OutputRowsNotGreater,
+                outIdx, 0, inIdx, 0);
+      sizeCheck(arith::CmpIPredicate::ne, SliceGradCheck::GradMatchesOutputRows,
+                grad, 0, outIdx, 0);
       checks.push_back(
           {[&] { return rankIsNot(start, 1); },
            [&] { reportShapes(SliceGradCheck::StartVector, start, start); }});
@@ -426,8 +420,8 @@ struct TFIdentityToOperands : public TFOpPattern {
 
 /// An attribute of a TF op, inherent (`<{...}>`) or not.
 static Attribute tfAttr(Operation *op, StringRef name) {
-  if (auto props = dyn_cast_if_present<DictionaryAttr>(
-          op->getPropertiesAsAttribute()))
+  if (auto props =
+          dyn_cast_if_present<DictionaryAttr>(op->getPropertiesAsAttribute()))
     if (Attribute a = props.get(name))
       return a;
   return op->getAttr(name);

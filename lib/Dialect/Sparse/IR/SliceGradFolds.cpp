@@ -44,9 +44,10 @@ LogicalResult SliceGradOp::fold(FoldAdaptor adaptor,
                                 SmallVectorImpl<OpFoldResult> &results) {
   if (hasBufferSemantics() || !shapesAreStaticallyChecked(*this))
     return failure();
-  auto grad = dyn_cast_if_present<DenseElementsAttr>(
-      adaptor.getBackpropValGrad());
-  auto inIdx = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInputIndices());
+  auto grad =
+      dyn_cast_if_present<DenseElementsAttr>(adaptor.getBackpropValGrad());
+  auto inIdx =
+      dyn_cast_if_present<DenseElementsAttr>(adaptor.getInputIndices());
   auto start = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInputStart());
   auto outIdx =
       dyn_cast_if_present<DenseElementsAttr>(adaptor.getOutputIndices());
@@ -77,9 +78,8 @@ LogicalResult SliceGradOp::fold(FoldAdaptor adaptor,
     bool same = true;
     for (int64_t d = 0; d < numDims && same; ++d)
       same = in[i * numDims + d] ==
-             static_cast<int64_t>(
-                 static_cast<uint64_t>(out[j * numDims + d]) +
-                 static_cast<uint64_t>(off[d]));
+             static_cast<int64_t>(static_cast<uint64_t>(out[j * numDims + d]) +
+                                  static_cast<uint64_t>(off[d]));
     if (!same)
       continue;
     size_t from = grad.isSplat() ? 0 : j * eltBytes;
@@ -138,9 +138,9 @@ struct FoldCastsIntoSliceGrad : public OpRewritePattern<SliceGradOp> {
     if (!valid)
       return failure();
 
-    auto newOp = SliceGradOp::create(rewriter, op.getLoc(), newType,
-                                     operands[0], operands[1], operands[2],
-                                     operands[3]);
+    auto newOp =
+        SliceGradOp::create(rewriter, op.getLoc(), newType, operands[0],
+                            operands[1], operands[2], operands[3]);
     Value result = newOp.getValGrad();
     if (newType != oldType)
       result = tensor::CastOp::create(rewriter, op.getLoc(), oldType, result);
@@ -187,12 +187,13 @@ struct NoOutputRowsToZeros : public OpRewritePattern<SliceGradOp> {
     // arith has no signed/unsigned scalar constants).
     auto oneType = RankedTensorType::get({1}, type.getElementType());
     Value one = arith::ConstantOp::create(
-        rewriter, loc, oneType, DenseElementsAttr::getFromRawBuffer(oneType, raw));
+        rewriter, loc, oneType,
+        DenseElementsAttr::getFromRawBuffer(oneType, raw));
     Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
     Value zero = tensor::ExtractOp::create(rewriter, loc, one, c0);
     Value n = tensor::DimOp::create(rewriter, loc, op.getInputIndices(), c0);
-    Value zeros = tensor::SplatOp::create(rewriter, loc, zero, type,
-                                          ValueRange{n});
+    Value zeros =
+        tensor::SplatOp::create(rewriter, loc, zero, type, ValueRange{n});
     rewriter.replaceOp(op, zeros);
     return success();
   }

@@ -81,9 +81,9 @@ LogicalResult SliceGradOp::verify() {
   // most 2^63 - 1 bytes (the lowerings' size arithmetic).
   // The operands, then the result of the tensor form (the memref form's
   // destination is its fifth operand).
-  static constexpr const char *names[] = {
-      "backprop_val_grad", "input_indices", "input_start", "output_indices",
-      "destination", "result"};
+  static constexpr const char *names[] = {"backprop_val_grad", "input_indices",
+                                          "input_start",       "output_indices",
+                                          "destination",       "result"};
   SmallVector<Value, 6> values(getOperation()->getOperands());
   if (Value result = getValGrad()) {
     values.resize(5);
@@ -108,13 +108,13 @@ LogicalResult SliceGradOp::verify() {
     // in the default memory space.
     if (auto memref = dyn_cast<MemRefType>(type)) {
       if (!memref.isStrided())
-        return emitOpError() << names[index] << " must have a strided layout "
-                             << "(identity or strided<...>), got "
-                             << memref.getLayout();
+        return emitOpError()
+               << names[index] << " must have a strided layout "
+               << "(identity or strided<...>), got " << memref.getLayout();
       if (memref.getMemorySpace())
-        return emitOpError() << names[index]
-                             << " must be in the default memory space, got "
-                             << memref.getMemorySpace();
+        return emitOpError()
+               << names[index] << " must be in the default memory space, got "
+               << memref.getMemorySpace();
     }
   }
 
@@ -133,12 +133,11 @@ LogicalResult SliceGradOp::verify() {
     return tfError(SliceGradCheck::SameNumDims, str(dimSize(inIdx, 1)),
                    str(dimSize(outIdx, 1)));
   int64_t nOut = dimSize(outIdx, 0), nIn = dimSize(inIdx, 0);
-  if (!ShapedType::isDynamic(nOut) && !ShapedType::isDynamic(nIn) &&
-      nOut > nIn)
+  if (!ShapedType::isDynamic(nOut) && !ShapedType::isDynamic(nIn) && nOut > nIn)
     return tfError(SliceGradCheck::OutputRowsNotGreater, str(nOut), str(nIn));
   if (staticallyDiffer(dimSize(grad, 0), nOut))
-    return tfError(SliceGradCheck::GradMatchesOutputRows,
-                   str(dimSize(grad, 0)), str(nOut));
+    return tfError(SliceGradCheck::GradMatchesOutputRows, str(dimSize(grad, 0)),
+                   str(nOut));
   if (rank(start) != 1)
     return tfError(SliceGradCheck::StartVector, shapeString(start));
   if (staticallyDiffer(dimSize(inIdx, 1), dimSize(start, 0)))

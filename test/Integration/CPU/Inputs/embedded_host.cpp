@@ -30,8 +30,7 @@ void handler(const SparseSliceGradError *error, void *) {
               error->codeName, error->where, error->message);
 }
 
-template <typename T>
-StridedMemRefType<T, 1> vec(std::vector<T> &v) {
+template <typename T> StridedMemRefType<T, 1> vec(std::vector<T> &v) {
   return {v.data(), v.data(), 0, {(int64_t)v.size()}, {1}};
 }
 StridedMemRefType<int64_t, 2> mat(std::vector<int64_t> &v, int64_t cols) {
@@ -53,8 +52,8 @@ struct Case {
 
 // TensorFlow's testGradientsExplicit, slice starting at [0, 1].
 Case valid() {
-  return {{13, 23}, {0, 0, 0, 1, 1, 0, 1, 1}, {0, 1}, {0, 0, 1, 0}, 2, 2,
-          std::vector<float>(4, -1)};
+  return {{13, 23}, {0, 0, 0, 1, 1, 0, 1, 1}, {0, 1}, {0, 0, 1, 0}, 2,
+          2,        std::vector<float>(4, -1)};
 }
 } // namespace
 
