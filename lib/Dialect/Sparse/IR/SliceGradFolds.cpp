@@ -123,19 +123,11 @@ struct FoldCastsIntoSliceGrad : public OpRewritePattern<SliceGradOp> {
     if (oldType.isDynamicDim(0) && !ShapedType::isDynamic(nIn))
       newType = RankedTensorType::get({nIn}, oldType.getElementType());
 
-    // Build the candidate detached and verify it without diagnostics.
-    OpBuilder detached(op.getContext());
-    auto candidate =
-        SliceGradOp::create(detached, op.getLoc(), newType, operands[0],
-                            operands[1], operands[2], operands[3]);
-    bool valid;
-    {
-      ScopedDiagnosticHandler quiet(op.getContext(),
-                                    [](Diagnostic &) { return success(); });
-      valid = succeeded(candidate.verify());
-    }
-    candidate->erase();
-    if (!valid)
+    // The verifier's predicate on the refined types, quietly.
+    if (failed(SliceGradOp::verifyShapes(
+            operands[0].getType(), operands[1].getType(), operands[2].getType(),
+            operands[3].getType(), newType,
+            [] { return InFlightDiagnostic(); })))
       return failure();
 
     auto newOp =

@@ -35,12 +35,12 @@ void SliceGradOp::build(OpBuilder &builder, OperationState &state,
 }
 
 /// TensorFlow's TensorShape::DebugString, with `?` for a dynamic size.
-static std::string shapeString(Value v) {
+static std::string shapeString(ShapedType type) {
   std::string s;
   llvm::raw_string_ostream os(s);
   os << '[';
   llvm::interleave(
-      cast<ShapedType>(v.getType()).getShape(), os,
+      type.getShape(), os,
       [&](int64_t d) {
         if (ShapedType::isDynamic(d))
           os << '?';
@@ -52,10 +52,6 @@ static std::string shapeString(Value v) {
   return s;
 }
 
-static int64_t dimSize(Value v, unsigned d) {
-  return cast<ShapedType>(v.getType()).getDimSize(d);
-}
-
 /// True when both sizes are static and differ.
 static bool staticallyDiffer(int64_t a, int64_t b) {
   return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
@@ -64,7 +60,6 @@ static bool staticallyDiffer(int64_t a, int64_t b) {
 LogicalResult SliceGradOp::verify() {
   Value grad = getBackpropValGrad(), inIdx = getInputIndices(),
         start = getInputStart(), outIdx = getOutputIndices();
-  auto rank = [](Value v) { return cast<ShapedType>(v.getType()).getRank(); };
 
   // Form: all tensors with a result, or all memrefs with a destination.
   bool isTensor = isa<RankedTensorType>(grad.getType());
@@ -76,23 +71,27 @@ LogicalResult SliceGradOp::verify() {
   if (!isTensor && (!getOut() || getValGrad()))
     return emitOpError("on memrefs takes a destination after 'into' and has "
                        "no result");
+  return verifyShapes(grad.getType(), inIdx.getType(), start.getType(),
+                      outIdx.getType(), getValGradOrOut().getType(),
+                      [&] { return emitOpError(); });
+}
+
+LogicalResult
+SliceGradOp::verifyShapes(Type gradType, Type inIdxType, Type startType,
+                          Type outIdxType, Type resultType,
+                          llvm::function_ref<InFlightDiagnostic()> emitError) {
+  auto grad = cast<ShapedType>(gradType), inIdx = cast<ShapedType>(inIdxType),
+       start = cast<ShapedType>(startType),
+       outIdx = cast<ShapedType>(outIdxType),
+       res = cast<ShapedType>(resultType);
+  bool isTensor = isa<RankedTensorType>(res);
 
   // TensorFlow's TensorShape holds at most 2^63 - 1 elements; a buffer at
   // most 2^63 - 1 bytes (the lowerings' size arithmetic).
-  // The operands, then the result of the tensor form (the memref form's
-  // destination is its fifth operand).
-  static constexpr const char *names[] = {"backprop_val_grad", "input_indices",
-                                          "input_start",       "output_indices",
-                                          "destination",       "result"};
-  SmallVector<Value, 6> values(getOperation()->getOperands());
-  if (Value result = getValGrad()) {
-    values.resize(5);
-    values.push_back(result);
-  }
-  for (auto [index, v] : llvm::enumerate(values)) {
-    if (!v)
-      continue;
-    auto type = cast<ShapedType>(v.getType());
+  const ShapedType types[] = {grad, inIdx, start, outIdx, res};
+  const char *names[] = {"backprop_val_grad", "input_indices", "input_start",
+                         "output_indices", isTensor ? "result" : "destination"};
+  for (auto [index, type] : llvm::enumerate(types)) {
     std::optional<int64_t> n = 1;
     for (int64_t d : type.getShape())
       if (n && !ShapedType::isDynamic(d))
@@ -101,65 +100,72 @@ LogicalResult SliceGradOp::verify() {
     std::optional<size_t> width = valueByteWidth(type.getElementType());
     if (n)
       n = llvm::checkedMul(*n, static_cast<int64_t>(width.value_or(1)));
-    if (!n)
-      return emitOpError() << names[index] << " of shape " << shapeString(v)
-                           << " has more than 2^63 - 1 bytes";
+    if (!n) {
+      emitError() << names[index] << " of shape " << shapeString(type)
+                  << " has more than 2^63 - 1 bytes";
+      return failure();
+    }
     // What the lowerings can address: strided layouts (identity included)
     // in the default memory space.
     if (auto memref = dyn_cast<MemRefType>(type)) {
-      if (!memref.isStrided())
-        return emitOpError()
-               << names[index] << " must have a strided layout "
-               << "(identity or strided<...>), got " << memref.getLayout();
-      if (memref.getMemorySpace())
-        return emitOpError()
-               << names[index] << " must be in the default memory space, got "
-               << memref.getMemorySpace();
+      if (!memref.isStrided()) {
+        emitError() << names[index] << " must have a strided layout "
+                    << "(identity or strided<...>), got " << memref.getLayout();
+        return failure();
+      }
+      if (memref.getMemorySpace()) {
+        emitError() << names[index]
+                    << " must be in the default memory space, got "
+                    << memref.getMemorySpace();
+        return failure();
+      }
     }
   }
 
   // TensorFlow's checks, in TensorFlow's order and words.
   auto tfError = [&](SliceGradCheck check, const std::string &a,
                      const std::string &b = "") {
-    return emitOpError(formatSliceGradMessage(check, a, b));
+    emitError() << formatSliceGradMessage(check, a, b);
+    return failure();
   };
   auto str = [](int64_t size) { return std::to_string(size); };
-  if (rank(inIdx) != 2 || rank(outIdx) != 2)
+  if (inIdx.getRank() != 2 || outIdx.getRank() != 2)
     return tfError(SliceGradCheck::IndicesMatrices, shapeString(inIdx),
                    shapeString(outIdx));
-  if (rank(grad) != 1)
+  if (grad.getRank() != 1)
     return tfError(SliceGradCheck::GradVector, shapeString(grad));
-  if (staticallyDiffer(dimSize(inIdx, 1), dimSize(outIdx, 1)))
-    return tfError(SliceGradCheck::SameNumDims, str(dimSize(inIdx, 1)),
-                   str(dimSize(outIdx, 1)));
-  int64_t nOut = dimSize(outIdx, 0), nIn = dimSize(inIdx, 0);
+  if (staticallyDiffer(inIdx.getDimSize(1), outIdx.getDimSize(1)))
+    return tfError(SliceGradCheck::SameNumDims, str(inIdx.getDimSize(1)),
+                   str(outIdx.getDimSize(1)));
+  int64_t nOut = outIdx.getDimSize(0), nIn = inIdx.getDimSize(0);
   if (!ShapedType::isDynamic(nOut) && !ShapedType::isDynamic(nIn) && nOut > nIn)
     return tfError(SliceGradCheck::OutputRowsNotGreater, str(nOut), str(nIn));
-  if (staticallyDiffer(dimSize(grad, 0), nOut))
-    return tfError(SliceGradCheck::GradMatchesOutputRows, str(dimSize(grad, 0)),
-                   str(nOut));
-  if (rank(start) != 1)
+  if (staticallyDiffer(grad.getDimSize(0), nOut))
+    return tfError(SliceGradCheck::GradMatchesOutputRows,
+                   str(grad.getDimSize(0)), str(nOut));
+  if (start.getRank() != 1)
     return tfError(SliceGradCheck::StartVector, shapeString(start));
-  if (staticallyDiffer(dimSize(inIdx, 1), dimSize(start, 0)))
-    return tfError(SliceGradCheck::StartLength, str(dimSize(inIdx, 1)),
-                   str(dimSize(start, 0)));
+  if (staticallyDiffer(inIdx.getDimSize(1), start.getDimSize(0)))
+    return tfError(SliceGradCheck::StartLength, str(inIdx.getDimSize(1)),
+                   str(start.getDimSize(0)));
 
   // The result (or destination): one value per input row, of grad's type.
-  Value res = getValGradOrOut();
-  StringRef resName = isTensor ? "result" : "destination";
-  auto resType = cast<ShapedType>(res.getType());
-  if (resType.getRank() != 1)
-    return emitOpError() << resName << " must be a vector but has shape "
-                         << shapeString(res);
-  Type gradElt = cast<ShapedType>(grad.getType()).getElementType();
-  if (resType.getElementType() != gradElt)
-    return emitOpError() << resName << " element type "
-                         << resType.getElementType()
-                         << " must match backprop_val_grad's " << gradElt;
-  if (staticallyDiffer(resType.getDimSize(0), nIn))
-    return emitOpError() << resName << " must have one element per row of "
-                         << "input_indices, got " << resType.getDimSize(0)
-                         << " and " << nIn;
+  StringRef resName = names[4];
+  if (res.getRank() != 1) {
+    emitError() << resName << " must be a vector but has shape "
+                << shapeString(res);
+    return failure();
+  }
+  if (res.getElementType() != grad.getElementType()) {
+    emitError() << resName << " element type " << res.getElementType()
+                << " must match backprop_val_grad's " << grad.getElementType();
+    return failure();
+  }
+  if (staticallyDiffer(res.getDimSize(0), nIn)) {
+    emitError() << resName << " must have one element per row of "
+                << "input_indices, got " << res.getDimSize(0) << " and " << nIn;
+    return failure();
+  }
   return success();
 }
 

@@ -131,6 +131,16 @@ def Sparse_SliceGradOp : Sparse_Op<"slice_grad", [
         return getOut();
       return getValGrad();
     }
+    /// The verifier's checks on operand and result (or destination) types:
+    /// the byte limit, addressable layouts, TensorFlow's shape checks where
+    /// the static shapes decide them, the result's shape. The canonicalizer
+    /// asks it before it refines types, with an inactive diagnostic
+    /// (`InFlightDiagnostic()`) to check quietly: the result, not the
+    /// diagnostic, says whether the types pass.
+    static ::mlir::LogicalResult verifyShapes(::mlir::Type backpropValGrad,
+        ::mlir::Type inputIndices, ::mlir::Type inputStart,
+        ::mlir::Type outputIndices, ::mlir::Type resultOrDestination,
+        ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError);
   }];
 
   let hasVerifier = 1;
