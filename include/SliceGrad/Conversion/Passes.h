@@ -40,11 +40,11 @@ void populateSparseToGPUConversionPatterns(
 /// operands, tf.Const to arith.constant, tf.PartitionedCall and
 /// tf.StatefulPartitionedCall to func.call. `converter` maps the operand
 /// and result types (the pass maps TF's quantized types to their storage
-/// types). With `invalidShapes`, a tf.SparseSliceGrad whose shapes fail
-/// TensorFlow's checks sets it (the op's verifier has reported them).
+/// types). A tf.SparseSliceGrad whose static shapes fail TensorFlow's
+/// checks still becomes a sparse.slice_grad, whose verifier then reports
+/// them in TensorFlow's words (the pass verifies the ops it made).
 void populateTFToSparseConversionPatterns(RewritePatternSet &patterns,
-                                          const TypeConverter &converter,
-                                          bool *invalidShapes = nullptr);
+                                          const TypeConverter &converter);
 
 #define GEN_PASS_REGISTRATION
 #include "SliceGrad/Conversion/Passes.h.inc"

@@ -196,10 +196,8 @@ LogicalResult checkQuantizedUses(ModuleOp module) {
 }
 
 struct TFSliceGradToSparse : public ConversionPattern {
-  TFSliceGradToSparse(const TypeConverter &converter, MLIRContext *ctx,
-                      bool *invalidShapes)
-      : ConversionPattern(converter, kTFOpName, /*benefit=*/1, ctx),
-        invalidShapes(invalidShapes) {}
+  TFSliceGradToSparse(const TypeConverter &converter, MLIRContext *ctx)
+      : ConversionPattern(converter, kTFOpName, /*benefit=*/1, ctx) {}
 
   LogicalResult
   matchAndRewrite(Operation *op, ArrayRef<Value> operands,
@@ -239,11 +237,9 @@ private:
     auto resultType = RankedTensorType::get({nIn}, valueType);
     auto newOp =
         SliceGradOp::create(b, loc, resultType, grad, inIdx, start, outIdx);
-    // TensorFlow's shape errors come from the verifier. The op is still
-    // replaced, so that the conversion adds no second, vaguer diagnostic;
-    // the pass fails afterwards.
-    if (failed(newOp.verify()) && invalidShapes)
-      *invalidShapes = true;
+    // TensorFlow's shape errors come from the op's verifier, once the
+    // conversion is done: the op is replaced whatever its shapes, so that
+    // the conversion adds no second, vaguer diagnostic.
     Value result = newOp.getValGrad();
     if (wanted != resultType)
       result = tensor::CastOp::create(b, loc, wanted, result);
@@ -380,8 +376,6 @@ private:
     };
     return build(0);
   }
-
-  bool *invalidShapes;
 };
 
 /// A pattern on the (unregistered) TF op `name`.
@@ -517,24 +511,28 @@ struct ConvertTFToSparsePass
         [&](Operation *op) { return converter.isLegal(op); });
 
     RewritePatternSet patterns(ctx);
-    bool invalidShapes = false;
-    populateTFToSparseConversionPatterns(patterns, converter, &invalidShapes);
+    populateTFToSparseConversionPatterns(patterns, converter);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateReturnOpTypeConversionPattern(patterns, converter);
     populateCallOpTypeConversionPattern(patterns, converter);
-    if (failed(applyPartialConversion(module, target, std::move(patterns))) ||
-        invalidShapes)
+    if (failed(applyPartialConversion(module, target, std::move(patterns))))
+      return signalPassFailure();
+    // TensorFlow's shape checks on the imported ops, with its messages.
+    WalkResult verified = module.walk([](SliceGradOp op) {
+      return failed(op.verify()) ? WalkResult::interrupt()
+                                 : WalkResult::advance();
+    });
+    if (verified.wasInterrupted())
       signalPassFailure();
   }
 };
 } // namespace
 
 void sparse::populateTFToSparseConversionPatterns(
-    RewritePatternSet &patterns, const TypeConverter &converter,
-    bool *invalidShapes) {
+    RewritePatternSet &patterns, const TypeConverter &converter) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<TFSliceGradToSparse>(converter, ctx, invalidShapes);
+  patterns.add<TFSliceGradToSparse>(converter, ctx);
   patterns.add<TFConstToArith>(converter, ctx, kConstOp);
   for (StringRef name : kIdentityOps)
     patterns.add<TFIdentityToOperands>(converter, ctx, name);
