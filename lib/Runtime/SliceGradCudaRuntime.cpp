@@ -286,3 +286,8 @@ void mgpuMemset16(void *dst, unsigned short value, size_t count, void *stream) {
 
 void mgpuSetDefaultDevice(int32_t device) { defaultDevice = device; }
 } // extern "C"
+
+// Each function of the shared list is defined above (a name missing here
+// does not compile).
+#define SG_MGPU(name) static_assert(sizeof(&name) > 0);
+#include "MgpuFunctions.def"

@@ -23,26 +23,7 @@ namespace {
 
 // The functions gpu-to-llvm emits calls to; their arguments do not matter.
 extern "C" {
-#define SG_STAND_IN(name)                                                      \
+#define SG_MGPU(name)                                                          \
   void name() { noCudaRuntime(); }
-SG_STAND_IN(mgpuModuleLoad)
-SG_STAND_IN(mgpuModuleLoadJIT)
-SG_STAND_IN(mgpuModuleUnload)
-SG_STAND_IN(mgpuModuleGetFunction)
-SG_STAND_IN(mgpuLaunchKernel)
-SG_STAND_IN(mgpuStreamCreate)
-SG_STAND_IN(mgpuStreamDestroy)
-SG_STAND_IN(mgpuStreamSynchronize)
-SG_STAND_IN(mgpuStreamWaitEvent)
-SG_STAND_IN(mgpuEventCreate)
-SG_STAND_IN(mgpuEventDestroy)
-SG_STAND_IN(mgpuEventSynchronize)
-SG_STAND_IN(mgpuEventRecord)
-SG_STAND_IN(mgpuMemAlloc)
-SG_STAND_IN(mgpuMemFree)
-SG_STAND_IN(mgpuMemcpy)
-SG_STAND_IN(mgpuMemset32)
-SG_STAND_IN(mgpuMemset16)
-SG_STAND_IN(mgpuSetDefaultDevice)
-#undef SG_STAND_IN
+#include "MgpuFunctions.def"
 }
