@@ -21,12 +21,12 @@ MLIR_DECLARE_CAPI_DIALECT_REGISTRATION(Sparse, sparse);
 /// `registry`, as registerSliceGradDialects does in C++.
 MLIR_CAPI_EXPORTED void sliceGradRegisterDialects(MlirDialectRegistry registry);
 
-/// Registers convert-sparse-to-loops and convert-tf-to-sparse for textual
-/// pass pipelines (mlirParsePassPipeline), as registerSliceGradPasses does
-/// in C++.
+/// Registers the passes (convert-sparse-to-loops, convert-sparse-to-gpu,
+/// convert-tf-to-sparse) for textual pass pipelines (mlirParsePassPipeline),
+/// as registerSliceGradPasses does in C++.
 MLIR_CAPI_EXPORTED void sliceGradRegisterPasses(void);
 
-/// Registers the sparse-lower-to-llvm pipeline, as
+/// Registers the pipelines (sparse-lower-to-llvm, sparse-to-nvvm), as
 /// registerSliceGradPipelines does in C++.
 MLIR_CAPI_EXPORTED void sliceGradRegisterPipelines(void);
 
