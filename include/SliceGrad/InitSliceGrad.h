@@ -9,6 +9,10 @@
 #ifndef SLICEGRAD_INITSLICEGRAD_H
 #define SLICEGRAD_INITSLICEGRAD_H
 
+namespace llvm {
+class raw_ostream;
+}
+
 namespace mlir {
 class DialectRegistry;
 
@@ -22,6 +26,9 @@ void registerSliceGradPasses();
 /// Registers the pipelines of SliceGrad/Pipelines/Pipelines.h
 /// (sparse-lower-to-llvm, sparse-to-nvvm).
 void registerSliceGradPipelines();
+/// Prints the help of the passes and pipelines above, as --help does for
+/// each (`sparse-opt --help-sparse`); they must be registered.
+void printSliceGradPassHelp(llvm::raw_ostream &os);
 } // namespace sparse
 } // namespace mlir
 

@@ -151,7 +151,7 @@ void sparse::registerSparsePipelines() {
   // Registered by hand (not PassPipelineRegistration) to refuse options
   // with a message.
   registerPassPipeline(
-      "sparse-lower-to-llvm",
+      kSparseLowerToLLVMPipelineName,
       "Lower tensor-level sparse dialect code (with func, arith, tensor, "
       "linalg, scf, complex and vector) to the LLVM dialect, ready for the "
       "JIT; sparse.slice_grad lowers with the parallel strategy on OpenMP "
@@ -163,8 +163,8 @@ void sparse::registerSparsePipelines() {
           return failure();
         // libomp aborts when it cannot start the threads asked for.
         if (options.numThreads > kMaxNumThreads)
-          return errorHandler("sparse-lower-to-llvm: num-threads must be at "
-                              "most " +
+          return errorHandler(kSparseLowerToLLVMPipelineName +
+                              ": num-threads must be at most " +
                               Twine(kMaxNumThreads) + ", got " +
                               Twine(options.numThreads));
         buildSparseLowerToLLVMPipeline(pm, options);
@@ -174,7 +174,7 @@ void sparse::registerSparsePipelines() {
         optHandler(SparseLowerToLLVMOptions());
       });
   PassPipelineRegistration<SparseToNVVMOptions>(
-      "sparse-to-nvvm",
+      kSparseToNVVMPipelineName,
       "Lower tensor-level sparse dialect code to the LLVM dialect with "
       "sparse.slice_grad as an NVIDIA GPU kernel (gpu.binary for `chip`); "
       "sparse-opt --run executes it where a CUDA device is present",

@@ -1,5 +1,6 @@
 // RUN: sparse-opt --help | FileCheck %s
 // RUN: sparse-opt --run --help | FileCheck %s --check-prefix=RUNMODE
+// RUN: sparse-opt --help-sparse | FileCheck %s --check-prefix=SPARSE --implicit-check-not=one-shot-bufferize --implicit-check-not=--sparsifier
 
 // Opt mode lists our passes and pipelines beside upstream's.
 // CHECK: --convert-sparse-to-loops
@@ -21,3 +22,18 @@
 // RUNMODE-DAG: --convert-sparse-to-loops
 // RUNMODE-DAG: --pass-pipeline
 // RUNMODE-DAG: --input=<value>
+
+// --help-sparse: only the project's passes (with their options), pipelines
+// and --run's flags.
+// SPARSE-LABEL: Passes:
+// SPARSE-NEXT: --convert-sparse-to-loops
+// SPARSE: --strategy=<value>
+// SPARSE: --convert-sparse-to-gpu
+// SPARSE: --convert-tf-to-sparse
+// SPARSE-LABEL: Pipelines:
+// SPARSE-NEXT: --sparse-lower-to-llvm
+// SPARSE: --num-threads=<uint>
+// SPARSE: --sparse-to-nvvm
+// SPARSE: sparse-opt --run: lower, JIT-compile and call an entry function:
+// SPARSE-NEXT: --run
+// SPARSE: --input=<value>

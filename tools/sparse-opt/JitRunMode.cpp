@@ -115,11 +115,36 @@ static cl::opt<std::string>
 
 bool sparse_opt::isRunMode() { return runFlag; }
 
+/// --run's flags, in the order of --help.
+static ArrayRef<cl::Option *> runOptions() {
+  static cl::Option *const options[] = {&runFlag,
+                                        &entryName,
+                                        &entryResult,
+                                        std::addressof(inputs),
+                                        std::addressof(outputs),
+                                        &repeat,
+                                        std::addressof(sharedLibs),
+                                        &optO0,
+                                        &optO1,
+                                        &optO2,
+                                        &optO3,
+                                        &objectFilename};
+  return options;
+}
+
+void sparse_opt::printRunFlagsHelp(llvm::raw_ostream &os) {
+  os << "\n" << runCategory.getName() << ":\n";
+  os.flush();
+  size_t width = 0;
+  for (cl::Option *option : runOptions())
+    width = std::max(width, option->getOptionWidth());
+  // Options print themselves to llvm::outs().
+  for (cl::Option *option : runOptions())
+    option->printOptionInfo(width);
+}
+
 bool sparse_opt::checkRunFlagsUnused() {
-  for (cl::Option *option : std::initializer_list<cl::Option *>{
-           &entryName, &entryResult, std::addressof(inputs),
-           std::addressof(outputs), &repeat, std::addressof(sharedLibs), &optO0,
-           &optO1, &optO2, &optO3, &objectFilename})
+  for (cl::Option *option : runOptions().drop_front())
     if (option->getNumOccurrences()) {
       llvm::errs() << "sparse-opt: -" << option->ArgStr
                    << " is a flag of --run; add --run to JIT-execute\n";

@@ -5,6 +5,10 @@
 
 #include "llvm/ADT/StringRef.h"
 
+namespace llvm {
+class raw_ostream;
+}
+
 namespace mlir {
 class DialectRegistry;
 }
@@ -13,6 +17,9 @@ namespace sparse_opt {
 
 /// Whether the parsed command line asks for the JIT (`--run`).
 bool isRunMode();
+
+/// Prints --run's flags (their option category of --help).
+void printRunFlagsHelp(llvm::raw_ostream &os);
 
 /// Fails with a message if a flag of --run's was given without --run.
 bool checkRunFlagsUnused();

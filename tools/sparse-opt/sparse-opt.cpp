@@ -17,13 +17,21 @@
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/thread.h"
 
 /// The parser, the verifier and the passes recurse once per nesting level:
 /// deeply nested input (10^4 regions, 10^5 parentheses) overflowed the
 /// default 8 MiB stack. Only the pages used are committed.
 static constexpr unsigned kStackBytes = 1u << 30;
+
+static llvm::cl::opt<bool> helpSparse(
+    "help-sparse",
+    llvm::cl::desc("List only this project's passes and pipelines and the "
+                   "flags of --run (--help lists everything)"),
+    llvm::cl::ValueDisallowed);
 
 static int sparseOptMain(int argc, char **argv) {
   mlir::DialectRegistry registry;
@@ -41,6 +49,11 @@ static int sparseOptMain(int argc, char **argv) {
       "sparse-opt: optimizer driver for the sparse dialect (add --run to "
       "JIT-execute)\n",
       registry);
+  if (helpSparse) {
+    mlir::sparse::printSliceGradPassHelp(llvm::outs());
+    sparse_opt::printRunFlagsHelp(llvm::outs());
+    return 0;
+  }
   if (sparse_opt::isRunMode())
     return sparse_opt::runJit(inputFilename, registry);
   if (!sparse_opt::checkRunFlagsUnused())

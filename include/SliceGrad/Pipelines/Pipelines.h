@@ -11,6 +11,14 @@ class OpPassManager;
 
 namespace sparse {
 
+/// The registered names of the pipelines below.
+inline constexpr llvm::StringLiteral kSparseLowerToLLVMPipelineName =
+    "sparse-lower-to-llvm";
+inline constexpr llvm::StringLiteral kSparseToNVVMPipelineName =
+    "sparse-to-nvvm";
+inline constexpr llvm::StringLiteral kSparsePipelineNames[] = {
+    kSparseLowerToLLVMPipelineName, kSparseToNVVMPipelineName};
+
 /// Options of the `sparse-lower-to-llvm` pipeline.
 struct SparseLowerToLLVMOptions
     : public PassPipelineOptions<SparseLowerToLLVMOptions> {
