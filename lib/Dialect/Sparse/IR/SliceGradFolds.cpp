@@ -8,6 +8,12 @@
 #include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
 #include "ValueByteWidth.h"
 
+// The dialects the op's definition and folds use (its dependent dialects).
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"

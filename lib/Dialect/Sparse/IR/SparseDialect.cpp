@@ -2,6 +2,12 @@
 
 #include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
 
+// The dialects the op's definition and folds use (its dependent dialects).
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
 #include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
 
 using namespace mlir;

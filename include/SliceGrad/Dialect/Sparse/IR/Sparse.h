@@ -3,10 +3,6 @@
 #ifndef SLICEGRAD_DIALECT_SPARSE_IR_SPARSE_H
 #define SLICEGRAD_DIALECT_SPARSE_IR_SPARSE_H
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
