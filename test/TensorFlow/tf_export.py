@@ -95,6 +95,25 @@ CASES = {
     "ndims": (ii, np.array([1, 0], np.int64),
               np.array([[0, 1, 0], [2, 0, 0]], np.int64)),
 }
+_imports = {}
+
+
+def export_and_import(dtype, name, fn, specs, pipeline):
+    """TF's export of `fn` and its import, once per function and pipeline:
+    (TF's function name, the finished sparse-opt process)."""
+    key = (dtype, name, pipeline)
+    if key not in _imports:
+        cf = fn.get_concrete_function(*specs)
+        text = tf.mlir.experimental.convert_function(
+            cf, pass_pipeline=pipeline) if pipeline else \
+            tf.mlir.experimental.convert_function(cf)
+        fname = text.split("func.func @")[1].split("(")[0]
+        _imports[key] = (fname, run([lib.sparse_opt(),
+                                     "--allow-unregistered-dialect",
+                                     "--convert-tf-to-sparse", "-"], text))
+    return _imports[key]
+
+
 failures, n_values, n_errors = [], 0, 0
 for dtype in ("f32", "f64", "complex64", "i8"):
     g_np = lib.convert(lib.random_values(np.random.default_rng(1), dtype
@@ -116,14 +135,9 @@ for dtype in ("f32", "f64", "complex64", "i8"):
             # TF's standard pipeline gave the same text here; once per case.
             for pipeline in ("", "tf-standard-pipeline") if dtype == "f32" \
                     else ("",):
-                cf = fn.get_concrete_function(*specs)
-                text = tf.mlir.experimental.convert_function(
-                    cf, pass_pipeline=pipeline) if pipeline else \
-                    tf.mlir.experimental.convert_function(cf)
-                fname = text.split("func.func @")[1].split("(")[0]
                 label = "%s/%s/%s/%s" % (dtype, name, case, pipeline or "default")
-                imported = run([lib.sparse_opt(), "--allow-unregistered-dialect",
-                                "--convert-tf-to-sparse", "-"], text)
+                fname, imported = export_and_import(dtype, name, fn, specs,
+                                                    pipeline)
                 if imported.returncode:
                     failures.append("%s: import failed: %s" % (
                         label, imported.stderr[-800:]))

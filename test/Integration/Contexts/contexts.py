@@ -9,8 +9,8 @@
 # reference).
 #
 # REQUIRES: numpy
-# RUN: %test_python %s --configs default,sequential,parallel-t2,parallel-inorder | FileCheck %s
-# RUN: %test_python %s --configs gpu-algorithm-t2,parallel-nodealloc,sequential-nodealloc,parallel-scalar-t2 | FileCheck %s
+# RUN: %test_python %s --configs default,sequential,parallel-t2 | FileCheck %s
+# RUN: %test_python %s --configs gpu-algorithm-t2,parallel-nodealloc,sequential-nodealloc | FileCheck %s
 # RUN: %test_python %s --dtype i16 --configs default,sequential-scalar | FileCheck %s
 # CHECK: contexts: {{[1-9][0-9]*}} contexts, {{[1-9]}} configs, {{[0-9]+}} runs, 0 failures
 #
