@@ -1,6 +1,9 @@
 // RUN: sparse-opt --help | FileCheck %s
 // RUN: sparse-opt --run --help | FileCheck %s --check-prefix=RUNMODE
 // RUN: sparse-opt --help-sparse | FileCheck %s --check-prefix=SPARSE --implicit-check-not=one-shot-bufferize --implicit-check-not=--sparsifier
+// Every pass of Passes.td is listed.
+// RUN: sparse-opt --help-sparse > %t.help
+// RUN: for p in $(grep -o 'Pass<"[a-z-]*"' %slice_grad_src/include/SliceGrad/Conversion/Passes.td | cut -d'"' -f2); do grep -q -e "--$p " %t.help || { echo "--help-sparse misses $p"; exit 1; }; done
 
 // Opt mode lists our passes and pipelines beside upstream's.
 // CHECK: --convert-sparse-to-loops
