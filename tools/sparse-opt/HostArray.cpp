@@ -11,6 +11,7 @@
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Support/DebugStringHelper.h"
 
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/StringExtras.h"
@@ -332,16 +333,10 @@ llvm::Error writeNpy(StringRef path, const ArrayView &array) {
 // Inline text
 //===----------------------------------------------------------------------===//
 
-static std::string typeString(Type type) {
-  std::string text;
-  llvm::raw_string_ostream(text) << type;
-  return text;
-}
-
 static llvm::Error parseScalar(StringRef token, Type type, char *to) {
   auto bad = [&]() {
     return makeError("'" + token + "' is not a value of type " +
-                     typeString(type));
+                     debugString(type));
   };
   if (auto fp = dyn_cast<FloatType>(type)) {
     llvm::APFloat value(fp.getFloatSemantics());
@@ -354,7 +349,7 @@ static llvm::Error parseScalar(StringRef token, Type type, char *to) {
     // Rounding is what a literal does; overflow to infinity is a mistake.
     if (*status & llvm::APFloat::opOverflow)
       return makeError("'" + token + "' is out of the range of " +
-                       typeString(type));
+                       debugString(type));
     uint64_t bits = value.bitcastToAPInt().getZExtValue();
     std::memcpy(to, &bits, elementBytes(type)); // little-endian host
     return llvm::Error::success();
@@ -527,7 +522,7 @@ static void printScalar(llvm::raw_ostream &os, Type type, const char *at) {
 }
 
 void printArray(llvm::raw_ostream &os, const ArrayView &array) {
-  os << shapeString(array.shape, typeString(array.elementType)) << '=';
+  os << shapeString(array.shape, debugString(array.elementType)) << '=';
   unsigned bytes = elementBytes(array.elementType);
   size_t rank = array.shape.size();
   if (rank == 0) {

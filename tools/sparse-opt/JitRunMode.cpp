@@ -22,6 +22,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/DebugStringHelper.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/ParseUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
@@ -161,12 +162,6 @@ static void fail(const llvm::Twine &message) {
   llvm::errs() << "sparse-opt: " << message << "\n";
 }
 
-static std::string typeString(Type type) {
-  std::string text;
-  llvm::raw_string_ostream(text) << type;
-  return text;
-}
-
 /// The element type and rank of an array argument or result (rank -1:
 /// unranked); a null type for a scalar.
 struct ValueKind {
@@ -241,7 +236,7 @@ static bool checkInput(const HostArray &array, Type type, unsigned index,
       "--input #" + std::to_string(index + 1) + " (" + spelling.str() + ")";
   auto mismatch = [&](const llvm::Twine &why) {
     fail(given + " does not fit argument #" + llvm::Twine(index + 1) + " of @" +
-         function + ", " + typeString(type) + ": " + why);
+         function + ", " + debugString(type) + ": " + why);
     return false;
   };
   if (!kind)
@@ -257,7 +252,7 @@ static bool checkInput(const HostArray &array, Type type, unsigned index,
   if (!typeFits)
     return mismatch(
         (array.elementType
-             ? "its element type is " + typeString(array.elementType)
+             ? "its element type is " + debugString(array.elementType)
              : "its dtype is '" + array.descr + "', the argument needs '" +
                    npyDescr(expected) + "'"));
   int64_t rank = array.shape.size();
@@ -552,7 +547,7 @@ int sparse_opt::runJit(StringRef inputFilename, DialectRegistry &registry) {
   if (requested) {
     if (runnerCall != requested || !inputs.empty() || !outputs.empty()) {
       fail("--entry-point-result=" + entryResult + " does not fit @" +
-           entryName + " : " + typeString(signature) +
+           entryName + " : " + debugString(signature) +
            "; leave it out to call the function by its signature "
            "(--input for its arguments)");
       return EXIT_FAILURE;
@@ -572,13 +567,13 @@ int sparse_opt::runJit(StringRef inputFilename, DialectRegistry &registry) {
       return EXIT_FAILURE;
     }
     if (inputs.size() != signature.getNumInputs()) {
-      fail("@" + entryName + " : " + typeString(signature) + " takes " +
+      fail("@" + entryName + " : " + debugString(signature) + " takes " +
            llvm::Twine(signature.getNumInputs()) + " arguments, " +
            llvm::Twine(inputs.size()) + " --input given");
       return EXIT_FAILURE;
     }
     if (outputs.size() > signature.getNumResults()) {
-      fail("@" + entryName + " : " + typeString(signature) + " has " +
+      fail("@" + entryName + " : " + debugString(signature) + " has " +
            llvm::Twine(signature.getNumResults()) + " results, " +
            llvm::Twine(outputs.size()) + " --output given");
       return EXIT_FAILURE;
@@ -593,7 +588,7 @@ int sparse_opt::runJit(StringRef inputFilename, DialectRegistry &registry) {
     for (auto [i, type] : llvm::enumerate(signature.getResults()))
       if (!classify(type)) {
         fail("result #" + llvm::Twine(i + 1) + " of @" + entryName + " is " +
-             typeString(type) +
+             debugString(type) +
              "; --run returns arrays and scalars of number types");
         return EXIT_FAILURE;
       }
