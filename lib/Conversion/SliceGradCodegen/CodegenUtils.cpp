@@ -98,7 +98,7 @@ void lowering::emitCheck(OpBuilder &b, Location loc, Value where,
 SliceGradOperands lowering::emitShapeChecks(OpBuilder &b, Operation *op,
                                             Value grad, Value inIdx,
                                             Value start, Value outIdx,
-                                            Value out) {
+                                            Value out, bool oneProcessRows) {
   Location loc = op->getLoc();
   Value dims[2] = {arith::ConstantIndexOp::create(b, loc, 0),
                    arith::ConstantIndexOp::create(b, loc, 1)};
@@ -115,7 +115,7 @@ SliceGradOperands lowering::emitShapeChecks(OpBuilder &b, Operation *op,
   ops.outIdx = outIdx;
   ops.out = out;
   ops.where = buildWhere(b, op);
-  ops.eltType = cast<MemRefType>(out.getType()).getElementType();
+  ops.eltType = cast<MemRefType>(grad.getType()).getElementType();
   // The verifier made both column counts equal where both are static.
   auto inType = cast<MemRefType>(inIdx.getType());
   auto outType = cast<MemRefType>(outIdx.getType());
@@ -131,7 +131,7 @@ SliceGradOperands lowering::emitShapeChecks(OpBuilder &b, Operation *op,
     emitCheck(b, loc, ops.where, arith::CmpIPredicate::ne,
               SliceGradCheck::SameNumDims, ops.numDims, outDims);
   }
-  if (isDynamic(outIdx, 0) || isDynamic(inIdx, 0))
+  if (!oneProcessRows && (isDynamic(outIdx, 0) || isDynamic(inIdx, 0)))
     emitCheck(b, loc, ops.where, arith::CmpIPredicate::ugt,
               SliceGradCheck::OutputRowsNotGreater, ops.nOut, ops.nIn);
   if (isDynamic(grad, 0) || isDynamic(outIdx, 0)) {
@@ -144,12 +144,22 @@ SliceGradOperands lowering::emitShapeChecks(OpBuilder &b, Operation *op,
     emitCheck(b, loc, ops.where, arith::CmpIPredicate::ne,
               SliceGradCheck::StartLength, ops.numDims, nStart);
   }
-  if (isDynamic(out, 0) || isDynamic(inIdx, 0)) {
+  if (out && (isDynamic(out, 0) || isDynamic(inIdx, 0))) {
     Value nDest = dim(out, 0);
     emitCheck(b, loc, ops.where, arith::CmpIPredicate::ne,
               SliceGradCheck::DestinationLength, nDest, ops.nIn);
   }
   return ops;
+}
+
+void lowering::emitGlobalChecks(OpBuilder &b, Operation *op, Value nIn,
+                                Value nOut, Value used) {
+  Location loc = op->getLoc();
+  Value where = buildWhere(b, op);
+  emitCheck(b, loc, where, arith::CmpIPredicate::ugt,
+            SliceGradCheck::OutputRowsNotGreater, nOut, nIn);
+  emitCheck(b, loc, where, arith::CmpIPredicate::ne,
+            SliceGradCheck::AllPropagated, nOut, used, /*guardRest=*/false);
 }
 
 Value lowering::buildFirstDifferingColumn(OpBuilder &b, Location loc,
@@ -262,11 +272,14 @@ LogicalResult lowering::lowerSliceGradOps(
            << passName << ": chunk-rows must be at least 1, got " << chunkRows;
   // Name the reason before the generic "failed to legalize" error.
   bool found = false;
-  WalkResult walk = module.walk([&](SliceGradOp op) {
-    found = true;
-    if (op.hasBufferSemantics())
+  WalkResult walk = module.walk([&](Operation *op) {
+    if (!isa<SliceGradOp, SliceGradCountOp, SliceGradResumeOp,
+             SliceGradGlobalChecksOp>(op))
       return WalkResult::advance();
-    InFlightDiagnostic diag = op.emitOpError(
+    found = true;
+    if (llvm::none_of(op->getOperandTypes(), llvm::IsaPred<RankedTensorType>))
+      return WalkResult::advance();
+    InFlightDiagnostic diag = op->emitOpError(
         "on tensors must be bufferized first (one-shot-bufferize)");
     // Module bufferization handles the functions of the module it runs on,
     // not those of nested modules.
@@ -286,7 +299,8 @@ LogicalResult lowering::lowerSliceGradOps(
   declareRuntimeFunctions(module, builder);
 
   ConversionTarget target(*module.getContext());
-  target.addIllegalOp<SliceGradOp>();
+  target.addIllegalOp<SliceGradOp, SliceGradCountOp, SliceGradResumeOp,
+                      SliceGradGlobalChecksOp>();
   target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
   RewritePatternSet patterns(module.getContext());
   addPatterns(patterns);

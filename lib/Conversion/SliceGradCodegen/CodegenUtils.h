@@ -85,10 +85,12 @@ void emitCheck(OpBuilder &b, Location loc, Value where,
 
 /// Reads the sizes and emits TensorFlow's shape checks, in its order, where
 /// the static types leave them open (the verifier decided the others);
-/// leaves `b` where every check passed.
+/// leaves `b` where every check passed. `out` is null for
+/// sparse.slice_grad_count; `oneProcessRows` leaves out the check of the row
+/// counts (a partitioned op's global check).
 SliceGradOperands emitShapeChecks(OpBuilder &b, Operation *op, Value grad,
                                   Value inIdx, Value start, Value outIdx,
-                                  Value out);
+                                  Value out, bool oneProcessRows = false);
 
 /// The first column d < R where input row i differs from output row j
 /// shifted by input_start, or R when the rows are equal (an scf.while that
@@ -101,6 +103,12 @@ Value buildFirstDifferingColumn(OpBuilder &b, Location loc,
 /// unrolled and branch-free; otherwise it is buildFirstDifferingColumn.
 Value buildRowsEqual(OpBuilder &b, Location loc, const SliceGradOperands &ops,
                      ArrayRef<Value> startCols, Value i, Value j);
+
+/// TensorFlow's sequential loop from output row `from` (0 if null); returns
+/// the j it ends with.
+Value buildSequentialLoop(OpBuilder &b, Location loc,
+                          const SliceGradOperands &ops, unsigned vectorWidth,
+                          Value from = Value());
 
 /// TensorFlow's sequential loop, then its "all propagated" check.
 void buildSequentialLowering(OpBuilder &b, Location loc,
@@ -115,11 +123,27 @@ Value buildBoxPassChunk(OpBuilder &b, Location loc,
                         const SliceGradOperands &ops, Value k, Value chunkLen,
                         Value nChunks);
 
-/// The order-free parallel lowering (LookBack.cpp), then the "all
-/// propagated" check.
+/// The order-free parallel lowering (LookBack.cpp) with flagged rows
+/// numbered from output row `from` (0 if null); returns the j of
+/// TensorFlow's loop after the last row.
+Value buildParallelLoop(OpBuilder &b, Location loc,
+                        const SliceGradOperands &ops, int64_t chunkRows,
+                        unsigned vectorWidth, Value from = Value());
+
+/// buildParallelLoop from row 0, then the "all propagated" check.
 void buildParallelLowering(OpBuilder &b, Location loc,
                            const SliceGradOperands &ops, int64_t chunkRows,
                            unsigned vectorWidth);
+
+/// The number of input rows inside the bounding box of the shifted output
+/// rows (sparse.slice_grad_count): the look-back pass's box and count.
+Value buildBoxCount(OpBuilder &b, Location loc, const SliceGradOperands &ops,
+                    int64_t chunkRows, unsigned vectorWidth);
+
+/// TensorFlow's two checks on all rows of a partitioned op
+/// (sparse.slice_grad_global_checks).
+void emitGlobalChecks(OpBuilder &b, Operation *op, Value nIn, Value nOut,
+                      Value used);
 
 } // namespace lowering
 } // namespace sparse

@@ -58,8 +58,9 @@ void SliceGradBuilder::buildZeroFill(OpBuilder &b, Value lo, Value hi) {
 }
 
 bool SliceGradBuilder::canVectorize() const {
+  // No destination (sparse.slice_grad_count): nothing to store.
   auto identity = [](Value v) {
-    return cast<MemRefType>(v.getType()).getLayout().isIdentity();
+    return !v || cast<MemRefType>(v.getType()).getLayout().isIdentity();
   };
   return vectorWidth > 1 && ops.staticNumDims != ShapedType::kDynamic &&
          ops.staticNumDims > 0 && identity(ops.inIdx) && identity(ops.out) &&
@@ -229,21 +230,20 @@ static SliceGradOperands withRank(OpBuilder &b, Location loc,
   return casted;
 }
 
-void lowering::buildForEachRank(
+Value lowering::buildForEachRank(
     OpBuilder &b, Location loc, const SliceGradOperands &ops,
-    function_ref<void(OpBuilder &, const SliceGradOperands &)> build) {
+    function_ref<Value(OpBuilder &, const SliceGradOperands &)> build) {
   // Beyond kMaxSpecializedRank, code unrolled over R would grow with R
   // (R = 10^5 took minutes to compile): the generic loops over columns.
   auto generic = [&]() {
     SliceGradOperands dynamic = ops;
     dynamic.staticNumDims = ShapedType::kDynamic;
-    build(b, dynamic);
+    return build(b, dynamic);
   };
   if (ops.staticNumDims != ShapedType::kDynamic) {
     if (ops.staticNumDims > kMaxSpecializedRank)
       return generic();
-    build(b, ops);
-    return;
+    return build(b, ops);
   }
   // A static size that fixes R: input_start's length, or a column count
   // that a memref.cast made dynamic (the shape checks ran before). Cases
@@ -267,8 +267,7 @@ void lowering::buildForEachRank(
     if (r != ShapedType::kDynamic) {
       if (r > kMaxSpecializedRank)
         return generic();
-      build(b, withRank(b, loc, ops, r));
-      return;
+      return build(b, withRank(b, loc, ops, r));
     }
   }
   // R known only at run time (what TensorFlow's exports give): one case per
@@ -277,16 +276,28 @@ void lowering::buildForEachRank(
   SmallVector<int64_t> ranks;
   for (int64_t r = 1; r <= kMaxSpecializedRank; ++r)
     ranks.push_back(r);
-  auto dispatch = scf::IndexSwitchOp::create(b, loc, TypeRange{}, ops.numDims,
+  // The result's type: build the default case first.
+  SmallVector<Type, 1> resultTypes;
+  Block *defaultBlock;
+  Value genericResult;
+  {
+    OpBuilder::InsertionGuard guard(b);
+    defaultBlock = new Block();
+    b.setInsertionPointToStart(defaultBlock);
+    genericResult = generic();
+    if (genericResult)
+      resultTypes.push_back(genericResult.getType());
+    scf::YieldOp::create(
+        b, loc, genericResult ? ValueRange{genericResult} : ValueRange{});
+  }
+  auto dispatch = scf::IndexSwitchOp::create(b, loc, resultTypes, ops.numDims,
                                              ranks, ranks.size());
+  dispatch.getDefaultRegion().push_back(defaultBlock);
   for (auto [r, region] : llvm::zip(ranks, dispatch.getCaseRegions())) {
     OpBuilder::InsertionGuard guard(b);
     b.createBlock(&region);
-    build(b, withRank(b, loc, ops, r));
-    scf::YieldOp::create(b, loc);
+    Value result = build(b, withRank(b, loc, ops, r));
+    scf::YieldOp::create(b, loc, result ? ValueRange{result} : ValueRange{});
   }
-  OpBuilder::InsertionGuard guard(b);
-  b.createBlock(&dispatch.getDefaultRegion());
-  generic();
-  scf::YieldOp::create(b, loc);
+  return genericResult ? dispatch.getResult(0) : Value();
 }

@@ -24,13 +24,19 @@ using namespace mlir::sparse::lowering;
 namespace {
 class LookBackBuilder {
 public:
+  /// Flagged rows are numbered from `from` (an index below N_out).
   LookBackBuilder(OpBuilder &b, Location loc, const SliceGradOperands &ops,
-                  unsigned vectorWidth)
-      : pb(b, loc, ops, vectorWidth), ops(ops), loc(loc), width(vectorWidth) {}
+                  unsigned vectorWidth, Value from)
+      : pb(b, loc, ops, vectorWidth), ops(ops), loc(loc), width(vectorWidth),
+        from(from) {}
 
-  /// The whole strategy for N_out >= 1 with blocks of blockRows rows;
+  /// The whole strategy for from < N_out with blocks of blockRows rows;
   /// returns the final j of the greedy loop (index).
   Value build(OpBuilder &b, Value blockRows);
+
+  /// Only the count of flagged rows, by blocks of blockRows rows in
+  /// parallel (N_out >= 1).
+  Value buildCountOnly(OpBuilder &b, Value blockRows);
 
 private:
   // The stages of build(), in order.
@@ -118,6 +124,7 @@ private:
   Location loc;
   int64_t width;
   Value boxLo, boxHi;
+  Value from;
   /// Static R: B's bounds per column, and as flat lane patterns.
   SmallVector<Value> loCols, hiCols;
   Value loPat, hiPat;
@@ -411,9 +418,10 @@ Value LookBackBuilder::buildCount(OpBuilder &b, Value lo, Value hi,
           Value word = bits;
           if (word.getType() != wordType)
             word = arith::ExtUIOp::create(nb, l, wordType, bits);
-          memref::StoreOp::create(
-              nb, l, word, flagWords,
-              ValueRange{arith::AddIOp::create(nb, l, base, s)});
+          if (flagWords)
+            memref::StoreOp::create(
+                nb, l, word, flagWords,
+                ValueRange{arith::AddIOp::create(nb, l, base, s)});
           Value n = arith::IndexCastUIOp::create(
               nb, l, nb.getIndexType(), math::CtPopOp::create(nb, l, word));
           scf::YieldOp::create(
@@ -711,7 +719,7 @@ Value LookBackBuilder::buildPredecessorCount(OpBuilder &b, Value blk,
   auto prev = scf::IfOp::create(
       b, loc, isFirst,
       [&](OpBuilder &tb, Location tl) {
-        scf::YieldOp::create(tb, tl, cstI64(tb, wait ? 0 : -1));
+        scf::YieldOp::create(tb, tl, wait ? toI64(tb, from) : cstI64(tb, -1));
       },
       [&](OpBuilder &eb, Location el) {
         Value before = arith::SubIOp::create(eb, el, blk, cst(eb, 1));
@@ -864,26 +872,86 @@ Value LookBackBuilder::build(OpBuilder &b, Value blockRows) {
   return used;
 }
 
-void lowering::buildParallelLowering(OpBuilder &b, Location loc,
-                                     const SliceGradOperands &ops,
-                                     int64_t chunkRows, unsigned vectorWidth) {
+Value LookBackBuilder::buildCountOnly(OpBuilder &b, Value blockRows) {
+  buildBox(b, blockRows);
+  Value nBlocks = arith::CeilDivUIOp::create(b, loc, ops.nIn, blockRows);
+  Value c0 = cst(b, 0), c1 = cst(b, 1);
+  // Per block its count, then their sum.
+  Value counts = memref::AllocOp::create(
+      b, loc, MemRefType::get({ShapedType::kDynamic}, b.getIndexType()),
+      nBlocks);
+  scf::ParallelOp::create(
+      b, loc, ValueRange{c0}, ValueRange{nBlocks}, ValueRange{c1},
+      [&](OpBuilder &nb, Location l, ValueRange ivs) {
+        Value lo = arith::MulIOp::create(nb, l, ivs[0], blockRows);
+        Value hi = arith::MinUIOp::create(
+            nb, l, arith::AddIOp::create(nb, l, lo, blockRows), ops.nIn);
+        memref::StoreOp::create(nb, l, buildCount(nb, lo, hi, Value()), counts,
+                                ivs[0]);
+      });
+  auto sum = scf::ForOp::create(
+      b, loc, c0, nBlocks, c1, ValueRange{c0},
+      [&](OpBuilder &nb, Location l, Value k, ValueRange acc) {
+        Value n = memref::LoadOp::create(nb, l, counts, k);
+        scf::YieldOp::create(
+            nb, l, arith::AddIOp::create(nb, l, acc[0], n).getResult());
+      });
+  for (Value v : {counts, boxLo, boxHi})
+    memref::DeallocOp::create(b, loc, v);
+  return sum.getResult(0);
+}
+
+Value lowering::buildParallelLoop(OpBuilder &b, Location loc,
+                                  const SliceGradOperands &ops,
+                                  int64_t chunkRows, unsigned vectorWidth,
+                                  Value from) {
   Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  if (!from)
+    from = c0;
   Value hasOut =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, ops.nOut, c0);
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, from, ops.nOut);
   auto used = scf::IfOp::create(
       b, loc, hasOut,
       [&](OpBuilder &tb, Location tl) {
-        LookBackBuilder builder(tb, tl, ops, vectorWidth);
+        LookBackBuilder builder(tb, tl, ops, vectorWidth, from);
         Value chunkLen = arith::ConstantIndexOp::create(tb, tl, chunkRows);
         scf::YieldOp::create(tb, tl, builder.build(tb, chunkLen));
       },
       [&](OpBuilder &eb, Location el) {
-        // No output rows: the loop stops at once and every value is zero.
+        // No output rows left: the loop stops at once and every value is
+        // zero.
         SliceGradBuilder builder(eb, el, ops, /*vectorWidth=*/0);
         builder.buildZeroFill(eb, c0, ops.nIn);
+        scf::YieldOp::create(eb, el, from);
+      });
+  return used.getResult(0);
+}
+
+void lowering::buildParallelLowering(OpBuilder &b, Location loc,
+                                     const SliceGradOperands &ops,
+                                     int64_t chunkRows, unsigned vectorWidth) {
+  Value used = buildParallelLoop(b, loc, ops, chunkRows, vectorWidth);
+  emitCheck(b, loc, ops.where, arith::CmpIPredicate::ne,
+            SliceGradCheck::AllPropagated, ops.nOut, used,
+            /*guardRest=*/false);
+}
+
+Value lowering::buildBoxCount(OpBuilder &b, Location loc,
+                              const SliceGradOperands &ops, int64_t chunkRows,
+                              unsigned vectorWidth) {
+  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  Value hasOut =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, ops.nOut, c0);
+  auto count = scf::IfOp::create(
+      b, loc, hasOut,
+      [&](OpBuilder &tb, Location tl) {
+        LookBackBuilder builder(tb, tl, ops, vectorWidth, c0);
+        Value chunkLen = arith::ConstantIndexOp::create(tb, tl, chunkRows);
+        scf::YieldOp::create(tb, tl, builder.buildCountOnly(tb, chunkLen));
+      },
+      [&](OpBuilder &eb, Location el) {
+        // No output rows: the box is empty.
         scf::YieldOp::create(eb, el, c0);
       });
-  emitCheck(b, loc, ops.where, arith::CmpIPredicate::ne,
-            SliceGradCheck::AllPropagated, ops.nOut, used.getResult(0),
-            /*guardRest=*/false);
+  return count.getResult(0);
 }

@@ -11,12 +11,18 @@ using namespace mlir;
 using namespace mlir::sparse;
 using namespace mlir::sparse::lowering;
 
+Value lowering::buildSequentialLoop(OpBuilder &b, Location loc,
+                                    const SliceGradOperands &ops,
+                                    unsigned vectorWidth, Value from) {
+  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  SliceGradBuilder builder(b, loc, ops, vectorWidth);
+  return builder.buildGreedyLoop(b, c0, ops.nIn, from ? from : c0);
+}
+
 void lowering::buildSequentialLowering(OpBuilder &b, Location loc,
                                        const SliceGradOperands &ops,
                                        unsigned vectorWidth) {
-  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
-  SliceGradBuilder builder(b, loc, ops, vectorWidth);
-  Value used = builder.buildGreedyLoop(b, c0, ops.nIn, c0);
+  Value used = buildSequentialLoop(b, loc, ops, vectorWidth);
   // TensorFlow's run-time error when not every gradient found its row.
   emitCheck(b, loc, ops.where, arith::CmpIPredicate::ne,
             SliceGradCheck::AllPropagated, ops.nOut, used,

@@ -104,10 +104,11 @@ private:
 /// of 1..kMaxSpecializedRank where R is only known at run time, so that
 /// every R that real tensors have gets the unrolled, vectorized code. A
 /// larger R, static or not, gets the generic loops over columns, so that
-/// compile time does not grow with R.
-void buildForEachRank(
+/// compile time does not grow with R. `build` returns the lowering's
+/// value (null for none), which this returns.
+Value buildForEachRank(
     OpBuilder &b, Location loc, const SliceGradOperands &ops,
-    function_ref<void(OpBuilder &, const SliceGradOperands &)> build);
+    function_ref<Value(OpBuilder &, const SliceGradOperands &)> build);
 
 /// The highest R that a dynamic R is specialized to.
 constexpr int64_t kMaxSpecializedRank = 8;

@@ -98,6 +98,7 @@ struct SliceGradToGPU : public OpConversionPattern<SliceGradOp> {
           else
             lowering::buildSequentialLowering(rb, loc, rankOps,
                                               /*vectorWidth=*/8);
+          return Value();
         });
     rewriter.eraseOp(op);
     return success();

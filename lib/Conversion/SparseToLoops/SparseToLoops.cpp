@@ -21,6 +21,22 @@ using namespace mlir;
 using namespace mlir::sparse;
 
 namespace {
+/// Lowers a partition op with an index result: the shape checks nest what
+/// follows them in scf.if (a check's handler may return), so the result
+/// goes through a stack slot, loaded where the op was (0 if a check failed).
+static Value lowerWithIndexResult(ConversionPatternRewriter &rewriter,
+                                  Location loc, function_ref<Value()> build) {
+  Value slot = memref::AllocaOp::create(
+      rewriter, loc, MemRefType::get({}, rewriter.getIndexType()));
+  memref::StoreOp::create(
+      rewriter, loc, arith::ConstantIndexOp::create(rewriter, loc, 0), slot);
+  OpBuilder::InsertPoint where = rewriter.saveInsertionPoint();
+  Value result = build();
+  memref::StoreOp::create(rewriter, loc, result, slot);
+  rewriter.restoreInsertionPoint(where);
+  return memref::LoadOp::create(rewriter, loc, slot);
+}
+
 struct SliceGradToLoops : public OpConversionPattern<SliceGradOp> {
   SliceGradToLoops(MLIRContext *ctx,
                    const ConvertSparseToLoopsPassOptions &options)
@@ -44,6 +60,7 @@ struct SliceGradToLoops : public OpConversionPattern<SliceGradOp> {
           else
             lowering::buildSequentialLowering(b, loc, rankOps,
                                               options.vectorWidth);
+          return Value();
         });
     rewriter.eraseOp(op);
     return success();
@@ -51,6 +68,91 @@ struct SliceGradToLoops : public OpConversionPattern<SliceGradOp> {
 
 private:
   ConvertSparseToLoopsPassOptions options;
+};
+
+/// sparse.slice_grad_resume: the op's lowering from row `from`, returning
+/// the loop's j instead of checking it.
+struct SliceGradResumeToLoops : public OpConversionPattern<SliceGradResumeOp> {
+  SliceGradResumeToLoops(MLIRContext *ctx,
+                         const ConvertSparseToLoopsPassOptions &options)
+      : OpConversionPattern(ctx), options(options) {}
+
+  LogicalResult
+  matchAndRewrite(SliceGradResumeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!op.hasBufferSemantics())
+      return rewriter.notifyMatchFailure(op, "tensor form: bufferize first");
+    Location loc = op.getLoc();
+    Value end = lowerWithIndexResult(rewriter, loc, [&] {
+      lowering::SliceGradOperands ops = lowering::emitShapeChecks(
+          rewriter, op, adaptor.getBackpropValGrad(), adaptor.getInputIndices(),
+          adaptor.getInputStart(), adaptor.getOutputIndices(), adaptor.getOut(),
+          /*oneProcessRows=*/true);
+      return lowering::buildForEachRank(
+          rewriter, loc, ops,
+          [&](OpBuilder &b, const lowering::SliceGradOperands &rankOps) {
+            return options.strategy == SliceGradStrategy::Parallel
+                       ? lowering::buildParallelLoop(
+                             b, loc, rankOps, options.chunkRows,
+                             options.vectorWidth, adaptor.getFrom())
+                       : lowering::buildSequentialLoop(b, loc, rankOps,
+                                                       options.vectorWidth,
+                                                       adaptor.getFrom());
+          });
+    });
+    rewriter.replaceOp(op, end);
+    return success();
+  }
+
+private:
+  ConvertSparseToLoopsPassOptions options;
+};
+
+/// sparse.slice_grad_count: the parallel strategy's box and count (both
+/// strategies: it is one streaming pass).
+struct SliceGradCountToLoops : public OpConversionPattern<SliceGradCountOp> {
+  SliceGradCountToLoops(MLIRContext *ctx,
+                        const ConvertSparseToLoopsPassOptions &options)
+      : OpConversionPattern(ctx), options(options) {}
+
+  LogicalResult
+  matchAndRewrite(SliceGradCountOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (isa<RankedTensorType>(op.getInputIndices().getType()))
+      return rewriter.notifyMatchFailure(op, "tensor form: bufferize first");
+    Location loc = op.getLoc();
+    Value count = lowerWithIndexResult(rewriter, loc, [&] {
+      lowering::SliceGradOperands ops = lowering::emitShapeChecks(
+          rewriter, op, adaptor.getBackpropValGrad(), adaptor.getInputIndices(),
+          adaptor.getInputStart(), adaptor.getOutputIndices(), /*out=*/Value(),
+          /*oneProcessRows=*/true);
+      return lowering::buildForEachRank(
+          rewriter, loc, ops,
+          [&](OpBuilder &b, const lowering::SliceGradOperands &rankOps) {
+            return lowering::buildBoxCount(b, loc, rankOps, options.chunkRows,
+                                           options.vectorWidth);
+          });
+    });
+    rewriter.replaceOp(op, count);
+    return success();
+  }
+
+private:
+  ConvertSparseToLoopsPassOptions options;
+};
+
+struct SliceGradGlobalChecksToLoops
+    : public OpConversionPattern<SliceGradGlobalChecksOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(SliceGradGlobalChecksOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    lowering::emitGlobalChecks(rewriter, op, adaptor.getNumIn(),
+                               adaptor.getNumOut(), adaptor.getUsed());
+    rewriter.eraseOp(op);
+    return success();
+  }
 };
 
 struct ConvertSparseToLoopsPass
@@ -74,5 +176,7 @@ struct ConvertSparseToLoopsPass
 void sparse::populateSparseToLoopsConversionPatterns(
     RewritePatternSet &patterns,
     const ConvertSparseToLoopsPassOptions &options) {
-  patterns.add<SliceGradToLoops>(patterns.getContext(), options);
+  patterns.add<SliceGradToLoops, SliceGradResumeToLoops, SliceGradCountToLoops>(
+      patterns.getContext(), options);
+  patterns.add<SliceGradGlobalChecksToLoops>(patterns.getContext());
 }

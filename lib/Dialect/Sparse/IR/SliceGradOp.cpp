@@ -85,7 +85,8 @@ LogicalResult SliceGradOp::verify() {
 LogicalResult
 SliceGradOp::verifyShapes(Type gradType, Type inIdxType, Type startType,
                           Type outIdxType, Type resultType,
-                          llvm::function_ref<InFlightDiagnostic()> emitError) {
+                          llvm::function_ref<InFlightDiagnostic()> emitError,
+                          bool oneProcessRows) {
   auto grad = cast<ShapedType>(gradType), inIdx = cast<ShapedType>(inIdxType),
        start = cast<ShapedType>(startType),
        outIdx = cast<ShapedType>(outIdxType),
@@ -144,7 +145,8 @@ SliceGradOp::verifyShapes(Type gradType, Type inIdxType, Type startType,
     return tfError(SliceGradCheck::SameNumDims, str(inIdx.getDimSize(1)),
                    str(outIdx.getDimSize(1)));
   int64_t nOut = outIdx.getDimSize(0), nIn = inIdx.getDimSize(0);
-  if (!ShapedType::isDynamic(nOut) && !ShapedType::isDynamic(nIn) && nOut > nIn)
+  if (!oneProcessRows && !ShapedType::isDynamic(nOut) &&
+      !ShapedType::isDynamic(nIn) && nOut > nIn)
     return tfError(SliceGradCheck::OutputRowsNotGreater, str(nOut), str(nIn));
   if (staticallyDiffer(grad.getDimSize(0), nOut))
     return tfError(SliceGradCheck::GradMatchesOutputRows,

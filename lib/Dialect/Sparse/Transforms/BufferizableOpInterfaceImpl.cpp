@@ -2,7 +2,8 @@
 //
 // sparse.slice_grad on tensors reads its four operands and returns a fresh
 // tensor that aliases none of them: it bufferizes to the memref form writing
-// into a new allocation of N_in elements.
+// into a new allocation of N_in elements. sparse.slice_grad_resume does the
+// same (its index result stays); sparse.slice_grad_count only reads.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,9 +20,26 @@ using namespace mlir::bufferization;
 using namespace mlir::sparse;
 
 namespace {
+/// The memref form of `op` on `buffers` (writing into `alloc`).
+static Operation *createMemrefForm(RewriterBase &rewriter, Location loc,
+                                   SliceGradOp, ArrayRef<Value> buffers,
+                                   Value alloc) {
+  return SliceGradOp::create(rewriter, loc, buffers[0], buffers[1], buffers[2],
+                             buffers[3], alloc);
+}
+
+static Operation *createMemrefForm(RewriterBase &rewriter, Location loc,
+                                   SliceGradResumeOp op,
+                                   ArrayRef<Value> buffers, Value alloc) {
+  return SliceGradResumeOp::create(
+      rewriter, loc, TypeRange{rewriter.getIndexType()}, buffers[0], buffers[1],
+      buffers[2], buffers[3], op.getFrom(), alloc);
+}
+
+template <typename OpTy>
 struct SliceGradOpInterface
-    : public BufferizableOpInterface::ExternalModel<SliceGradOpInterface,
-                                                    SliceGradOp> {
+    : public BufferizableOpInterface::ExternalModel<SliceGradOpInterface<OpTy>,
+                                                    OpTy> {
   bool bufferizesToAllocation(Operation *, Value) const { return true; }
 
   bool bufferizesToMemoryRead(Operation *, OpOperand &,
@@ -51,10 +69,10 @@ struct SliceGradOpInterface
   LogicalResult bufferize(Operation *op, RewriterBase &rewriter,
                           const BufferizationOptions &options,
                           BufferizationState &state) const {
-    auto sliceGrad = cast<SliceGradOp>(op);
+    auto sliceGrad = cast<OpTy>(op);
     Location loc = op->getLoc();
     SmallVector<Value, 4> buffers;
-    for (Value operand : op->getOperands()) {
+    for (Value operand : op->getOperands().take_front(4)) {
       FailureOr<Value> buffer = getBuffer(rewriter, operand, options, state);
       if (failed(buffer))
         return failure();
@@ -73,9 +91,47 @@ struct SliceGradOpInterface
     if (failed(alloc))
       return failure();
 
-    SliceGradOp::create(rewriter, loc, buffers[0], buffers[1], buffers[2],
-                        buffers[3], *alloc);
-    replaceOpWithBufferizedValues(rewriter, op, *alloc);
+    Operation *memrefForm =
+        createMemrefForm(rewriter, loc, sliceGrad, buffers, *alloc);
+    SmallVector<Value, 2> replacements{*alloc};
+    replacements.append(memrefForm->result_begin(), memrefForm->result_end());
+    replaceOpWithBufferizedValues(rewriter, op, replacements);
+    return success();
+  }
+};
+
+/// sparse.slice_grad_count reads its operands and has no tensor result.
+struct SliceGradCountOpInterface
+    : public BufferizableOpInterface::ExternalModel<SliceGradCountOpInterface,
+                                                    SliceGradCountOp> {
+  bool bufferizesToMemoryRead(Operation *, OpOperand &,
+                              const AnalysisState &) const {
+    return true;
+  }
+
+  bool bufferizesToMemoryWrite(Operation *, OpOperand &,
+                               const AnalysisState &) const {
+    return false;
+  }
+
+  AliasingValueList getAliasingValues(Operation *, OpOperand &,
+                                      const AnalysisState &) const {
+    return {};
+  }
+
+  LogicalResult bufferize(Operation *op, RewriterBase &rewriter,
+                          const BufferizationOptions &options,
+                          BufferizationState &state) const {
+    SmallVector<Value, 4> buffers;
+    for (Value operand : op->getOperands()) {
+      FailureOr<Value> buffer = getBuffer(rewriter, operand, options, state);
+      if (failed(buffer))
+        return failure();
+      buffers.push_back(*buffer);
+    }
+    replaceOpWithNewBufferizedOp<SliceGradCountOp>(
+        rewriter, op, rewriter.getIndexType(), buffers[0], buffers[1],
+        buffers[2], buffers[3]);
     return success();
   }
 };
@@ -84,6 +140,9 @@ struct SliceGradOpInterface
 void mlir::sparse::registerBufferizableOpInterfaceExternalModels(
     DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *ctx, SparseDialect *) {
-    SliceGradOp::attachInterface<SliceGradOpInterface>(*ctx);
+    SliceGradOp::attachInterface<SliceGradOpInterface<SliceGradOp>>(*ctx);
+    SliceGradResumeOp::attachInterface<SliceGradOpInterface<SliceGradResumeOp>>(
+        *ctx);
+    SliceGradCountOp::attachInterface<SliceGradCountOpInterface>(*ctx);
   });
 }

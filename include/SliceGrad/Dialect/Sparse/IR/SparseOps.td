@@ -136,16 +136,148 @@ def Sparse_SliceGradOp : Sparse_Op<"slice_grad", [
     /// the static shapes decide them, the result's shape. The canonicalizer
     /// asks it before it refines types, with an inactive diagnostic
     /// (`InFlightDiagnostic()`) to check quietly: the result, not the
-    /// diagnostic, says whether the types pass.
+    /// diagnostic, says whether the types pass. `oneProcessRows`: the
+    /// index operands hold one process's rows of a partitioned op, so the
+    /// check that output_indices has no more rows than input_indices is
+    /// left to sparse.slice_grad_global_checks.
     static ::mlir::LogicalResult verifyShapes(::mlir::Type backpropValGrad,
         ::mlir::Type inputIndices, ::mlir::Type inputStart,
         ::mlir::Type outputIndices, ::mlir::Type resultOrDestination,
-        ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError);
+        ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError,
+        bool oneProcessRows = false);
   }];
 
   let hasVerifier = 1;
   let hasFolder = 1;
   let hasCanonicalizer = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// The pieces of a row-partitioned sparse.slice_grad (its ShardingInterface
+// partition): each process holds some rows of input_indices and all of the
+// other operands.
+//===----------------------------------------------------------------------===//
+
+def Sparse_SliceGradCountOp : Sparse_Op<"slice_grad_count", [
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "Rows of input_indices inside the box of the shifted output rows";
+  let description = [{
+    Returns how many rows of `input_indices` lie inside the bounding box of
+    the rows of `output_indices` shifted by `input_start` (per column, the
+    minimum and maximum). No other row can match an output row, so when
+    every process counts its own rows, the exclusive prefix sum of the
+    counts is where TensorFlow's loop stands at each process's first row if
+    the rows came from a real SparseSlice: the partition's guess, which
+    `sparse.slice_grad_resume` then proves or corrects.
+
+    Operands as `sparse.slice_grad`'s (tensors or memrefs), and the same
+    shape checks, except that `output_indices` may have more rows than this
+    process's `input_indices` (that check is global:
+    `sparse.slice_grad_global_checks`).
+
+    ```mlir
+    %n = sparse.slice_grad_count %bvg, %ii, %start, %oi
+        : tensor<?xf32>, tensor<?x2xi64>, tensor<2xi64>, tensor<?x2xi64>
+    ```
+  }];
+  let arguments = (ins
+    Sparse_ValueTensorOrMemRef:$backprop_val_grad,
+    Sparse_IndexTensorOrMemRef:$input_indices,
+    Sparse_IndexTensorOrMemRef:$input_start,
+    Sparse_IndexTensorOrMemRef:$output_indices);
+  let results = (outs Index:$count);
+  let assemblyFormat = [{
+    $backprop_val_grad `,` $input_indices `,` $input_start `,` $output_indices
+    attr-dict `:` type($backprop_val_grad) `,` type($input_indices) `,`
+    type($input_start) `,` type($output_indices)
+  }];
+  let hasVerifier = 1;
+}
+
+def Sparse_SliceGradResumeOp : Sparse_Op<"slice_grad_resume", [
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "TensorFlow's loop over some input rows from output row j";
+  let description = [{
+    TensorFlow's loop over the rows of `input_indices`, starting at output
+    row `from` instead of 0; returns the values and the `j` it ends with,
+    and raises no "all propagated" error (the caller decides):
+
+    ```
+    val_grad[0..N_in) = 0
+    j = from
+    for i in 0..N_in while j < N_out:
+      if input_indices[i] == output_indices[j] + input_start:
+        val_grad[i] = backprop_val_grad[j]; j += 1
+    end = j
+    ```
+
+    When `from` is the loop's j at these rows in a longer list, the values
+    are that loop's for these rows and `end` its j after them: the
+    partitioned op runs it on each process's rows from a guessed start and
+    accepts the guesses that the ends confirm. `from` past N_out gives zeros
+    and `end = from`. The lowerings use the same algorithm as
+    `sparse.slice_grad`'s (numbering the flagged rows from `from`).
+
+    Tensor form (result values) or memref form (destination after `into`);
+    shape checks as `sparse.slice_grad_count`'s.
+
+    ```mlir
+    %vg, %end = sparse.slice_grad_resume %bvg, %ii, %start, %oi from %j
+        : tensor<?xf32>, tensor<?x2xi64>, tensor<2xi64>, tensor<?x2xi64>
+        -> tensor<?xf32>
+    %end2 = sparse.slice_grad_resume %bvg, %ii, %start, %oi from %j
+        : memref<?xf32>, memref<?x2xi64>, memref<2xi64>, memref<?x2xi64>
+        into %out : memref<?xf32>
+    ```
+  }];
+  let arguments = (ins
+    Sparse_ValueTensorOrMemRef:$backprop_val_grad,
+    Sparse_IndexTensorOrMemRef:$input_indices,
+    Sparse_IndexTensorOrMemRef:$input_start,
+    Sparse_IndexTensorOrMemRef:$output_indices,
+    Index:$from,
+    Optional<MemRefOf<[Sparse_ValueElementType]>>:$out);
+  let results = (outs
+    Optional<RankedTensorOf<[Sparse_ValueElementType]>>:$val_grad,
+    Index:$end);
+  let assemblyFormat = [{
+    $backprop_val_grad `,` $input_indices `,` $input_start `,` $output_indices
+    `from` $from
+    attr-dict `:` type($backprop_val_grad) `,` type($input_indices) `,`
+    type($input_start) `,` type($output_indices)
+    (`->` type($val_grad)^)? (`into` $out^ `:` type($out))?
+  }];
+  let extraClassDeclaration = [{
+    bool hasBufferSemantics() { return getOut() != nullptr; }
+    ::mlir::Value getValGradOrOut() {
+      if (hasBufferSemantics())
+        return getOut();
+      return getValGrad();
+    }
+  }];
+  let hasVerifier = 1;
+}
+
+// A write to no buffer: the checks stay where they are and are never
+// removed.
+def Sparse_SliceGradGlobalChecksOp : Sparse_Op<"slice_grad_global_checks",
+    [MemoryEffects<[MemWrite]>]> {
+  let summary = "TensorFlow's checks that need every process's rows";
+  let description = [{
+    The two checks of `sparse.slice_grad` that a process cannot make from
+    its own rows of `input_indices`, with TensorFlow's messages, in
+    TensorFlow's order: `num_out <= num_in` ("Output indices rows ... should
+    not be greater than ..."), then `used == num_out` ("Elements of
+    backprop_val_grad aren't all propagated ..."). `num_in` is the number of
+    input rows of all processes, `used` the j of TensorFlow's loop after the
+    last one. Every process raises the same error.
+
+    ```mlir
+    sparse.slice_grad_global_checks %num_in, %num_out, %used
+    ```
+  }];
+  let arguments = (ins Index:$num_in, Index:$num_out, Index:$used);
+  let assemblyFormat = "$num_in `,` $num_out `,` $used attr-dict";
 }
 
 #endif // SLICEGRAD_DIALECT_SPARSE_IR_SPARSEOPS_TD
