@@ -4,6 +4,7 @@
 #include "SliceGrad/Conversion/Passes.h"
 #include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
 #include "SliceGrad/Dialect/Sparse/Transforms/BufferizableOpInterfaceImpl.h"
+#include "SliceGrad/Dialect/Sparse/Transforms/ShardingInterfaceImpl.h"
 #include "SliceGrad/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -24,6 +25,7 @@ static std::unique_ptr<Pass> (*const kPassCreators[])() = {
 void mlir::sparse::registerSliceGradDialects(DialectRegistry &registry) {
   registry.insert<SparseDialect>();
   registerBufferizableOpInterfaceExternalModels(registry);
+  registerShardingInterfaceExternalModels(registry);
 }
 
 void mlir::sparse::registerSliceGradPasses() {

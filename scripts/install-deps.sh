@@ -2,7 +2,8 @@
 # Installs what the project needs on Debian 12, skipping what is there:
 # LLVM/MLIR 22 and the build tools from Debian (clang-22 for the scripts,
 # g++ for a plain `cmake -S . -B build`), and a Python virtual
-# environment (.venv) with numpy and tensorflow-cpu for the tests.
+# environment (.venv) with numpy and tensorflow-cpu for the tests; MPICH
+# (mpirun.mpich, libmpich) for the sharded programs (sparse-shard-to-llvm).
 # Set SLICE_GRAD_SKIP_TENSORFLOW=1 to leave TensorFlow out (its tests are
 # then reported UNSUPPORTED).
 set -euo pipefail
@@ -12,7 +13,8 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 packages=(libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools libomp-22-dev
-          clang-22 lld-22 clang-format-22 g++ ninja-build cmake python3 python3-venv)
+          clang-22 lld-22 clang-format-22 g++ ninja-build cmake python3 python3-venv
+          mpich libmpich-dev)
 # The sanitizer runtimes, for SLICE_GRAD_SANITIZE=1 builds only.
 if [ "${SLICE_GRAD_SANITIZE:-0}" = 1 ]; then packages+=(libclang-rt-22-dev); fi
 missing=()

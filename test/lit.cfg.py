@@ -1,6 +1,7 @@
 # -*- Python -*-
 import os
 import subprocess
+import shutil
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -60,6 +61,10 @@ def python_has(module):
         return False
 
 
+# MPICH's launcher runs the sharded (MPI) programs.
+if shutil.which("mpirun.mpich"):
+    config.available_features.add("mpich")
+
 if python_has("numpy"):
     config.available_features.add("numpy")
 if python_has("tensorflow"):
@@ -68,7 +73,7 @@ if python_has("tensorflow"):
 
 # GPU: ptxas assembles the PTX tests; the CUDA runtime wrappers are built
 # where cuda.h was found; a CUDA device runs the GPU integration tests.
-import shutil  # noqa: E402
+
 ptxas = shutil.which("ptxas") or (
     "/usr/local/cuda/bin/ptxas"
     if os.path.exists("/usr/local/cuda/bin/ptxas") else None)

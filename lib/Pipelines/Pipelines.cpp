@@ -6,17 +6,73 @@
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/DLTI/DLTI.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MPI/IR/MPI.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Dialect/Shard/IR/ShardOps.h"
+#include "mlir/Dialect/Shard/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
+
+namespace {
+/// What MLIR 22's convert-shard-to-mpi leaves that MPI or the LLVM
+/// lowering cannot take: an mpi.allreduce whose send and receive buffers
+/// are one buffer (MPI forbids aliased buffers; the reduced values are
+/// wrong) gets a separate receive buffer, copied back; the shard.grid
+/// declarations (no LLVM form) are erased once nothing refers to them.
+struct FinishShardToMPIPass
+    : public PassWrapper<FinishShardToMPIPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FinishShardToMPIPass)
+  StringRef getArgument() const override {
+    return "sparse-finish-shard-to-mpi";
+  }
+  StringRef getDescription() const override {
+    return "Unalias mpi.allreduce buffers; erase unused shard.grid ops";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<DLTIDialect, memref::MemRefDialect>();
+  }
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    // MLIR 22's MPI lowering takes MPICH where the module names no MPI
+    // implementation, after an error diagnostic; name it.
+    if (!module->hasAttr("dlti.map") &&
+        module.walk([](mpi::AllReduceOp) { return WalkResult::interrupt(); })
+            .wasInterrupted()) {
+      MLIRContext *ctx = module.getContext();
+      DataLayoutEntryInterface entry =
+          DataLayoutEntryAttr::get(StringAttr::get(ctx, "MPI:Implementation"),
+                                   StringAttr::get(ctx, "MPICH"));
+      module->setAttr("dlti.map", MapAttr::get(ctx, {entry}));
+    }
+    module.walk([](mpi::AllReduceOp op) {
+      if (op.getSendbuf() != op.getRecvbuf())
+        return;
+      OpBuilder b(op);
+      Location loc = op.getLoc();
+      auto type = cast<MemRefType>(op.getRecvbuf().getType());
+      Value received = memref::AllocOp::create(
+          b, loc, MemRefType::get(type.getShape(), type.getElementType()));
+      op.getRecvbufMutable().assign(received);
+      b.setInsertionPointAfter(op);
+      // Buffer deallocation frees `received`.
+      memref::CopyOp::create(b, loc, received, op.getSendbuf());
+    });
+    for (auto grid : llvm::make_early_inc_range(module.getOps<shard::GridOp>()))
+      if (SymbolTable::symbolKnownUseEmpty(grid, module))
+        grid.erase();
+  }
+};
+} // namespace
 
 /// Tensors to memrefs; sparse.slice_grad goes to its memref form.
 static void addBufferization(OpPassManager &pm) {
@@ -58,8 +114,11 @@ static void addHostToLLVM(OpPassManager &pm, bool openmp) {
   pm.addPass(createConvertControlFlowToLLVMPass());
 }
 
-void sparse::buildSparseLowerToLLVMPipeline(
-    OpPassManager &pm, const SparseLowerToLLVMOptions &options) {
+/// sparse-lower-to-llvm; `mpi`: the module has mpi ops (convert-to-llvm
+/// lowers them through their dialect interface).
+static void addLowerToLLVM(OpPassManager &pm,
+                           const sparse::SparseLowerToLLVMOptions &options,
+                           bool mpi) {
   addBufferization(pm);
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   if (options.deallocate)
@@ -94,9 +153,35 @@ void sparse::buildSparseLowerToLLVMPipeline(
   // Loops and memrefs to the LLVM dialect.
   pm.addPass(createConvertVectorToSCFPass());
   addHostToLLVM(pm, options.openmp);
+  if (mpi)
+    pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+}
+
+void sparse::buildSparseLowerToLLVMPipeline(
+    OpPassManager &pm, const SparseLowerToLLVMOptions &options) {
+  addLowerToLLVM(pm, options, /*mpi=*/false);
+}
+
+void sparse::buildSparseShardToLLVMPipeline(
+    OpPassManager &pm, const SparseShardToLLVMOptions &options) {
+  // The annotated function to one process's program with shard
+  // collectives (sparse.slice_grad partitions through its
+  // ShardingInterface), then the collectives to MPI calls.
+  pm.addNestedPass<func::FuncOp>(shard::createShardingPropagation());
+  pm.addNestedPass<func::FuncOp>(shard::createPartition());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createConvertShardToMPIPass());
+  pm.addPass(std::make_unique<FinishShardToMPIPass>());
+  sparse::SparseLowerToLLVMOptions lower;
+  lower.strategy = options.strategy;
+  lower.vectorWidth = options.vectorWidth;
+  lower.chunkRows = options.chunkRows;
+  lower.openmp = options.openmp;
+  lower.numThreads = options.numThreads;
+  addLowerToLLVM(pm, lower, /*mpi=*/true);
 }
 
 void sparse::buildSparseToNVVMPipeline(OpPassManager &pm,
@@ -173,6 +258,14 @@ void sparse::registerSparsePipelines() {
       [](function_ref<void(const mlir::detail::PassOptions &)> optHandler) {
         optHandler(SparseLowerToLLVMOptions());
       });
+  PassPipelineRegistration<SparseShardToLLVMOptions>(
+      kSparseShardToLLVMPipelineName,
+      "Partition a function annotated with shard shardings into one MPI "
+      "process's program (sharding-propagation, shard-partition: "
+      "sparse.slice_grad split by rows of input_indices), lower its "
+      "collectives to MPI (convert-shard-to-mpi) and the rest as "
+      "sparse-lower-to-llvm does; run it with mpirun",
+      buildSparseShardToLLVMPipeline);
   PassPipelineRegistration<SparseToNVVMOptions>(
       kSparseToNVVMPipelineName,
       "Lower tensor-level sparse dialect code to the LLVM dialect with "

@@ -31,6 +31,7 @@
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
@@ -426,6 +427,46 @@ runtimeSymbols(llvm::orc::MangleAndInterner interner) {
   return symbols;
 }
 
+/// The MPI library a program that calls MPI is linked with when
+/// --shared-libs names none: Debian's MPICH (what MLIR 22's MPI lowering
+/// targets by default).
+static constexpr const char *kDefaultMPILibrary = "libmpich.so.12";
+
+namespace {
+/// MPI_Init before the entry function's first call, MPI_Finalize after its
+/// results are out (found in the loaded MPI library).
+class MPISession {
+public:
+  MPISession() {
+    using llvm::sys::DynamicLibrary;
+    void *initialized =
+        DynamicLibrary::SearchForAddressOfSymbol("MPI_Initialized");
+    void *init = DynamicLibrary::SearchForAddressOfSymbol("MPI_Init");
+    void *finalize = DynamicLibrary::SearchForAddressOfSymbol("MPI_Finalize");
+    if (!initialized || !init || !finalize) {
+      fail("the program calls MPI, but the loaded libraries have no "
+           "MPI_Init/MPI_Finalize");
+      return;
+    }
+    finalizeFn = reinterpret_cast<int (*)()>(finalize);
+    int flag = 0;
+    reinterpret_cast<int (*)(int *)>(initialized)(&flag);
+    if (!flag)
+      reinterpret_cast<int (*)(int *, char ***)>(init)(nullptr, nullptr);
+    initializedHere = !flag;
+  }
+  ~MPISession() {
+    if (finalizeFn && initializedHere)
+      finalizeFn();
+  }
+  bool ok() const { return finalizeFn != nullptr; }
+
+private:
+  int (*finalizeFn)() = nullptr;
+  bool initializedHere = false;
+};
+} // namespace
+
 /// Lowers `module` with the command line's passes, or the default pipeline.
 static LogicalResult lower(ModuleOp module, const MlirOptMainConfig &config) {
   PassManager pm(module->getContext(), ModuleOp::getOperationName());
@@ -613,6 +654,30 @@ int sparse_opt::runJit(StringRef inputFilename, DialectRegistry &registry) {
   if (failed(lower(module, config)))
     return EXIT_FAILURE;
 
+  // A program lowered from the shard dialect calls MPI (under mpirun):
+  // load MPICH's library unless --shared-libs names an MPI library, and
+  // initialize MPI around the calls.
+  bool usesMPI = false;
+  module.walk([&](LLVM::LLVMFuncOp func) {
+    if (func.isExternal() && func.getName().starts_with("MPI_"))
+      usesMPI = true;
+  });
+  if (usesMPI && llvm::none_of(sharedLibs, [](const std::string &lib) {
+        return llvm::sys::path::filename(lib).contains("mpi");
+      })) {
+    // By its soname, from the loader's search path; loaded globally, so
+    // the JIT resolves MPI_* in the process.
+    std::string error;
+    if (llvm::sys::DynamicLibrary::LoadLibraryPermanently(kDefaultMPILibrary,
+                                                          &error)) {
+      fail(llvm::Twine("the program calls MPI, but ") + kDefaultMPILibrary +
+           " cannot be loaded (" + error +
+           "): install MPICH (apt-get install mpich) or give an MPI library "
+           "with --shared-libs");
+      return EXIT_FAILURE;
+    }
+  }
+
   // JIT-compile.
   std::optional<unsigned> level = optLevel();
   auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
@@ -646,6 +711,12 @@ int sparse_opt::runJit(StringRef inputFilename, DialectRegistry &registry) {
   }
   (*engine)->registerSymbols(runtimeSymbols);
   (*engine)->initialize();
+  std::optional<MPISession> mpi;
+  if (usesMPI) {
+    mpi.emplace();
+    if (!mpi->ok())
+      return EXIT_FAILURE;
+  }
 
   // The packed arguments: a pointer to each argument's value (for a
   // memref, to its descriptor), then to where the result goes.

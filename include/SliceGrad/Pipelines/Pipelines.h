@@ -16,8 +16,11 @@ inline constexpr llvm::StringLiteral kSparseLowerToLLVMPipelineName =
     "sparse-lower-to-llvm";
 inline constexpr llvm::StringLiteral kSparseToNVVMPipelineName =
     "sparse-to-nvvm";
+inline constexpr llvm::StringLiteral kSparseShardToLLVMPipelineName =
+    "sparse-shard-to-llvm";
 inline constexpr llvm::StringLiteral kSparsePipelineNames[] = {
-    kSparseLowerToLLVMPipelineName, kSparseToNVVMPipelineName};
+    kSparseLowerToLLVMPipelineName, kSparseShardToLLVMPipelineName,
+    kSparseToNVVMPipelineName};
 
 /// Options of the `sparse-lower-to-llvm` pipeline.
 struct SparseLowerToLLVMOptions
@@ -60,6 +63,40 @@ struct SparseLowerToLLVMOptions
       *this, "num-threads",
       llvm::cl::desc("OpenMP threads of the parallel loops (0: OMP_NUM_THREADS "
                      "at run time, else all cores; at most 4096)"),
+      llvm::cl::init(0)};
+};
+
+/// Options of the `sparse-shard-to-llvm` pipeline: those of the local
+/// lowering (sparse-lower-to-llvm's). The grid is the module's shard.grid;
+/// the MPI implementation its `dlti.map` entry "MPI:Implementation"
+/// (MPICH where none).
+struct SparseShardToLLVMOptions
+    : public PassPipelineOptions<SparseShardToLLVMOptions> {
+  PassOptions::Option<SliceGradStrategy> strategy{
+      *this, "strategy",
+      llvm::cl::desc("convert-sparse-to-loops strategy of each process"),
+      llvm::cl::init(SliceGradStrategy::Parallel),
+      llvm::cl::values(
+          clEnumValN(SliceGradStrategy::Sequential, "sequential",
+                     "TensorFlow's loop, one thread"),
+          clEnumValN(SliceGradStrategy::Parallel, "parallel",
+                     "Blocks on threads: order-free flags, look-back and "
+                     "verify"))};
+  PassOptions::Option<unsigned> vectorWidth{
+      *this, "vector-width",
+      llvm::cl::desc("convert-sparse-to-loops vector-width"),
+      llvm::cl::init(8)};
+  PassOptions::Option<int64_t> chunkRows{
+      *this, "chunk-rows", llvm::cl::desc("convert-sparse-to-loops chunk-rows"),
+      llvm::cl::init(8192)};
+  PassOptions::Option<bool> openmp{
+      *this, "openmp",
+      llvm::cl::desc("Each process runs its parallel loops on OpenMP threads"),
+      llvm::cl::init(true)};
+  PassOptions::Option<unsigned> numThreads{
+      *this, "num-threads",
+      llvm::cl::desc("OpenMP threads per process (0: OMP_NUM_THREADS at run "
+                     "time, else all cores)"),
       llvm::cl::init(0)};
 };
 
@@ -107,6 +144,11 @@ struct SparseToNVVMOptions : public PassPipelineOptions<SparseToNVVMOptions> {
 /// it).
 void buildSparseLowerToLLVMPipeline(OpPassManager &pm,
                                     const SparseLowerToLLVMOptions &options);
+
+/// A sharded tensor-level module to one MPI process's program in the LLVM
+/// dialect (sparse-shard-to-llvm).
+void buildSparseShardToLLVMPipeline(OpPassManager &pm,
+                                    const SparseShardToLLVMOptions &options);
 
 /// Takes the same input as sparse-lower-to-llvm to the LLVM dialect with the
 /// op on an NVIDIA GPU: bufferization and deallocation, then

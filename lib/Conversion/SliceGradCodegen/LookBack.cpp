@@ -908,8 +908,11 @@ Value lowering::buildParallelLoop(OpBuilder &b, Location loc,
   Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
   if (!from)
     from = c0;
-  Value hasOut =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, from, ops.nOut);
+  // A partition's block may have no rows (the look-back needs a block).
+  Value hasOut = arith::AndIOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, from, ops.nOut),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, ops.nIn, c0));
   auto used = scf::IfOp::create(
       b, loc, hasOut,
       [&](OpBuilder &tb, Location tl) {
@@ -918,8 +921,8 @@ Value lowering::buildParallelLoop(OpBuilder &b, Location loc,
         scf::YieldOp::create(tb, tl, builder.build(tb, chunkLen));
       },
       [&](OpBuilder &eb, Location el) {
-        // No output rows left: the loop stops at once and every value is
-        // zero.
+        // No output rows left (or no rows): the loop stops at once and
+        // every value is zero.
         SliceGradBuilder builder(eb, el, ops, /*vectorWidth=*/0);
         builder.buildZeroFill(eb, c0, ops.nIn);
         scf::YieldOp::create(eb, el, from);

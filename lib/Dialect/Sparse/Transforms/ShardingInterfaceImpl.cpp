@@ -1,0 +1,375 @@
+//===- ShardingInterfaceImpl.cpp - sparse.slice_grad on a grid ------------===//
+//
+// sparse.slice_grad partitioned by rows: each process of the group that
+// splits input_indices holds N_in / P of its rows and all of the other
+// operands, and computes its part of the result. TensorFlow's loop carries
+// j from one process's rows to the next; the partition guesses each
+// process's start and proves it (docs/Sharding.md has the argument):
+//
+//   1. c_p = rows of process p inside the box of the shifted output rows
+//      (sparse.slice_grad_count); one all_reduce gives every process all
+//      counts and row counts, so s_p = c_0 + ... + c_{p-1}.
+//   2. Each process runs TensorFlow's loop on its rows from j = s_p
+//      (sparse.slice_grad_resume, the CPU lowering's parallel algorithm)
+//      and gets its end e_p; a second all_reduce gives every process all
+//      ends.
+//   3. s_0 = 0 is exact; if s_q is exact, e_q is the loop's j after
+//      process q. So every start up to the first q with e_{q-1} != s_q is
+//      exact. From there on the exact starts pass from process to process:
+//      where the exact start equals the guess, the end is already known to
+//      all; where not, that process reruns its rows from the exact start
+//      and an all_reduce hands its end to the others. Every process takes
+//      the same branches (they depend only on reduced values).
+//   4. TensorFlow's checks on all rows (sparse.slice_grad_global_checks),
+//      the same on every process.
+//
+//===----------------------------------------------------------------------===//
+
+#include "SliceGrad/Dialect/Sparse/Transforms/ShardingInterfaceImpl.h"
+#include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MPI/IR/MPI.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Shard/IR/ShardOps.h"
+#include "mlir/Dialect/Shard/Interfaces/ShardingInterface.h"
+#include "mlir/Dialect/Shard/Interfaces/ShardingInterfaceImpl.h"
+#include "mlir/Dialect/Shard/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+
+using namespace mlir;
+using namespace mlir::sparse;
+using namespace mlir::shard;
+
+namespace {
+/// Operand numbers of sparse.slice_grad.
+enum : unsigned { kGrad = 0, kInIdx = 1, kStart = 2, kOutIdx = 3 };
+
+/// Whether `sharding` splits any tensor dimension.
+static bool isSplit(const Sharding &sharding) {
+  return sharding && llvm::any_of(sharding.getSplitAxes(),
+                                  [](GridAxesAttr a) { return !a.empty(); });
+}
+
+/// The grid axes that split dimension 0 of `sharding` (empty if none).
+static ArrayRef<GridAxis> rowAxes(const Sharding &sharding) {
+  if (!sharding || sharding.getSplitAxes().empty())
+    return {};
+  return sharding.getSplitAxes()[0].asArrayRef();
+}
+
+struct SliceGradShardingInterface
+    : public ShardingInterface::ExternalModel<SliceGradShardingInterface,
+                                              SliceGradOp> {
+  /// One loop, over the input rows.
+  SmallVector<utils::IteratorType> getLoopIteratorTypes(Operation *) const {
+    return {utils::IteratorType::parallel};
+  }
+
+  SmallVector<AffineMap> getIndexingMaps(Operation *op) const {
+    MLIRContext *ctx = op->getContext();
+    AffineExpr row = getAffineDimExpr(0, ctx),
+               zero = getAffineConstantExpr(0, ctx);
+    auto map = [&](ArrayRef<AffineExpr> results) {
+      return AffineMap::get(1, 0, results, ctx);
+    };
+    return {map({zero}), map({row, zero}), map({zero}), map({zero, zero}),
+            map({row})};
+  }
+
+  FailureOr<ShardingOption>
+  getShardingOption(Operation *op, ArrayRef<Sharding> operandShardings,
+                    ArrayRef<Sharding> resultShardings) const {
+    if (cast<SliceGradOp>(op).hasBufferSemantics())
+      return op->emitOpError("on memrefs cannot be sharded; shard the tensor "
+                             "form");
+    // Every process needs all output rows, their gradients and the start.
+    const char *names[] = {"backprop_val_grad", "input_indices", "input_start",
+                           "output_indices"};
+    for (unsigned i : {kGrad, kStart, kOutIdx})
+      if (isSplit(operandShardings[i]))
+        return op->emitOpError()
+               << names[i]
+               << " is split; sharding supports it only replicated (every "
+                  "process needs all output rows): annotate it with a "
+                  "replicated sharding (split_axes = [[]])";
+    const Sharding &inIdx = operandShardings[kInIdx];
+    if (inIdx && inIdx.getSplitAxes().size() > 1 &&
+        !inIdx.getSplitAxes()[1].empty())
+      return op->emitOpError("input_indices is split by columns; sharding "
+                             "supports a split by rows only");
+    for (const Sharding &s : {inIdx, resultShardings[0]})
+      if (s && (!s.getStaticHaloSizes().empty() ||
+                !s.getDynamicHaloSizes().empty() ||
+                !s.getStaticShardedDimsOffsets().empty() ||
+                !s.getDynamicShardedDimsOffsets().empty()))
+        return op->emitOpError("sharding with halos or explicit shard "
+                               "offsets is not supported");
+    ArrayRef<GridAxis> inAxes = rowAxes(inIdx);
+    ArrayRef<GridAxis> outAxes = rowAxes(resultShardings[0]);
+    if (!inAxes.empty() && !outAxes.empty() &&
+        (inAxes != outAxes ||
+         inIdx.getGridAttr() != resultShardings[0].getGridAttr()))
+      return op->emitOpError("input_indices and the result must be split by "
+                             "rows on the same grid axes");
+    const Sharding &chosen = !inAxes.empty() ? inIdx : resultShardings[0];
+    FlatSymbolRefAttr grid;
+    for (const Sharding &s : operandShardings)
+      if (s)
+        grid = s.getGridAttr();
+    if (chosen)
+      grid = chosen.getGridAttr();
+    if (!grid)
+      return ShardingOption::makeEmpty();
+    ShardingArray array(1);
+    array[0].assign(rowAxes(chosen).begin(), rowAxes(chosen).end());
+    return ShardingOption(array, grid);
+  }
+
+  FailureOr<std::vector<Sharding>>
+  getShardingAnnotations(Operation *op, const ShardingOption &option) const {
+    MLIRContext *ctx = op->getContext();
+    auto replicated = Sharding::get(option.grid, {});
+    auto axes = GridAxesAttr::get(ctx, option.shardingArray[0]);
+    auto rows = Sharding::get(option.grid, {axes});
+    return std::vector<Sharding>{replicated, rows, replicated, replicated,
+                                 rows};
+  }
+
+  LogicalResult addShardingAnnotations(Operation *op, OpBuilder &b,
+                                       const ShardingOption &option) const {
+    FailureOr<std::vector<Sharding>> shardings =
+        getShardingAnnotations(op, option);
+    if (failed(shardings))
+      return failure();
+    for (OpOperand &operand : op->getOpOperands())
+      maybeInsertSourceShardingAnnotation(
+          (*shardings)[operand.getOperandNumber()], operand, b);
+    maybeInsertTargetShardingAnnotation((*shardings)[4], op->getResult(0), b);
+    return success();
+  }
+
+  LogicalResult partition(Operation *op, ArrayRef<Value> partitionedOperands,
+                          ArrayRef<Sharding> operandShardings,
+                          ArrayRef<Sharding> resultShardings,
+                          IRMapping &partitionMap,
+                          SymbolTableCollection &symbolTable,
+                          OpBuilder &builder) const {
+    ArrayRef<GridAxis> axes = rowAxes(resultShardings[0]);
+    if (axes.empty()) {
+      // Replicated: every process computes the whole op.
+      partitionFullyReplicatedOperation(*op, partitionedOperands,
+                                        operandShardings, resultShardings,
+                                        partitionMap, symbolTable, builder);
+      return success();
+    }
+    GridOp gridOp = getGrid(op, resultShardings[0].getGridAttr(), symbolTable);
+    int64_t numProcs = collectiveProcessGroupSize(axes, gridOp.getShape());
+    if (ShapedType::isDynamic(numProcs))
+      return op->emitOpError("sharding needs a static number of processes "
+                             "on the split axes");
+    ImplicitLocOpBuilder b(op->getLoc(), builder);
+    Value grad = partitionedOperands[kGrad];
+    Value inIdx = partitionedOperands[kInIdx];
+    Value start = partitionedOperands[kStart];
+    Value outIdx = partitionedOperands[kOutIdx];
+    StringRef grid = gridOp.getSymName();
+    Type i64 = b.getI64Type(), index = b.getIndexType();
+    auto cst = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(b, v).getResult();
+    };
+    auto toI64 = [&](OpBuilder &nb, Location l, Value v) {
+      return arith::IndexCastOp::create(nb, l, i64, v).getResult();
+    };
+    auto toIndex = [&](OpBuilder &nb, Location l, Value v) {
+      return arith::IndexCastOp::create(nb, l, index, v).getResult();
+    };
+    // A vector of n words, zero but for `v` at `at`, summed over the group.
+    auto allSumOfOne = [&](ImplicitLocOpBuilder &ib,
+                           ArrayRef<std::pair<Value, Value>> entries,
+                           int64_t n) {
+      auto type = RankedTensorType::get({n}, i64);
+      Value vec = arith::ConstantOp::create(
+          ib, DenseElementsAttr::get(type, ib.getI64IntegerAttr(0)));
+      for (auto [v, at] : entries)
+        vec = tensor::InsertOp::create(ib, toI64(ib, ib.getLoc(), v), vec, at);
+      return AllReduceOp::create(ib, type, grid, axes, vec, ReductionKind::Sum)
+          .getResult();
+    };
+    auto element = [&](OpBuilder &nb, Location l, Value vec, Value at) {
+      return toIndex(nb, l, tensor::ExtractOp::create(nb, l, vec, at));
+    };
+
+    Value me = createProcessLinearIndex(grid, axes, b);
+    Value c0 = cst(0), c1 = cst(1), cP = cst(numProcs);
+    Value nOut = tensor::DimOp::create(b, outIdx, c0);
+    Value nLocal = tensor::DimOp::create(b, inIdx, c0);
+
+    // 1. The counts and row counts of all processes; my guessed start.
+    Value count =
+        SliceGradCountOp::create(b, index, grad, inIdx, start, outIdx);
+    Value counts = allSumOfOne(
+        b, {{count, me}, {nLocal, arith::AddIOp::create(b, cP, me)}},
+        2 * numProcs);
+    auto sums = scf::ForOp::create(
+        b, c0, cP, c1, ValueRange{c0, c0},
+        [&](OpBuilder &nb, Location l, Value q, ValueRange acc) {
+          Value c = element(nb, l, counts, q);
+          Value before =
+              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, q, me);
+          Value add = arith::SelectOp::create(nb, l, before, c, c0);
+          Value n = element(nb, l, counts, arith::AddIOp::create(nb, l, q, cP));
+          scf::YieldOp::create(
+              nb, l,
+              ValueRange{arith::AddIOp::create(nb, l, acc[0], add),
+                         arith::AddIOp::create(nb, l, acc[1], n)});
+        });
+    Value guess = sums.getResult(0), nIn = sums.getResult(1);
+
+    // 2. TensorFlow's loop on my rows from the guess; everyone's ends.
+    auto resultType = RankedTensorType::get(
+        {cast<RankedTensorType>(inIdx.getType()).getDimSize(0)},
+        cast<RankedTensorType>(grad.getType()).getElementType());
+    auto guessed = SliceGradResumeOp::create(b, TypeRange{resultType, index},
+                                             grad, inIdx, start, outIdx, guess,
+                                             /*out=*/Value());
+    Value ends = allSumOfOne(b, {{guessed.getEnd(), me}}, numProcs);
+
+    // 3. The first process whose guess differs from its predecessor's end
+    // (P if none), with every process's guess on the way.
+    auto firstWrong = scf::ForOp::create(
+        b, c0, cP, c1, ValueRange{c0, cP},
+        [&](OpBuilder &nb, Location l, Value q, ValueRange acc) {
+          Value prefix = acc[0], first = acc[1];
+          Value notFirst =
+              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ugt, q, c0);
+          Value prevEnd = element(
+              nb, l, ends,
+              arith::SelectOp::create(nb, l, notFirst,
+                                      arith::SubIOp::create(nb, l, q, c1), c0));
+          Value wrong = arith::AndIOp::create(
+              nb, l, notFirst,
+              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ne, prevEnd,
+                                    prefix));
+          Value none =
+              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, first, cP);
+          Value take = arith::AndIOp::create(nb, l, wrong, none);
+          scf::YieldOp::create(
+              nb, l,
+              ValueRange{arith::AddIOp::create(nb, l, prefix,
+                                               element(nb, l, counts, q)),
+                         arith::SelectOp::create(nb, l, take, q, first)});
+        });
+    Value first = firstWrong.getResult(1);
+    Value lastEnd =
+        element(b, b.getLoc(), ends, arith::SubIOp::create(b, cP, c1));
+    Value allRight =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::eq, first, cP);
+    auto outcome = scf::IfOp::create(
+        b, allRight,
+        [&](OpBuilder &tb, Location tl) {
+          scf::YieldOp::create(tb, tl,
+                               ValueRange{guessed.getValGrad(), lastEnd});
+        },
+        [&](OpBuilder &eb, Location el) {
+          ImplicitLocOpBuilder e(el, eb);
+          // The exact start of the first wrong process: its predecessor's
+          // end. Then each process in turn.
+          Value j0 = element(eb, el, ends, arith::SubIOp::create(e, first, c1));
+          auto chain = scf::ForOp::create(
+              e, first, cP, c1, ValueRange{j0, guessed.getValGrad()},
+              [&](OpBuilder &nb, Location l, Value q, ValueRange acc) {
+                ImplicitLocOpBuilder n(l, nb);
+                Value j = acc[0], vals = acc[1];
+                // q's guess: the sum of the counts before q.
+                auto prefixLoop = scf::ForOp::create(
+                    n, c0, q, c1, ValueRange{c0},
+                    [&](OpBuilder &fb, Location fl, Value r, ValueRange pacc) {
+                      scf::YieldOp::create(
+                          fb, fl,
+                          arith::AddIOp::create(fb, fl, pacc[0],
+                                                element(fb, fl, counts, r))
+                              .getResult());
+                    });
+                Value right = arith::CmpIOp::create(n, arith::CmpIPredicate::eq,
+                                                    prefixLoop.getResult(0), j);
+                auto step = scf::IfOp::create(
+                    n, right,
+                    [&](OpBuilder &tb, Location tl) {
+                      // q's end is known to every process.
+                      scf::YieldOp::create(
+                          tb, tl, ValueRange{element(tb, tl, ends, q), vals});
+                    },
+                    [&](OpBuilder &fb, Location fl) {
+                      ImplicitLocOpBuilder f(fl, fb);
+                      Value mine = arith::CmpIOp::create(
+                          f, arith::CmpIPredicate::eq, q, me);
+                      // Process q reruns its rows from j; the others wait
+                      // for its end.
+                      auto rerun = scf::IfOp::create(
+                          f, mine,
+                          [&](OpBuilder &rb, Location rl) {
+                            auto again = SliceGradResumeOp::create(
+                                rb, rl, TypeRange{resultType, index}, grad,
+                                inIdx, start, outIdx, j, /*out=*/Value());
+                            scf::YieldOp::create(
+                                rb, rl,
+                                ValueRange{again.getValGrad(), again.getEnd()});
+                          },
+                          [&](OpBuilder &rb, Location rl) {
+                            scf::YieldOp::create(rb, rl, ValueRange{vals, c0});
+                          });
+                      Value end = allSumOfOne(f, {{rerun.getResult(1), c0}}, 1);
+                      scf::YieldOp::create(fb, fl,
+                                           ValueRange{element(fb, fl, end, c0),
+                                                      rerun.getResult(0)});
+                    });
+                scf::YieldOp::create(nb, l, step.getResults());
+              });
+          scf::YieldOp::create(
+              eb, el, ValueRange{chain.getResult(1), chain.getResult(0)});
+        });
+
+    // 4. TensorFlow's checks on all rows.
+    SliceGradGlobalChecksOp::create(b, nIn, nOut, outcome.getResult(1));
+    partitionMap.map(op->getResult(0), outcome.getResult(0));
+    partitionMap.map(op, outcome.getOperation());
+    return success();
+  }
+};
+} // namespace
+
+namespace {
+/// mpi.allreduce reads its send buffer and writes its receive buffer. MLIR
+/// 22 declares no memory effects on it, and buffer deallocation refuses ops
+/// with unknown effects on memrefs, so the partitioned program could not
+/// free its buffers without this.
+struct AllReduceMemoryEffects
+    : public MemoryEffectOpInterface::ExternalModel<AllReduceMemoryEffects,
+                                                    mpi::AllReduceOp> {
+  void
+  getEffects(Operation *op,
+             SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+                 &effects) const {
+    auto allReduce = cast<mpi::AllReduceOp>(op);
+    effects.emplace_back(MemoryEffects::Read::get(),
+                         &allReduce.getSendbufMutable(),
+                         SideEffects::DefaultResource::get());
+    effects.emplace_back(MemoryEffects::Write::get(),
+                         &allReduce.getRecvbufMutable(),
+                         SideEffects::DefaultResource::get());
+  }
+};
+} // namespace
+
+void mlir::sparse::registerShardingInterfaceExternalModels(
+    DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *ctx, SparseDialect *) {
+    SliceGradOp::attachInterface<SliceGradShardingInterface>(*ctx);
+  });
+  registry.addExtension(+[](MLIRContext *ctx, mpi::MPIDialect *) {
+    mpi::AllReduceOp::attachInterface<AllReduceMemoryEffects>(*ctx);
+  });
+}

@@ -1,0 +1,161 @@
+# sparse.slice_grad partitioned by rows over P MPI processes
+# (sparse-shard-to-llvm, mpirun.mpich), against the Python reference of
+# TensorFlow's loop: the golden cases and seeded random and adversarial
+# ones (sorted, shuffled, block-shuffled, duplicates, rows split across a
+# process boundary, an empty block, foreign output rows, the
+# not-all-propagated error). Each process gets its own rows of
+# input_indices (its own .npy file) and writes its rows of the result;
+# their concatenation must equal the reference bit for bit, and an input
+# TensorFlow rejects must make every process fail with its message.
+#
+# REQUIRES: numpy, mpich
+# RUN: %test_python %s --procs 1 --cases 2 --no-golden | FileCheck %s
+# RUN: %test_python %s --procs 2 --cases 6 | FileCheck %s
+# RUN: %test_python %s --procs 3 --cases 5 --no-golden | FileCheck %s
+# CHECK: mpi run: P={{[1-3]}}, {{[1-9][0-9]*}} value cases, {{[1-9][0-9]*}} error cases, 0 failures
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import numpy as np  # noqa: E402
+import slicegrad_testlib as lib  # noqa: E402
+
+MODULE = """
+shard.grid @grid(shape = {procs})
+func.func @slice_grad(%g: tensor<?xf64>, %ii: tensor<?x?xi64>,
+                      %s: tensor<?xi64>, %oi: tensor<?x?xi64>) -> tensor<?xf64> {{
+  %rows = shard.sharding @grid split_axes = [[0]] : !shard.sharding
+  %ii_rows = shard.shard %ii to %rows : tensor<?x?xi64>
+  %r = sparse.slice_grad %g, %ii_rows, %s, %oi
+      : tensor<?xf64>, tensor<?x?xi64>, tensor<?xi64>, tensor<?x?xi64> -> tensor<?xf64>
+  return %r : tensor<?xf64>
+}}
+"""
+
+
+def cases(rng, count, golden=True):
+    """Cases with the row order that splits across processes matters."""
+    out = []
+    if golden:
+        _, tf_cases = lib.golden_cases(os.path.join(
+            os.path.dirname(__file__), "..", "golden", "tf_cases.json"))
+        out = [c for c in tf_cases if c["ii"].ndim == 2 and c["oi"].ndim == 2
+               and c["g"].ndim == 1 and c["s"].ndim == 1]
+    kinds = ["sorted", "shuffled", "blocks", "duplicates", "foreign",
+             "unpropagated", "empty-out"]
+    for k in range(count):
+        kind = kinds[k % len(kinds)]
+        rank = int(rng.integers(1, 4))
+        n_in = int(rng.integers(0, 40))
+        ii = rng.integers(0, 4, size=(n_in, rank), dtype=np.int64)
+        if kind == "sorted" and n_in:
+            ii = ii[np.lexsort(ii.T[::-1])]
+        if kind == "duplicates" and n_in:
+            ii = np.repeat(ii[: max(1, n_in // 3)], 3, axis=0)
+        start = rng.integers(0, 2, size=rank, dtype=np.int64)
+        inside = [i for i in range(len(ii)) if all(
+            1 <= ii[i][d] - start[d] <= 2 for d in range(rank))] \
+            if len(ii) else []
+        oi = (ii[inside] - start).reshape(-1, rank) if inside else \
+            np.zeros((0, rank), dtype=np.int64)
+        if kind == "blocks" and len(ii) > 4:
+            # Concatenated slices: blocks of rows in shuffled order (the
+            # output rows keep the original order).
+            parts = np.array_split(ii, 3)
+            rng.shuffle(parts)
+            ii = np.concatenate(parts)
+        if kind == "shuffled" and len(ii):
+            ii = ii[rng.permutation(len(ii))]
+        if kind == "foreign" and len(oi):
+            oi = oi.copy()
+            oi[-1] = 9  # a row no input row equals
+        if kind == "unpropagated" and len(oi) > 1:
+            oi = oi[::-1].copy()  # reversed order: the loop stops early
+        if kind == "empty-out":
+            oi = np.zeros((0, rank), dtype=np.int64)
+        g = rng.standard_normal(len(oi))
+        out.append({"name": "%s-%d" % (kind, k), "g": g, "ii": ii,
+                    "s": start, "oi": oi})
+    return out
+
+
+def split_rows(rng, n, procs):
+    """Process boundaries: even, or random with possibly empty blocks."""
+    if rng.random() < 0.5:
+        return np.array_split(np.arange(n), procs)
+    cuts = np.sort(rng.integers(0, n + 1, size=procs - 1))
+    return np.split(np.arange(n), cuts)
+
+
+def run_case(case, procs, module_path, workdir, rng):
+    ii = case["ii"].astype(np.int64)
+    np.save(os.path.join(workdir, "g.npy"), case["g"].astype(np.float64))
+    np.save(os.path.join(workdir, "s.npy"), case["s"].astype(np.int64))
+    np.save(os.path.join(workdir, "oi.npy"), case["oi"].astype(np.int64))
+    for p, rows in enumerate(split_rows(rng, len(ii), procs)):
+        np.save(os.path.join(workdir, "ii.%d.npy" % p),
+                np.ascontiguousarray(ii[rows].reshape(-1, ii.shape[1])))
+        out = os.path.join(workdir, "out.%d.npy" % p)
+        if os.path.exists(out):
+            os.remove(out)
+    command = (
+        'exec "{opt}" --run "{mod}" -e slice_grad '
+        "--pass-pipeline='builtin.module(sparse-shard-to-llvm{{num-threads=1}})' "
+        "--input=@g.npy --input=@ii.$PMI_RANK.npy --input=@s.npy "
+        "--input=@oi.npy --output=@out.$PMI_RANK.npy -O0").format(
+            opt=lib.sparse_opt(), mod=module_path)
+    proc = subprocess.run(["mpirun.mpich", "-np", str(procs), "sh", "-c",
+                           command], cwd=workdir, capture_output=True,
+                          text=True, timeout=120)
+    expected, error = lib.reference(case)
+    if error is not None:
+        # Every process reports TensorFlow's message and fails.
+        if proc.returncode == 0:
+            return "ran; expected error: " + error
+        lines = [ln for ln in proc.stderr.splitlines() if error in ln]
+        if len(lines) < procs:
+            return "error on %d of %d processes, expected %r; stderr: %s" % (
+                len(lines), procs, error, proc.stderr[-500:])
+        return None
+    if proc.returncode != 0:
+        return "failed: " + proc.stderr[-800:]
+    got = np.concatenate([np.load(os.path.join(workdir, "out.%d.npy" % p))
+                          for p in range(procs)])
+    if got.dtype != np.float64 or got.tobytes() != expected.tobytes():
+        return "got %s, expected %s" % (got.tolist(), expected.tolist())
+    return None
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--procs", type=int, required=True)
+    parser.add_argument("--cases", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-golden", action="store_true")
+    args = parser.parse_args()
+    rng = np.random.default_rng(args.seed + 100 * args.procs)
+    failures = values = errors = 0
+    with tempfile.TemporaryDirectory() as workdir:
+        module_path = os.path.join(workdir, "sharded.mlir")
+        with open(module_path, "w") as f:
+            f.write(MODULE.format(procs=args.procs))
+        for case in cases(rng, args.cases, golden=not args.no_golden):
+            _, error = lib.reference(case)
+            if error is None:
+                values += 1
+            else:
+                errors += 1
+            problem = run_case(case, args.procs, module_path, workdir, rng)
+            if problem:
+                failures += 1
+                print("FAIL %s: %s" % (case["name"], problem))
+    print("mpi run: P=%d, %d value cases, %d error cases, %d failures" % (
+        args.procs, values, errors, failures))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+// sparse.slice_grad split by rows of input_indices: sharding-propagation
+// gives the result the rows' sharding and replicates the other operands;
+// shard-partition emits the partitioned algorithm (count, an all_reduce of
+// the counts, TensorFlow's loop from the guessed start, an all_reduce of
+// the ends, the chain where a guess was wrong, the global checks).
+// (invalid.mlir: splitting another operand is refused with a diagnostic.)
+// RUN: sparse-opt %s --pass-pipeline='builtin.module(func.func(sharding-propagation,shard-partition))' | FileCheck %s
+// RUN: sparse-opt %s --sparse-shard-to-llvm | FileCheck %s --check-prefix=LLVM --implicit-check-not=shard. --implicit-check-not=sparse.
+
+shard.grid @grid(shape = 2)
+// CHECK-LABEL: func.func @rows(
+// CHECK-SAME: %[[G:.*]]: tensor<3xf32>, %[[II:.*]]: tensor<4x2xi64>, %[[S:.*]]: tensor<2xi64>, %[[OI:.*]]: tensor<3x2xi64>) -> tensor<4xf32>
+// CHECK: %[[ME:.*]] = shard.process_multi_index on @grid axes = [0]
+// CHECK: %[[C:.*]] = sparse.slice_grad_count %[[G]], %[[II]], %[[S]], %[[OI]]
+// CHECK: %[[COUNTS:.*]] = shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<4xi64> -> tensor<4xi64>
+// CHECK: %[[GUESS:.*]]:2 = scf.for
+// CHECK: %[[VG:.*]], %[[END:.*]] = sparse.slice_grad_resume %[[G]], %[[II]], %[[S]], %[[OI]] from %[[GUESS]]#0
+// CHECK: %[[ENDS:.*]] = shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<2xi64> -> tensor<2xi64>
+// CHECK: %[[R:.*]]:2 = scf.if
+// CHECK:   scf.yield %[[VG]]
+// CHECK: } else {
+// CHECK:   scf.for
+// CHECK:     sparse.slice_grad_resume %[[G]], %[[II]], %[[S]], %[[OI]] from
+// CHECK:     shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<1xi64> -> tensor<1xi64>
+// CHECK: sparse.slice_grad_global_checks %[[GUESS]]#1, %{{.*}}, %[[R]]#1
+// CHECK: return %[[R]]#0 : tensor<4xf32>
+
+// LLVM: module attributes {dlti.map = #dlti.map<"MPI:Implementation" = "MPICH">}
+// LLVM: llvm.func @rows(
+// LLVM: llvm.call @MPI_Comm_rank
+// LLVM: llvm.call @MPI_Allreduce
+// LLVM: llvm.call @sparseSliceGradCheckFailed
+func.func @rows(%g: tensor<3xf32>, %ii: tensor<8x2xi64>, %s: tensor<2xi64>,
+                %oi: tensor<3x2xi64>) -> tensor<8xf32> {
+  %rows = shard.sharding @grid split_axes = [[0]] : !shard.sharding
+  %ii_rows = shard.shard %ii to %rows : tensor<8x2xi64>
+  %r = sparse.slice_grad %g, %ii_rows, %s, %oi
+      : tensor<3xf32>, tensor<8x2xi64>, tensor<2xi64>, tensor<3x2xi64> -> tensor<8xf32>
+  return %r : tensor<8xf32>
+}
