@@ -2,6 +2,7 @@
 
 #include "SliceGrad/Pipelines/Pipelines.h"
 #include "SliceGrad/Conversion/Passes.h"
+#include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -24,6 +25,39 @@
 using namespace mlir;
 
 namespace {
+/// Stops the pipeline where sharding-propagation could not shard a
+/// sparse.slice_grad (an unsupported sharding of an operand): the pass
+/// reports it but succeeds, and MLIR 22's shard-partition then crashes on
+/// the op without annotations.
+struct CheckSliceGradShardedPass
+    : public PassWrapper<CheckSliceGradShardedPass,
+                         OperationPass<func::FuncOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CheckSliceGradShardedPass)
+  StringRef getArgument() const override {
+    return "sparse-check-slice-grad-sharded";
+  }
+  StringRef getDescription() const override {
+    return "Fail where sharding-propagation left a sparse.slice_grad without "
+           "a sharding";
+  }
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (func.getOps<shard::ShardOp>().empty() &&
+        !func.walk([](shard::ShardOp) { return WalkResult::interrupt(); })
+             .wasInterrupted())
+      return;
+    func.walk([&](sparse::SliceGradOp op) {
+      if (op.hasBufferSemantics() ||
+          llvm::any_of(op->getUsers(), llvm::IsaPred<shard::ShardOp>))
+        return;
+      op.emitOpError("has no sharding: sharding-propagation could not shard "
+                     "it (an operand's sharding is not supported, see the "
+                     "diagnostic before)");
+      signalPassFailure();
+    });
+  }
+};
+
 /// What MLIR 22's convert-shard-to-mpi leaves that MPI or the LLVM
 /// lowering cannot take: an mpi.allreduce whose send and receive buffers
 /// are one buffer (MPI forbids aliased buffers; the reduced values are
@@ -171,6 +205,7 @@ void sparse::buildSparseShardToLLVMPipeline(
   // collectives (sparse.slice_grad partitions through its
   // ShardingInterface), then the collectives to MPI calls.
   pm.addNestedPass<func::FuncOp>(shard::createShardingPropagation());
+  pm.addNestedPass<func::FuncOp>(std::make_unique<CheckSliceGradShardedPass>());
   pm.addNestedPass<func::FuncOp>(shard::createPartition());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createConvertShardToMPIPass());

@@ -45,8 +45,8 @@ def cases(rng, count, golden=True):
             os.path.dirname(__file__), "..", "golden", "tf_cases.json"))
         out = [c for c in tf_cases if c["ii"].ndim == 2 and c["oi"].ndim == 2
                and c["g"].ndim == 1 and c["s"].ndim == 1]
-    kinds = ["sorted", "shuffled", "blocks", "duplicates", "foreign",
-             "unpropagated", "empty-out"]
+    kinds = ["sorted", "unpropagated", "shuffled", "blocks", "duplicates",
+             "foreign", "empty-out"]
     for k in range(count):
         kind = kinds[k % len(kinds)]
         rank = int(rng.integers(1, 4))
@@ -73,8 +73,11 @@ def cases(rng, count, golden=True):
         if kind == "foreign" and len(oi):
             oi = oi.copy()
             oi[-1] = 9  # a row no input row equals
-        if kind == "unpropagated" and len(oi) > 1:
-            oi = oi[::-1].copy()  # reversed order: the loop stops early
+        if kind == "unpropagated":
+            # Reversed order: the loop stops early; or a row no input row
+            # equals.
+            oi = oi[::-1].copy() if len(oi) > 1 else np.concatenate(
+                [oi, np.full((1, rank), 9, dtype=np.int64)])
         if kind == "empty-out":
             oi = np.zeros((0, rank), dtype=np.int64)
         g = rng.standard_normal(len(oi))
@@ -153,6 +156,30 @@ def main():
             if problem:
                 failures += 1
                 print("FAIL %s: %s" % (case["name"], problem))
+        if args.procs == 2:
+            # On fewer processes than the grid has: every process fails
+            # with the process-count message (no wrong result, no hang).
+            case = {"name": "np-1", "g": np.ones(1), "s": np.zeros(1, np.int64),
+                    "ii": np.zeros((2, 1), np.int64),
+                    "oi": np.zeros((1, 1), np.int64)}
+            np.save(os.path.join(workdir, "g.npy"), case["g"])
+            np.save(os.path.join(workdir, "s.npy"), case["s"])
+            np.save(os.path.join(workdir, "oi.npy"), case["oi"])
+            np.save(os.path.join(workdir, "ii.0.npy"), case["ii"])
+            command = (
+                'exec "{opt}" --run "{mod}" -e slice_grad '
+                "--pass-pipeline='builtin.module(sparse-shard-to-llvm)' "
+                "--input=@g.npy --input=@ii.0.npy --input=@s.npy "
+                "--input=@oi.npy -O0").format(opt=lib.sparse_opt(),
+                                               mod=module_path)
+            proc = subprocess.run(["mpirun.mpich", "-np", "1", "sh", "-c",
+                                   command], cwd=workdir, capture_output=True,
+                                  text=True, timeout=120)
+            errors += 1
+            want = "partitioned for 2 processes but runs on 1"
+            if proc.returncode == 0 or want not in proc.stderr:
+                failures += 1
+                print("FAIL np-1: " + proc.stderr[-500:])
     print("mpi run: P=%d, %d value cases, %d error cases, %d failures" % (
         args.procs, values, errors, failures))
 

@@ -2,7 +2,8 @@
 // gives the result the rows' sharding and replicates the other operands;
 // shard-partition emits the partitioned algorithm (count, an all_reduce of
 // the counts, TensorFlow's loop from the guessed start, an all_reduce of
-// the ends, the chain where a guess was wrong, the global checks).
+// the ends, the chain where a guess was wrong, the process count and
+// TensorFlow's global checks).
 // (invalid.mlir: splitting another operand is refused with a diagnostic.)
 // RUN: sparse-opt %s --pass-pipeline='builtin.module(func.func(sharding-propagation,shard-partition))' | FileCheck %s
 // RUN: sparse-opt %s --sparse-shard-to-llvm | FileCheck %s --check-prefix=LLVM --implicit-check-not=shard. --implicit-check-not=sparse.
@@ -12,7 +13,7 @@ shard.grid @grid(shape = 2)
 // CHECK-SAME: %[[G:.*]]: tensor<3xf32>, %[[II:.*]]: tensor<4x2xi64>, %[[S:.*]]: tensor<2xi64>, %[[OI:.*]]: tensor<3x2xi64>) -> tensor<4xf32>
 // CHECK: %[[ME:.*]] = shard.process_multi_index on @grid axes = [0]
 // CHECK: %[[C:.*]] = sparse.slice_grad_count %[[G]], %[[II]], %[[S]], %[[OI]]
-// CHECK: %[[COUNTS:.*]] = shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<4xi64> -> tensor<4xi64>
+// CHECK: %[[COUNTS:.*]] = shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<5xi64> -> tensor<5xi64>
 // CHECK: %[[GUESS:.*]]:2 = scf.for
 // CHECK: %[[VG:.*]], %[[END:.*]] = sparse.slice_grad_resume %[[G]], %[[II]], %[[S]], %[[OI]] from %[[GUESS]]#0
 // CHECK: %[[ENDS:.*]] = shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<2xi64> -> tensor<2xi64>
@@ -22,7 +23,7 @@ shard.grid @grid(shape = 2)
 // CHECK:   scf.for
 // CHECK:     sparse.slice_grad_resume %[[G]], %[[II]], %[[S]], %[[OI]] from
 // CHECK:     shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<1xi64> -> tensor<1xi64>
-// CHECK: sparse.slice_grad_global_checks %[[GUESS]]#1, %{{.*}}, %[[R]]#1
+// CHECK: sparse.slice_grad_global_checks %[[GUESS]]#1, %{{.*}}, %[[R]]#1 processes %{{.*}} of %c2
 // CHECK: return %[[R]]#0 : tensor<4xf32>
 
 // LLVM: module attributes {dlti.map = #dlti.map<"MPI:Implementation" = "MPICH">}

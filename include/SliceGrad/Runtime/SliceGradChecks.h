@@ -27,6 +27,8 @@ enum class SliceGradCheck : int32_t {
   IndicesMatrices, // a = input_indices', b = output_indices' shape
   GradVector,      // a = backprop_val_grad's shape
   StartVector,     // a = input_start's shape
+  // A partitioned op (ShardingInterfaceImpl.cpp).
+  ProcessCount, // a = processes of its grid axes, b = processes running it
 };
 
 /// TensorFlow's message for `check` with {0} and {1} replaced by `a` and

@@ -153,9 +153,12 @@ SliceGradOperands lowering::emitShapeChecks(OpBuilder &b, Operation *op,
 }
 
 void lowering::emitGlobalChecks(OpBuilder &b, Operation *op, Value nIn,
-                                Value nOut, Value used) {
+                                Value nOut, Value used, Value processes,
+                                Value partitionedFor) {
   Location loc = op->getLoc();
   Value where = buildWhere(b, op);
+  emitCheck(b, loc, where, arith::CmpIPredicate::ne,
+            SliceGradCheck::ProcessCount, partitionedFor, processes);
   emitCheck(b, loc, where, arith::CmpIPredicate::ugt,
             SliceGradCheck::OutputRowsNotGreater, nOut, nIn);
   emitCheck(b, loc, where, arith::CmpIPredicate::ne,

@@ -140,10 +140,10 @@ void buildParallelLowering(OpBuilder &b, Location loc,
 Value buildBoxCount(OpBuilder &b, Location loc, const SliceGradOperands &ops,
                     int64_t chunkRows, unsigned vectorWidth);
 
-/// TensorFlow's two checks on all rows of a partitioned op
-/// (sparse.slice_grad_global_checks).
+/// The process count, then TensorFlow's two checks on all rows of a
+/// partitioned op (sparse.slice_grad_global_checks).
 void emitGlobalChecks(OpBuilder &b, Operation *op, Value nIn, Value nOut,
-                      Value used);
+                      Value used, Value processes, Value partitionedFor);
 
 } // namespace lowering
 } // namespace sparse

@@ -148,8 +148,9 @@ struct SliceGradGlobalChecksToLoops
   LogicalResult
   matchAndRewrite(SliceGradGlobalChecksOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    lowering::emitGlobalChecks(rewriter, op, adaptor.getNumIn(),
-                               adaptor.getNumOut(), adaptor.getUsed());
+    lowering::emitGlobalChecks(
+        rewriter, op, adaptor.getNumIn(), adaptor.getNumOut(),
+        adaptor.getUsed(), adaptor.getProcesses(), adaptor.getPartitionedFor());
     rewriter.eraseOp(op);
     return success();
   }

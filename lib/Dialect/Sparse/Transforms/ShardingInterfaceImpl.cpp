@@ -20,8 +20,9 @@
 //      all; where not, that process reruns its rows from the exact start
 //      and an all_reduce hands its end to the others. Every process takes
 //      the same branches (they depend only on reduced values).
-//   4. TensorFlow's checks on all rows (sparse.slice_grad_global_checks),
-//      the same on every process.
+//   4. That as many processes ran as the grid has, then TensorFlow's
+//      checks on all rows (sparse.slice_grad_global_checks), the same on
+//      every process.
 //
 //===----------------------------------------------------------------------===//
 
@@ -157,7 +158,16 @@ struct SliceGradShardingInterface
                           IRMapping &partitionMap,
                           SymbolTableCollection &symbolTable,
                           OpBuilder &builder) const {
+    // sharding-propagation reports an unsupported sharding but goes on;
+    // refuse it here too, so that the partition fails.
+    for (unsigned i : {kGrad, kStart, kOutIdx})
+      if (isSplit(operandShardings[i]))
+        return op->emitOpError("cannot be partitioned with a split operand #")
+               << i << " (only input_indices may be split, by rows)";
     ArrayRef<GridAxis> axes = rowAxes(resultShardings[0]);
+    if (rowAxes(operandShardings[kInIdx]) != axes)
+      return op->emitOpError("cannot be partitioned: input_indices and the "
+                             "result must be split by rows on the same axes");
     if (axes.empty()) {
       // Replicated: every process computes the whole op.
       partitionFullyReplicatedOperation(*op, partitionedOperands,
@@ -210,9 +220,13 @@ struct SliceGradShardingInterface
     // 1. The counts and row counts of all processes; my guessed start.
     Value count =
         SliceGradCountOp::create(b, index, grad, inIdx, start, outIdx);
-    Value counts = allSumOfOne(
-        b, {{count, me}, {nLocal, arith::AddIOp::create(b, cP, me)}},
-        2 * numProcs);
+    // Slot 2P: a 1 from each process, the number of processes running.
+    Value counts = allSumOfOne(b,
+                               {{count, me},
+                                {nLocal, arith::AddIOp::create(b, cP, me)},
+                                {c1, cst(2 * numProcs)}},
+                               2 * numProcs + 1);
+    Value processes = element(b, b.getLoc(), counts, cst(2 * numProcs));
     auto sums = scf::ForOp::create(
         b, c0, cP, c1, ValueRange{c0, c0},
         [&](OpBuilder &nb, Location l, Value q, ValueRange acc) {
@@ -333,7 +347,8 @@ struct SliceGradShardingInterface
         });
 
     // 4. TensorFlow's checks on all rows.
-    SliceGradGlobalChecksOp::create(b, nIn, nOut, outcome.getResult(1));
+    SliceGradGlobalChecksOp::create(b, nIn, nOut, outcome.getResult(1),
+                                    processes, cP);
     partitionMap.map(op->getResult(0), outcome.getResult(0));
     partitionMap.map(op, outcome.getOperation());
     return success();

@@ -264,20 +264,27 @@ def Sparse_SliceGradGlobalChecksOp : Sparse_Op<"slice_grad_global_checks",
     [MemoryEffects<[MemWrite]>]> {
   let summary = "TensorFlow's checks that need every process's rows";
   let description = [{
-    The two checks of `sparse.slice_grad` that a process cannot make from
-    its own rows of `input_indices`, with TensorFlow's messages, in
-    TensorFlow's order: `num_out <= num_in` ("Output indices rows ... should
-    not be greater than ..."), then `used == num_out` ("Elements of
-    backprop_val_grad aren't all propagated ..."). `num_in` is the number of
-    input rows of all processes, `used` the j of TensorFlow's loop after the
-    last one. Every process raises the same error.
+    The checks of a partitioned `sparse.slice_grad` that need every
+    process's rows, in this order: that as many processes run it as it was
+    partitioned for (`processes == partitioned_for`; otherwise rows would be
+    missing or counted twice), then TensorFlow's two checks, with its
+    messages and in its order: `num_out <= num_in` ("# rows of
+    output_indices should be not greater than ..."), then `used == num_out`
+    ("Elements of backprop_val_grad aren't all propagated ..."). `num_in` is
+    the number of input rows of all processes, `used` the j of TensorFlow's
+    loop after the last one. Every process raises the same error.
 
     ```mlir
     sparse.slice_grad_global_checks %num_in, %num_out, %used
+        processes %p of %expected
     ```
   }];
-  let arguments = (ins Index:$num_in, Index:$num_out, Index:$used);
-  let assemblyFormat = "$num_in `,` $num_out `,` $used attr-dict";
+  let arguments = (ins Index:$num_in, Index:$num_out, Index:$used,
+                       Index:$processes, Index:$partitioned_for);
+  let assemblyFormat = [{
+    $num_in `,` $num_out `,` $used `processes` $processes `of`
+    $partitioned_for attr-dict
+  }];
 }
 
 #endif // SLICEGRAD_DIALECT_SPARSE_IR_SPARSEOPS_TD
