@@ -18,6 +18,7 @@
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Dialect/Shard/IR/ShardOps.h"
 #include "mlir/Dialect/Shard/Transforms/Passes.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -61,8 +62,12 @@ struct CheckSliceGradShardedPass
 /// What MLIR 22's convert-shard-to-mpi leaves that MPI or the LLVM
 /// lowering cannot take: an mpi.allreduce whose send and receive buffers
 /// are one buffer (MPI forbids aliased buffers; the reduced values are
-/// wrong) gets a separate receive buffer, copied back; the shard.grid
-/// declarations (no LLVM form) are erased once nothing refers to them.
+/// wrong) gets a separate receive buffer, copied back; a communicator split
+/// with one color for all processes (a group of the whole grid) is the
+/// communicator it splits (the split made a new communicator on every call
+/// and never freed it: MPICH runs out after a few thousand calls); the
+/// shard.grid declarations (no LLVM form) are erased once nothing refers to
+/// them.
 struct FinishShardToMPIPass
     : public PassWrapper<FinishShardToMPIPass, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FinishShardToMPIPass)
@@ -88,6 +93,15 @@ struct FinishShardToMPIPass
                                    StringAttr::get(ctx, "MPICH"));
       module->setAttr("dlti.map", MapAttr::get(ctx, {entry}));
     }
+    module.walk([](mpi::CommSplitOp op) {
+      // The key orders the group by the process's index on the grid axes,
+      // which is its rank in the communicator when as many processes run
+      // as the grid has (the partition checks that).
+      if (matchPattern(op.getColor(), m_Constant())) {
+        op.getNewcomm().replaceAllUsesWith(op.getComm());
+        op.erase();
+      }
+    });
     module.walk([](mpi::AllReduceOp op) {
       if (op.getSendbuf() != op.getRecvbuf())
         return;

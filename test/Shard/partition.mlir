@@ -6,7 +6,7 @@
 // TensorFlow's global checks).
 // (invalid.mlir: splitting another operand is refused with a diagnostic.)
 // RUN: sparse-opt %s --pass-pipeline='builtin.module(func.func(sharding-propagation,shard-partition))' | FileCheck %s
-// RUN: sparse-opt %s --sparse-shard-to-llvm | FileCheck %s --check-prefix=LLVM --implicit-check-not=shard. --implicit-check-not=sparse.
+// RUN: sparse-opt %s --sparse-shard-to-llvm | FileCheck %s --check-prefix=LLVM --implicit-check-not=shard. --implicit-check-not=sparse. --implicit-check-not=MPI_Comm_split
 
 shard.grid @grid(shape = 2)
 // CHECK-LABEL: func.func @rows(
@@ -28,6 +28,8 @@ shard.grid @grid(shape = 2)
 
 // LLVM: module attributes {dlti.map = #dlti.map<"MPI:Implementation" = "MPICH">}
 // LLVM: llvm.func @rows(
+// (No MPI_Comm_split: a split of the whole grid is MPI_COMM_WORLD, not a
+// new communicator per call.)
 // LLVM: llvm.call @MPI_Comm_rank
 // LLVM: llvm.call @MPI_Allreduce
 // LLVM: llvm.call @sparseSliceGradCheckFailed
