@@ -454,6 +454,7 @@ public:
     if (!flag)
       reinterpret_cast<int (*)(int *, char ***)>(init)(nullptr, nullptr);
     initializedHere = !flag;
+    installErrorHandler();
   }
   ~MPISession() {
     if (finalizeFn && initializedHere)
@@ -462,6 +463,41 @@ public:
   bool ok() const { return finalizeFn != nullptr; }
 
 private:
+  /// A failed check of a partitioned op fails on every process at once,
+  /// and mpiexec stops the other processes when the first one exits: wait
+  /// (at most 2 s, in case only this process failed) until every process
+  /// has reported, then exit as the default handler does. MPICH's ABI:
+  /// MPI_COMM_WORLD is 0x44000000, a request an int, MPI_STATUS_IGNORE 1.
+  static void installErrorHandler() {
+    using llvm::sys::DynamicLibrary;
+    ibarrier = reinterpret_cast<int (*)(int, int *)>(
+        DynamicLibrary::SearchForAddressOfSymbol("MPI_Ibarrier"));
+    test = reinterpret_cast<int (*)(int *, int *, void *)>(
+        DynamicLibrary::SearchForAddressOfSymbol("MPI_Test"));
+    if (!ibarrier || !test ||
+        !DynamicLibrary::SearchForAddressOfSymbol("MPIR_Dup_fn"))
+      return; // not MPICH: the default handler
+    sparseSliceGradSetErrorHandler(
+        +[](const SparseSliceGradError *error, void *) {
+          std::fflush(stdout);
+          std::fprintf(stderr, "sparse.slice_grad in %s: %s: %s\n",
+                       error->where, error->codeName, error->message);
+          std::fflush(stderr);
+          int request = 0, done = 0;
+          if (ibarrier(0x44000000, &request) == 0) {
+            auto until =
+                std::chrono::steady_clock::now() + std::chrono::seconds(2);
+            while (!done && std::chrono::steady_clock::now() < until)
+              if (test(&request, &done, reinterpret_cast<void *>(1)) != 0)
+                break;
+          }
+          std::_Exit(EXIT_FAILURE);
+        },
+        nullptr);
+  }
+  static inline int (*ibarrier)(int, int *) = nullptr;
+  static inline int (*test)(int *, int *, void *) = nullptr;
+
   int (*finalizeFn)() = nullptr;
   bool initializedHere = false;
 };
