@@ -37,10 +37,17 @@ static Value lowerWithIndexResult(ConversionPatternRewriter &rewriter,
   return memref::LoadOp::create(rewriter, loc, slot);
 }
 
-struct SliceGradToLoops : public OpConversionPattern<SliceGradOp> {
-  SliceGradToLoops(MLIRContext *ctx,
-                   const ConvertSparseToLoopsPassOptions &options)
-      : OpConversionPattern(ctx), options(options) {}
+/// A pattern that lowers with the pass's options.
+template <typename OpTy> struct WithOptions : public OpConversionPattern<OpTy> {
+  WithOptions(MLIRContext *ctx, const ConvertSparseToLoopsPassOptions &options)
+      : OpConversionPattern<OpTy>(ctx), options(options) {}
+
+protected:
+  ConvertSparseToLoopsPassOptions options;
+};
+
+struct SliceGradToLoops : public WithOptions<SliceGradOp> {
+  using WithOptions::WithOptions;
 
   LogicalResult
   matchAndRewrite(SliceGradOp op, OpAdaptor adaptor,
@@ -65,17 +72,12 @@ struct SliceGradToLoops : public OpConversionPattern<SliceGradOp> {
     rewriter.eraseOp(op);
     return success();
   }
-
-private:
-  ConvertSparseToLoopsPassOptions options;
 };
 
 /// sparse.slice_grad_resume: the op's lowering from row `from`, returning
 /// the loop's j instead of checking it.
-struct SliceGradResumeToLoops : public OpConversionPattern<SliceGradResumeOp> {
-  SliceGradResumeToLoops(MLIRContext *ctx,
-                         const ConvertSparseToLoopsPassOptions &options)
-      : OpConversionPattern(ctx), options(options) {}
+struct SliceGradResumeToLoops : public WithOptions<SliceGradResumeOp> {
+  using WithOptions::WithOptions;
 
   LogicalResult
   matchAndRewrite(SliceGradResumeOp op, OpAdaptor adaptor,
@@ -103,17 +105,12 @@ struct SliceGradResumeToLoops : public OpConversionPattern<SliceGradResumeOp> {
     rewriter.replaceOp(op, end);
     return success();
   }
-
-private:
-  ConvertSparseToLoopsPassOptions options;
 };
 
 /// sparse.slice_grad_count: the parallel strategy's box and count (both
 /// strategies: it is one streaming pass).
-struct SliceGradCountToLoops : public OpConversionPattern<SliceGradCountOp> {
-  SliceGradCountToLoops(MLIRContext *ctx,
-                        const ConvertSparseToLoopsPassOptions &options)
-      : OpConversionPattern(ctx), options(options) {}
+struct SliceGradCountToLoops : public WithOptions<SliceGradCountOp> {
+  using WithOptions::WithOptions;
 
   LogicalResult
   matchAndRewrite(SliceGradCountOp op, OpAdaptor adaptor,
@@ -136,9 +133,6 @@ struct SliceGradCountToLoops : public OpConversionPattern<SliceGradCountOp> {
     rewriter.replaceOp(op, count);
     return success();
   }
-
-private:
-  ConvertSparseToLoopsPassOptions options;
 };
 
 struct SliceGradGlobalChecksToLoops

@@ -7,20 +7,11 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "OpForms.h"
 #include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
 
 using namespace mlir;
 using namespace mlir::sparse;
-
-/// Operands all tensors or all memrefs.
-static LogicalResult verifyOneForm(Operation *op, ValueRange operands,
-                                   bool &isTensor) {
-  isTensor = isa<RankedTensorType>(operands.front().getType());
-  for (Value v : operands)
-    if (isa<RankedTensorType>(v.getType()) != isTensor)
-      return op->emitOpError("operands must be all tensors or all memrefs");
-  return success();
-}
 
 LogicalResult SliceGradCountOp::verify() {
   bool isTensor;
@@ -43,11 +34,8 @@ LogicalResult SliceGradCountOp::verify() {
 void SliceGradCountOp::getEffects(
     SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
         &effects) {
-  if (isa<RankedTensorType>(getInputIndices().getType()))
-    return;
-  for (OpOperand &operand : getOperation()->getOpOperands())
-    effects.emplace_back(MemoryEffects::Read::get(), &operand,
-                         SideEffects::DefaultResource::get());
+  if (isa<MemRefType>(getInputIndices().getType()))
+    addMemrefFormEffects(*this, /*out=*/nullptr, effects);
 }
 
 LogicalResult SliceGradResumeOp::verify() {
@@ -71,14 +59,6 @@ LogicalResult SliceGradResumeOp::verify() {
 void SliceGradResumeOp::getEffects(
     SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
         &effects) {
-  if (!hasBufferSemantics())
-    return;
-  for (OpOperand &operand : getOperation()->getOpOperands()) {
-    if (&operand == &getOutMutable()[0])
-      effects.emplace_back(MemoryEffects::Write::get(), &operand,
-                           SideEffects::DefaultResource::get());
-    else if (isa<MemRefType>(operand.get().getType()))
-      effects.emplace_back(MemoryEffects::Read::get(), &operand,
-                           SideEffects::DefaultResource::get());
-  }
+  if (hasBufferSemantics())
+    addMemrefFormEffects(*this, &getOutMutable()[0], effects);
 }

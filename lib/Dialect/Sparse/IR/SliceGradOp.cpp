@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "OpForms.h"
 #include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
 #include "ValueByteWidth.h"
 
@@ -68,10 +69,9 @@ LogicalResult SliceGradOp::verify() {
         start = getInputStart(), outIdx = getOutputIndices();
 
   // Form: all tensors with a result, or all memrefs with a destination.
-  bool isTensor = isa<RankedTensorType>(grad.getType());
-  for (Value v : {inIdx, start, outIdx})
-    if (isa<RankedTensorType>(v.getType()) != isTensor)
-      return emitOpError("operands must be all tensors or all memrefs");
+  bool isTensor;
+  if (failed(verifyOneForm(*this, {grad, inIdx, start, outIdx}, isTensor)))
+    return failure();
   if (isTensor && (getOut() || !getValGrad()))
     return emitOpError("on tensors takes four operands and has one result");
   if (!isTensor && (!getOut() || getValGrad()))
@@ -182,14 +182,6 @@ void SliceGradOp::getEffects(
         &effects) {
   // The tensor form is pure; the memref form reads its inputs and writes its
   // destination.
-  if (!hasBufferSemantics())
-    return;
-  for (OpOperand &operand : getOperation()->getOpOperands()) {
-    if (&operand == &getOutMutable()[0])
-      effects.emplace_back(MemoryEffects::Write::get(), &operand,
-                           SideEffects::DefaultResource::get());
-    else
-      effects.emplace_back(MemoryEffects::Read::get(), &operand,
-                           SideEffects::DefaultResource::get());
-  }
+  if (hasBufferSemantics())
+    addMemrefFormEffects(*this, &getOutMutable()[0], effects);
 }
