@@ -18,6 +18,7 @@
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Dialect/Shard/IR/ShardOps.h"
 #include "mlir/Dialect/Shard/Transforms/Passes.h"
+#include "mlir/IR/AttrTypeSubElements.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -56,6 +57,33 @@ struct CheckSliceGradShardedPass
                      "diagnostic before)");
       signalPassFailure();
     });
+  }
+};
+
+/// Device memory (`#gpu.address_space<global>`) as the NVPTX address space
+/// 1 everywhere, host code included: MLIR 22 maps the GPU memory spaces
+/// only inside kernels (convert-gpu-to-nvvm), and the host lowering of a
+/// function with device-resident memref arguments fails without this.
+struct LowerDeviceMemorySpacePass
+    : public PassWrapper<LowerDeviceMemorySpacePass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(LowerDeviceMemorySpacePass)
+  StringRef getArgument() const override {
+    return "sparse-lower-device-memory-space";
+  }
+
+  void runOnOperation() override {
+    auto global = IntegerAttr::get(IntegerType::get(&getContext(), 64), 1);
+    AttrTypeReplacer replacer;
+    replacer.addReplacement(
+        [&](gpu::AddressSpaceAttr space) -> std::optional<Attribute> {
+          if (space.getValue() != gpu::AddressSpace::Global)
+            return std::nullopt;
+          return global;
+        });
+    replacer.recursivelyReplaceElementsIn(getOperation(),
+                                          /*replaceAttrs=*/true,
+                                          /*replaceLocs=*/false,
+                                          /*replaceTypes=*/true);
   }
 };
 
@@ -248,15 +276,17 @@ void sparse::buildSparseToNVVMPipeline(OpPassManager &pm,
   // After deallocation: the lowering frees its own buffers.
   sparse::ConvertSparseToGPUPassOptions gpuOptions;
   gpuOptions.chunkRows = options.chunkRows;
+  gpuOptions.deviceResident = options.deviceResident;
   pm.addPass(sparse::createConvertSparseToGPUPass(gpuOptions));
 
-  // The chunk loop to a kernel: blocks of block-size threads (a guard, not
-  // min/max bounds, keeps the thread loop's bound constant).
+  // Each kernel loop to a launch: blocks of block-size threads (a guard,
+  // not min/max bounds, keeps the thread loop's bound constant).
   pm.addNestedPass<func::FuncOp>(createParallelLoopTilingPass(
       {options.blockSize}, /*noMinMaxBounds=*/true));
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
   pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(std::make_unique<LowerDeviceMemorySpacePass>());
   // gpu-to-llvm lowers the async forms of alloc/memcpy/dealloc.
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
   pm.addPass(createConvertVectorToSCFPass());

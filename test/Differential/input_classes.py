@@ -2,7 +2,9 @@
 # inside rows at 5, 50 and 100%, sorted with runs of inside rows, shuffled,
 # sorted blocks in random order, duplicate-heavy, all-equal, runs of equal
 # rows with every copy or only the first one sliced, a foreign output row,
-# an output row that is not propagated), R = 1, 2, 3, 4 and 8, under every
+# an output row that is not propagated, output rows swapped or permuted:
+# as many rows inside the box as output rows, but out of order), R = 1, 2,
+# 3, 4 and 8, under every
 # strategy: TensorFlow's loop (the Python reference) decides every value,
 # bit for bit, and every error message.
 #

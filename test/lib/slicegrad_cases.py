@@ -115,7 +115,8 @@ def shape_error_case(rng, name):
 # forward SparseSlice (or a hostile caller) gives.
 CLASSES = ["sorted-scattered-5", "sorted-scattered-50", "sorted-scattered-100",
            "sorted-runs", "shuffled", "blocks", "duplicates", "all-equal",
-           "runs", "runs-skip", "foreign", "not-propagated"]
+           "runs", "runs-skip", "foreign", "not-propagated", "swapped",
+           "permuted"]
 
 
 def class_case(rng, kind, n_in, rank, name=None):
@@ -186,6 +187,13 @@ def class_case(rng, kind, n_in, rank, name=None):
         extra = oi[k].copy()
         extra[0] += 1 if rank > 1 else 1000 * distinct
         oi = np.insert(oi, k, extra, axis=0)[:len(ii)]
+    if kind == "swapped" and len(oi) >= 2:
+        # Two output rows trade places: as many rows inside the box as
+        # output rows, but not in their order.
+        a, b = rng.choice(len(oi), size=2, replace=False)
+        oi[[a, b]] = oi[[b, a]]
+    if kind == "permuted":
+        oi = oi[rng.permutation(len(oi))]
     if kind == "not-propagated" and len(oi):
         oi = np.concatenate([oi, oi[-1:]])[:len(ii)]  # one row twice at the end
     return {"name": name or "%s_R%d_n%d" % (kind, rank, n_in), "g": None,

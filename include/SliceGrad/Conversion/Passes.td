@@ -94,42 +94,53 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
 }
 
 def ConvertSparseToGPUPass : Pass<"convert-sparse-to-gpu", "ModuleOp"> {
-  let summary = "Lower sparse.slice_grad (memref form) to a GPU-parallel, "
-                "verified box pass with the host loop as fallback";
+  let summary = "Lower sparse.slice_grad (memref form) to order-free GPU "
+                "kernels that verify their result and fall back on the device";
   let description = [{
-    Lowers the memref form of `sparse.slice_grad` to host code around one
-    parallel loop that the `sparse-to-nvvm` pipeline maps to a GPU kernel:
+    Lowers the memref form of `sparse.slice_grad` to host code that launches
+    a short sequence of kernels, each an `scf.parallel` that the
+    `sparse-to-nvvm` pipeline maps to one `gpu.launch_func` (one thread per
+    iteration). The algorithm is the flags + prefix + verify one of
+    docs/Rationale.md; it needs no sorted input:
 
-    1. TensorFlow's shape checks, on the host (as `convert-sparse-to-loops`).
-    2. Where R is static (>= 1; a run-time R is specialized to 1..8 with
-       `scf.index_switch`, one kernel each), every operand has an identity
-       layout and
-       N_out > 0: the operands are copied to device buffers (`gpu.alloc`,
-       `gpu.memcpy`), and an `scf.parallel` over chunks of `chunk-rows`
-       input rows runs the box pass of the parallel CPU strategy, one chunk
-       per GPU thread (see `convert-sparse-to-loops`): each chunk guesses
-       its first output row by binary search, takes the bounding box of its
-       guessed output rows and the next chunk's first, flags and numbers its
-       input rows inside the box, checks each against its output row,
-       writes its values, and stores whether its guess was proved in a
-       per-chunk verdict buffer.
-    3. The verdicts are copied back; if all hold, the result is copied to
-       the destination. The box pass's proof makes it the sequential loop's
-       result on any input where all guesses are proved.
-    4. Otherwise (unsorted or duplicate rows, output rows that are not a
-       box's worth of the input, N_out = 0, R = 0 or R > 8, strided operands),
-       the host runs TensorFlow's sequential loop, with its "not all
-       propagated" error.
+    1. TensorFlow's shape checks, on the host (sizes only: the host reads
+       no operand).
+    2. box: the bounding box of the shifted output rows, a tree reduction
+       (leaves: chunks of `chunk-rows` output rows).
+    3. count: per chunk of `chunk-rows` input rows, the rows inside the box.
+    4. scan: an exclusive scan of the chunk counts on the device (an
+       up-sweep and a down-sweep over a tree with `chunk-rows` children per
+       node, one launch per level).
+    5. write: each chunk, from its exact start, gives the rows inside the
+       box the next gradient and checks that each equals that output row;
+       a failed check sets a word of a 24-byte status buffer (atomic or).
+    6. fallback: one thread runs TensorFlow's loop over all rows where a
+       check failed or the flagged rows do not number N_out (unsorted
+       duplicates, rows outside the slice between matches); the j it ends
+       with goes to the status buffer.
+    7. The host copies the status buffer back (24 bytes) and raises
+       TensorFlow's "not all propagated" error through the runtime's error
+       handler (which an embedding host may install to get a status).
 
-    Unlike TensorFlow's GPU kernel (a binary search per input row that
-    assumes sorted, unique rows and skips the all-propagated check), the
-    result equals TensorFlow's CPU kernel's on every input.
+    Where the operands are: memrefs in `#gpu.address_space<global>` (or any
+    memrefs with `device-resident=true`) are device memory, and the
+    kernels read and write them in place: no `gpu.alloc` or `gpu.memcpy` of
+    operands or result, only of the scratch buffers (box tree, scan tree,
+    status). Host memrefs (the default memory space, what `sparse-opt
+    --run` passes) with identity layouts are copied to device buffers and
+    the result back; strided host memrefs run TensorFlow's loop on the host.
+    A run-time R gets one kernel sequence per R = 1..8 (operands cast to
+    that R) and one with loops over columns for any other R.
 
-    With `device-memory=false`, the buffers are host memrefs
-    (`memref.alloc`, `memref.copy`): the same algorithm then runs on the CPU
-    (the `scf.parallel` on OpenMP threads), which is how the test suite
-    checks it on machines without a GPU. Run this pass after buffer
-    deallocation: it allocates and frees its own buffers.
+    The result equals TensorFlow's CPU kernel's on every input (unlike
+    TensorFlow's GPU kernel, a binary search per input row that assumes
+    sorted, unique rows and skips the all-propagated check).
+
+    With `device-memory=false` the scratch buffers are host memrefs
+    (`memref.alloc`) and the kernels run on the operands in place, on CPU
+    threads (OpenMP): `sparse-lower-to-llvm{gpu-algorithm=true}` is how the
+    test suite runs these kernels on machines without a GPU. Run this pass
+    after buffer deallocation: it allocates and frees its own buffers.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -143,10 +154,14 @@ def ConvertSparseToGPUPass : Pass<"convert-sparse-to-gpu", "ModuleOp"> {
   ];
   let options = [
     Option<"chunkRows", "chunk-rows", "int64_t", "64",
-           "Input rows per chunk, i.e. per GPU thread">,
+           "Input (and output) rows per GPU thread, and children per node "
+           "of the box and scan trees (at least 2)">,
     Option<"deviceMemory", "device-memory", "bool", "true",
-           "Copy the operands to gpu.alloc buffers (false: host buffers, "
-           "to run the algorithm on the CPU)">,
+           "Run the kernels on a GPU (false: on CPU threads, with host "
+           "scratch buffers and the operands in place)">,
+    Option<"deviceResident", "device-resident", "bool", "false",
+           "The memref operands are device memory whatever their memory "
+           "space: the kernels use them in place, nothing is copied">,
   ];
 }
 

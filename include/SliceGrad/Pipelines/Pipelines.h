@@ -125,6 +125,12 @@ struct SparseToNVVMOptions : public PassPipelineOptions<SparseToNVVMOptions> {
       llvm::cl::desc("convert-sparse-to-gpu chunk-rows (input rows per GPU "
                      "thread)"),
       llvm::cl::init(64)};
+  PassOptions::Option<bool> deviceResident{
+      *this, "device-resident",
+      llvm::cl::desc("convert-sparse-to-gpu device-resident: the functions' "
+                     "memref operands of sparse.slice_grad are device memory "
+                     "(a host compiler's device buffers): nothing is copied"),
+      llvm::cl::init(false)};
   PassOptions::Option<int64_t> blockSize{
       *this, "block-size", llvm::cl::desc("GPU threads per block"),
       llvm::cl::init(256)};

@@ -252,24 +252,9 @@ void lowering::declareRuntimeFunctions(ModuleOp module, OpBuilder &b) {
   }
 }
 
-Value lowering::buildAllProved(OpBuilder &b, Location loc, Value verdicts,
-                               Value n) {
-  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
-  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
-  auto all = scf::ForOp::create(
-      b, loc, c0, n, c1, ValueRange{c1},
-      [&](OpBuilder &nb, Location l, Value k, ValueRange acc) {
-        Value word = memref::LoadOp::create(nb, l, verdicts, k);
-        scf::YieldOp::create(
-            nb, l, arith::AndIOp::create(nb, l, acc[0], word).getResult());
-      });
-  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                               all.getResult(0), c1);
-}
-
 LogicalResult lowering::lowerSliceGradOps(
     ModuleOp module, StringRef passName, int64_t chunkRows,
-    function_ref<void(RewritePatternSet &)> addPatterns) {
+    function_ref<void(RewritePatternSet &)> addPatterns, bool deviceMemory) {
   if (chunkRows < 1)
     return emitError(module.getLoc())
            << passName << ": chunk-rows must be at least 1, got " << chunkRows;
@@ -280,6 +265,16 @@ LogicalResult lowering::lowerSliceGradOps(
              SliceGradGlobalChecksOp>(op))
       return WalkResult::advance();
     found = true;
+    if (!deviceMemory && llvm::any_of(op->getOperandTypes(), [](Type t) {
+          auto memref = dyn_cast<MemRefType>(t);
+          return memref && isDeviceMemorySpace(memref.getMemorySpace());
+        })) {
+      op->emitOpError("has operands in device memory "
+                      "(#gpu.address_space<global>), which code on CPU "
+                      "threads cannot read: lower it with "
+                      "convert-sparse-to-gpu (the sparse-to-nvvm pipeline)");
+      return WalkResult::interrupt();
+    }
     if (llvm::none_of(op->getOperandTypes(), llvm::IsaPred<RankedTensorType>))
       return WalkResult::advance();
     InFlightDiagnostic diag = op->emitOpError(

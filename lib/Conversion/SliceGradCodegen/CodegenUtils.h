@@ -48,20 +48,18 @@ struct SliceGradOperands {
 /// The body of the lowering passes: checks chunk-rows >= 1 and that every
 /// sparse.slice_grad is in its memref form (a diagnostic naming the reason
 /// otherwise), declares the run-time check function, and converts every op
-/// with the patterns `addPatterns` adds.
+/// with the patterns `addPatterns` adds. Ops on device memory
+/// (#gpu.address_space<global>) are refused unless `deviceMemory`.
 LogicalResult
 lowerSliceGradOps(ModuleOp module, StringRef passName, int64_t chunkRows,
-                  function_ref<void(RewritePatternSet &)> addPatterns);
+                  function_ref<void(RewritePatternSet &)> addPatterns,
+                  bool deviceMemory = false);
 
 /// Declares (where missing) the runtime functions that report failed checks:
 /// sparseSliceGradCheckFailed(!llvm.ptr, i32, i64, i64) and, with its C
 /// interface, sparseSliceGradShapeCheckFailed(!llvm.ptr, i32,
 /// memref<?xi64>, memref<?xi64>).
 void declareRuntimeFunctions(ModuleOp module, OpBuilder &b);
-
-/// i1: every one of the first n words of `verdicts` (a memref of index
-/// values, each 0 or 1) is 1.
-Value buildAllProved(OpBuilder &b, Location loc, Value verdicts, Value n);
 
 /// The zero of a TensorFlow value type.
 Value buildZero(OpBuilder &b, Location loc, Type type);
@@ -114,14 +112,6 @@ Value buildSequentialLoop(OpBuilder &b, Location loc,
 void buildSequentialLowering(OpBuilder &b, Location loc,
                              const SliceGradOperands &ops,
                              unsigned vectorWidth);
-
-/// Chunk k's box pass (see Passes.td), scalar, at b's insertion point (the
-/// body of a parallel loop over nChunks chunks of chunkLen rows): writes the
-/// chunk's values and returns an i1 that holds when its guess is proved.
-/// Needs a static R >= 1 and N_out >= 1.
-Value buildBoxPassChunk(OpBuilder &b, Location loc,
-                        const SliceGradOperands &ops, Value k, Value chunkLen,
-                        Value nChunks);
 
 /// The order-free parallel lowering (LookBack.cpp) with flagged rows
 /// numbered from output row `from` (0 if null); returns the j of

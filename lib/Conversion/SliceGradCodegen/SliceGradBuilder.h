@@ -3,9 +3,9 @@
 //
 // IR builders of the algorithms: the greedy loop over a range of rows
 // (GreedyLoop.cpp: the sequential strategy, and the parallel strategy's
-// exact resumption), the parallel strategy's order-free look-back pass
-// (LookBack.cpp), and the GPU lowering's guessed-start box chunks
-// (ChunkGuess.cpp).
+// exact resumption) and the parallel strategy's order-free look-back pass
+// (LookBack.cpp). The GPU lowering's kernels are in
+// SparseToGPU/OrderFreeKernels.cpp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -38,25 +38,9 @@ public:
   SliceGradBuilder(OpBuilder &b, Location loc, const SliceGradOperands &ops,
                    unsigned vectorWidth);
 
-  /// Index of the first shifted output row that is not less than input row
-  /// i (lexicographic, signed): where the sequential loop's j stands at row i
-  /// when both index lists are sorted and unique.
-  Value buildLowerBound(OpBuilder &b, Value i);
-
-  /// Where the sequential loop's j stands at the first row of chunk k (of
-  /// nChunks chunks of chunkLen rows), if the rows are sorted: 0 for the
-  /// first chunk, N_out past the last, else buildLowerBound.
-  Value buildGuess(OpBuilder &b, Value k, Value chunkLen, Value nChunks);
-
   /// TensorFlow's greedy loop over input rows [lo, hi) from output row j0:
   /// writes val_grad[lo..hi) and returns the j it ends with.
   Value buildGreedyLoop(OpBuilder &b, Value lo, Value hi, Value j0);
-
-  /// The GPU lowering's box chunk over input rows [lo, hi), guessed to
-  /// match output rows [j0, jEnd): writes val_grad[lo..hi) and returns an
-  /// i1 that holds when the guess is proved. Needs a static R >= 1 and
-  /// N_out >= 1.
-  Value buildBoxChunk(OpBuilder &b, Value lo, Value hi, Value j0, Value jEnd);
 
   /// i1: input row `row` equals output row j shifted by input_start; with
   /// a static R >= 4 and contiguous operands, one vector compare.

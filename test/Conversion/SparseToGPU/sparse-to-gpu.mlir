@@ -1,74 +1,127 @@
 // RUN: sparse-opt %s -convert-sparse-to-gpu="chunk-rows=32" -split-input-file | FileCheck %s --implicit-check-not=sparse.slice_grad
 // RUN: sparse-opt %s -convert-sparse-to-gpu="device-memory=false" -split-input-file | FileCheck %s --check-prefix=HOST --implicit-check-not=sparse.slice_grad
+// RUN: sparse-opt %s -convert-sparse-to-gpu="device-resident=true" -split-input-file | FileCheck %s --check-prefix=RESIDENT --implicit-check-not=sparse.slice_grad
 // RUN: not sparse-opt %s -convert-sparse-to-gpu="chunk-rows=0" -split-input-file 2>&1 | FileCheck %s --check-prefix=BADCHUNK
 
-// Shape checks on the host; where N_out > 0, device copies of the operands,
-// one scf.parallel over chunks of 32 rows running the box pass (one chunk
-// per GPU thread after mapping), the verdicts back to the host, the result
-// back if all hold, the host loop otherwise.
+// Host operands (the default memory space): shape checks on the host, the
+// operands copied to the device, the kernels (one scf.parallel each, one
+// launch each after mapping), the result and the 24-byte status back, TF's
+// error from the status. The host reads no operand.
 
-// CHECK-LABEL: func @static_rank
+// CHECK-LABEL: func @host_operands
 //  CHECK-SAME: (%[[G:.*]]: memref<?xf32>, %[[II:.*]]: memref<?x2xi64>, %[[S:.*]]: memref<2xi64>, %[[OI:.*]]: memref<?x2xi64>, %[[OUT:.*]]: memref<?xf32>)
-//       CHECK: %[[NIN:.*]] = memref.dim %[[II]]
-//       CHECK: %[[NOUT:.*]] = memref.dim %[[OI]]
-//       CHECK: %[[HASOUT:.*]] = arith.cmpi ugt, %[[NOUT]], %c0{{.*}} : index
-//       CHECK: %[[PROVED:.*]] = scf.if %[[HASOUT]] -> (i1) {
-//       CHECK:   %[[N:.*]] = arith.ceildivui %[[NIN]], %c32 : index
-//       CHECK:   %[[DG:.*]] = gpu.alloc  (%{{.*}}) : memref<?xf32>
-//       CHECK:   %[[DII:.*]] = gpu.alloc  (%{{.*}}) : memref<?x2xi64>
-//       CHECK:   %[[DS:.*]] = gpu.alloc  () : memref<2xi64>
-//       CHECK:   %[[DOI:.*]] = gpu.alloc  (%{{.*}}) : memref<?x2xi64>
-//       CHECK:   %[[DOUT:.*]] = gpu.alloc  (%{{.*}}) : memref<?xf32>
-//       CHECK:   %[[DV:.*]] = gpu.alloc  (%[[N]]) : memref<?xindex>
-//       CHECK:   gpu.memcpy  %[[DG]], %[[G]]
-//       CHECK:   gpu.memcpy  %[[DII]], %[[II]]
-//       CHECK:   gpu.memcpy  %[[DS]], %[[S]]
-//       CHECK:   gpu.memcpy  %[[DOI]], %[[OI]]
-//       CHECK:   scf.parallel (%[[K:.*]]) = (%{{.*}}) to (%[[N]]) step (%{{.*}}) {
-// The kernel reads device buffers only: input_start, the binary searches,
-// the box, the flagged pass.
-//       CHECK:     memref.load %[[DS]]
-//       CHECK:     scf.while
+//       CHECK: %[[NIN:.*]] = memref.dim %[[II]], %c0
+//       CHECK: %[[NOUT:.*]] = memref.dim %[[OI]], %c0
+//       CHECK: %[[DG:.*]] = gpu.alloc  (%{{.*}}) : memref<?xf32>
+//       CHECK: %[[DII:.*]] = gpu.alloc  (%{{.*}}) : memref<?x2xi64>
+//       CHECK: %[[DS:.*]] = gpu.alloc  () : memref<2xi64>
+//       CHECK: %[[DOI:.*]] = gpu.alloc  (%{{.*}}) : memref<?x2xi64>
+//       CHECK: %[[DOUT:.*]] = gpu.alloc  (%{{.*}}) : memref<?xf32>
+//       CHECK: gpu.memcpy  %[[DG]], %[[G]]
+//       CHECK: gpu.memcpy  %[[DII]], %[[II]]
+//       CHECK: gpu.memcpy  %[[DS]], %[[S]]
+//       CHECK: gpu.memcpy  %[[DOI]], %[[OI]]
+//       CHECK: %[[STATUS:.*]] = gpu.alloc  () : memref<3xi64>
+// The box tree: its levels on the host (sizes only), its leaves over chunks
+// of 32 output rows, then one kernel per level.
+//       CHECK: %[[LEVELS:.*]] = memref.alloc() : memref<65xindex>
+//       CHECK: %[[BOXTREE:.*]]:3 = scf.while
+//       CHECK: %[[BOX:.*]] = gpu.alloc  (%{{.*}}) : memref<?xi64>
+//       CHECK: scf.parallel
+//       CHECK:   memref.load %[[DS]]
+//       CHECK:   scf.for
+//       CHECK:     memref.load %[[DOI]]
 //       CHECK:     arith.minsi
+//       CHECK:     arith.maxsi
+//       CHECK:   memref.store %{{.*}}, %[[BOX]]
+//       CHECK: scf.for %{{.*}} = %{{.*}} to %[[BOXTREE]]#0
+//       CHECK:   scf.parallel
+//       CHECK:     memref.store %{{.*}}, %[[BOX]]
+// The scan tree over chunks of 32 input rows; the counts.
+//       CHECK: %[[NCHUNKS:.*]] = arith.maxui
+//       CHECK: %[[SCANTREE:.*]]:3 = scf.while
+//       CHECK: %[[SCAN:.*]] = gpu.alloc  (%{{.*}}) : memref<?xindex>
+//       CHECK: scf.parallel (%[[K:.*]]) = (%{{.*}}) to (%[[NCHUNKS]])
+//       CHECK:   memref.load %[[BOX]]
+//       CHECK:   scf.for
+//       CHECK:     memref.load %[[DII]]
+//       CHECK:   memref.store %{{.*}}, %[[SCAN]][%[[K]]]
+// Up-sweep, the root (total to the status, offset 0), down-sweep.
+//       CHECK: scf.for %{{.*}} = %{{.*}} to %[[SCANTREE]]#0
+//       CHECK:   scf.parallel
+//       CHECK:     memref.store %{{.*}}, %[[SCAN]]
+//       CHECK: scf.parallel
+//       CHECK:   memref.load %[[SCAN]][%[[SCANTREE]]#1]
+//       CHECK:   memref.store %{{.*}}, %[[SCAN]][%[[SCANTREE]]#1]
+//       CHECK:   memref.store %{{.*}}, %[[STATUS]][%c0{{.*}}]
+//       CHECK:   memref.store %{{.*}}, %[[STATUS]][%c1{{.*}}]
+//       CHECK: scf.for %{{.*}} = %{{.*}} to %[[SCANTREE]]#0
+//       CHECK:   scf.parallel
 //       CHECK:     scf.for
-//       CHECK:       memref.load %[[DII]]
-//       CHECK:       memref.load %[[DOI]]
+//       CHECK:       memref.store %{{.*}}, %[[SCAN]]
+// Write and verify each chunk from its start; a refuted chunk sets the
+// status word atomically.
+//       CHECK: scf.parallel (%[[K2:.*]]) = (%{{.*}}) to (%[[NCHUNKS]])
+//       CHECK:   memref.load %[[SCAN]][%[[K2]]]
+//       CHECK:   scf.for
+//       CHECK:     scf.if
 //       CHECK:       memref.load %[[DG]]
-//       CHECK:       memref.store %{{.*}}, %[[DOUT]]
-//       CHECK:     memref.store %{{.*}}, %[[DV]][%[[K]]] : memref<?xindex>
-//       CHECK:   %[[HV:.*]] = memref.alloc(%[[N]]) : memref<?xindex>
-//       CHECK:   gpu.memcpy  %[[HV]], %[[DV]]
-//       CHECK:   %[[ALL:.*]] = scf.for
-//       CHECK:   %[[OK:.*]] = arith.cmpi eq, %[[ALL]], %{{.*}} : index
-//       CHECK:   scf.if %[[OK]] {
-//       CHECK:     gpu.memcpy  %[[OUT]], %[[DOUT]]
-//       CHECK:   memref.dealloc %[[HV]]
-//       CHECK:   gpu.dealloc  %[[DG]]
-//       CHECK:   gpu.dealloc  %[[DV]]
-//       CHECK:   scf.yield %[[OK]] : i1
-// The host loop where nothing was proved, with TF's run-time error.
-//       CHECK: %[[NOT:.*]] = arith.xori %[[PROVED]], %{{.*}} : i1
-//       CHECK: scf.if %[[NOT]] {
-//       CHECK:   scf.while
-//       CHECK:   arith.constant 6 : i32
+//       CHECK:     memref.store %{{.*}}, %[[DOUT]]
+//       CHECK:   memref.atomic_rmw ori %{{.*}}, %[[STATUS]]
+// The fallback: one thread, TensorFlow's loop unless the proof holds.
+//       CHECK: scf.parallel (%{{.*}}) = (%{{.*}}) to (%c1{{.*}})
+//       CHECK:   memref.load %[[STATUS]]
+//       CHECK:   memref.load %[[STATUS]]
+//       CHECK:   scf.if
+//       CHECK:     scf.for
+//       CHECK:   memref.store %{{.*}}, %[[STATUS]][%c2{{.*}}]
+//       CHECK: gpu.dealloc  %[[SCAN]]
+//       CHECK: gpu.dealloc  %[[BOX]]
+//       CHECK: %[[HSTATUS:.*]] = memref.alloc() : memref<3xi64>
+//       CHECK: gpu.memcpy  %[[HSTATUS]], %[[STATUS]]
+//       CHECK: %[[USED:.*]] = memref.load %[[HSTATUS]][%c2{{.*}}]
+//       CHECK: gpu.dealloc  %[[STATUS]]
+//       CHECK: %[[USEDI:.*]] = arith.index_castui %[[USED]]
+//       CHECK: gpu.memcpy  %[[OUT]], %[[DOUT]]
+//       CHECK: gpu.dealloc  %[[DG]]
+//       CHECK: %[[MISSING:.*]] = arith.cmpi ne, %[[NOUT]], %[[USEDI]]
+//       CHECK: scf.if %[[MISSING]] {
+//       CHECK:   func.call @sparseSliceGradCheckFailed(%{{.*}}, %c6_i32
+//       CHECK: return
 
-// HOST-LABEL: func @static_rank
-//       HOST: memref.alloc(%{{.*}}) : memref<?xf32>
-//       HOST: memref.copy
-//       HOST: scf.parallel
+// On CPU threads: the same kernels on the operands in place, host scratch.
+// HOST-LABEL: func @host_operands
+//  HOST-SAME: (%[[G:.*]]: memref<?xf32>, %{{.*}}, %{{.*}}, %{{.*}}, %[[OUT:.*]]: memref<?xf32>)
 //   HOST-NOT: gpu.
+//   HOST-NOT: memref.copy
+//       HOST: memref.alloc() : memref<3xi64>
+//       HOST: scf.parallel
+//       HOST: memref.load %[[G]]
+//       HOST: memref.store %{{.*}}, %[[OUT]]
+//       HOST: memref.atomic_rmw ori
 //       HOST: return
 
+// With device-resident=true, the operands are device memory: no copies.
+// RESIDENT-LABEL: func @host_operands
+//   RESIDENT-NOT: gpu.memcpy
+//       RESIDENT: gpu.alloc  () : memref<3xi64>
+//   RESIDENT-NOT: gpu.memcpy
+//       RESIDENT: memref.atomic_rmw
+//   RESIDENT-NOT: gpu.memcpy
+//       RESIDENT: gpu.memcpy  %{{.*}}, %{{.*}} : memref<3xi64>, memref<3xi64>
+//   RESIDENT-NOT: gpu.memcpy
+//       RESIDENT: return
+
 // BADCHUNK: error: convert-sparse-to-gpu: chunk-rows must be at least 1, got 0
-func.func @static_rank(%g: memref<?xf32>, %ii: memref<?x2xi64>, %s: memref<2xi64>, %oi: memref<?x2xi64>, %out: memref<?xf32>) {
+func.func @host_operands(%g: memref<?xf32>, %ii: memref<?x2xi64>, %s: memref<2xi64>, %oi: memref<?x2xi64>, %out: memref<?xf32>) {
   sparse.slice_grad %g, %ii, %s, %oi : memref<?xf32>, memref<?x2xi64>, memref<2xi64>, memref<?x2xi64> into %out : memref<?xf32>
   return
 }
 
 // -----
 
-// A run-time R: the device path for each R = 1..8 (operands cast to that
-// R), the host loop for any other R.
+// A run-time R: the kernels for each R = 1..8 (operands cast to that R,
+// columns unrolled), and kernels with loops over columns for any other R.
 // CHECK-LABEL: func @dynamic_rank
 //       CHECK: scf.index_switch
 //  CHECK-NEXT: case 1 {
@@ -79,12 +132,11 @@ func.func @static_rank(%g: memref<?xf32>, %ii: memref<?x2xi64>, %s: memref<2xi64
 //       CHECK:   gpu.alloc (%{{.*}}) : memref<?x8xi64>
 //       CHECK:   scf.parallel
 //       CHECK: default {
-//   CHECK-NOT:   gpu.
-//   CHECK-NOT:   scf.parallel
+//       CHECK:   gpu.alloc (%{{.*}}) : memref<?x?xi64>
+//       CHECK:   scf.parallel
 //       CHECK: return
 // HOST-LABEL: func @dynamic_rank
-
-// A strided operand: the host loop only.
+// RESIDENT-LABEL: func @dynamic_rank
 func.func @dynamic_rank(%g: memref<?xf32>, %ii: memref<?x?xi64>, %s: memref<?xi64>, %oi: memref<?x?xi64>, %out: memref<?xf32>) {
   sparse.slice_grad %g, %ii, %s, %oi : memref<?xf32>, memref<?x?xi64>, memref<?xi64>, memref<?x?xi64> into %out : memref<?xf32>
   return
@@ -92,10 +144,18 @@ func.func @dynamic_rank(%g: memref<?xf32>, %ii: memref<?x?xi64>, %s: memref<?xi6
 
 // -----
 
+// A strided host operand cannot be copied with gpu.memcpy: the host loop.
+// In device memory (or on CPU threads) the kernels read it in place.
 // CHECK-LABEL: func @strided
 //   CHECK-NOT: gpu.
+//   CHECK-NOT: scf.parallel
 //       CHECK: return
 // HOST-LABEL: func @strided
+//       HOST: scf.parallel
+// RESIDENT-LABEL: func @strided
+//   RESIDENT-NOT: gpu.memcpy
+//       RESIDENT: scf.parallel
+//       RESIDENT: memref.load %{{.*}} : memref<?x2xi64, strided<[4, 1]>>
 func.func @strided(%g: memref<?xf32>, %ii: memref<?x2xi64, strided<[4, 1]>>, %s: memref<2xi64>, %oi: memref<?x2xi64>, %out: memref<?xf32>) {
   sparse.slice_grad %g, %ii, %s, %oi : memref<?xf32>, memref<?x2xi64, strided<[4, 1]>>, memref<2xi64>, memref<?x2xi64> into %out : memref<?xf32>
   return

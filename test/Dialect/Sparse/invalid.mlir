@@ -179,8 +179,25 @@ func.func @affine_layout(%g: memref<3xf32>, %ii: memref<14x2xi64, affine_map<(d0
 // -----
 
 func.func @memory_space(%g: memref<3xf32>, %ii: memref<14x2xi64>, %s: memref<2xi64>, %oi: memref<3x2xi64>, %out: memref<14xf32, 1>) {
-  // expected-error@+1 {{'sparse.slice_grad' op destination must be in the default memory space, got 1 : i64}}
+  // expected-error@+1 {{'sparse.slice_grad' op destination must be in the default memory space or in #gpu.address_space<global>, got 1 : i64}}
   sparse.slice_grad %g, %ii, %s, %oi : memref<3xf32>, memref<14x2xi64>, memref<2xi64>, memref<3x2xi64> into %out : memref<14xf32, 1>
+  return
+}
+
+// -----
+
+// Device memory is all or nothing.
+func.func @mixed_memory(%g: memref<3xf32, #gpu.address_space<global>>, %ii: memref<14x2xi64, #gpu.address_space<global>>, %s: memref<2xi64>, %oi: memref<3x2xi64, #gpu.address_space<global>>, %out: memref<14xf32, #gpu.address_space<global>>) {
+  // expected-error@+1 {{'sparse.slice_grad' op input_start is in host memory but backprop_val_grad in device memory: the operands must all be in one memory space}}
+  sparse.slice_grad %g, %ii, %s, %oi : memref<3xf32, #gpu.address_space<global>>, memref<14x2xi64, #gpu.address_space<global>>, memref<2xi64>, memref<3x2xi64, #gpu.address_space<global>> into %out : memref<14xf32, #gpu.address_space<global>>
+  return
+}
+
+// -----
+
+func.func @workgroup_memory(%g: memref<3xf32, #gpu.address_space<workgroup>>, %ii: memref<14x2xi64>, %s: memref<2xi64>, %oi: memref<3x2xi64>, %out: memref<14xf32>) {
+  // expected-error@+1 {{'sparse.slice_grad' op backprop_val_grad must be in the default memory space or in #gpu.address_space<global>, got #gpu.address_space<workgroup>}}
+  sparse.slice_grad %g, %ii, %s, %oi : memref<3xf32, #gpu.address_space<workgroup>>, memref<14x2xi64>, memref<2xi64>, memref<3x2xi64> into %out : memref<14xf32>
   return
 }
 

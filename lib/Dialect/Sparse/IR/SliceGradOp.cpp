@@ -12,6 +12,7 @@
 // The dialects the op's definition and folds use (its dependent dialects).
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
@@ -22,6 +23,11 @@
 
 using namespace mlir;
 using namespace mlir::sparse;
+
+bool sparse::isDeviceMemorySpace(Attribute space) {
+  auto gpuSpace = dyn_cast_or_null<gpu::AddressSpaceAttr>(space);
+  return gpuSpace && gpuSpace.getValue() == gpu::AddressSpace::Global;
+}
 
 #define GET_OP_CLASSES
 #include "SliceGrad/Dialect/Sparse/IR/SparseOps.cpp.inc"
@@ -113,17 +119,30 @@ SliceGradOp::verifyShapes(Type gradType, Type inIdxType, Type startType,
       return failure();
     }
     // What the lowerings can address: strided layouts (identity included)
-    // in the default memory space.
+    // in host memory (the default memory space) or, for
+    // convert-sparse-to-gpu, all in device memory.
     if (auto memref = dyn_cast<MemRefType>(type)) {
       if (!memref.isStrided()) {
         emitError() << names[index] << " must have a strided layout "
                     << "(identity or strided<...>), got " << memref.getLayout();
         return failure();
       }
-      if (memref.getMemorySpace()) {
+      Attribute space = memref.getMemorySpace();
+      if (space && !isDeviceMemorySpace(space)) {
         emitError() << names[index]
-                    << " must be in the default memory space, got "
-                    << memref.getMemorySpace();
+                    << " must be in the default memory space or in "
+                       "#gpu.address_space<global>, got "
+                    << space;
+        return failure();
+      }
+      Attribute firstSpace = cast<MemRefType>(grad).getMemorySpace();
+      if (space != firstSpace) {
+        auto name = [](Attribute s) {
+          return s ? "device memory" : "host memory";
+        };
+        emitError() << names[index] << " is in " << name(space)
+                    << " but backprop_val_grad in " << name(firstSpace)
+                    << ": the operands must all be in one memory space";
         return failure();
       }
     }

@@ -17,6 +17,10 @@
 namespace mlir::sparse {
 /// Whether `type` is a value type of sparse.slice_grad (its ODS constraint).
 #include "SliceGrad/Dialect/Sparse/IR/SparseTypeConstraints.h.inc"
+
+/// Whether a memref memory space is device memory
+/// (`#gpu.address_space<global>`), which only convert-sparse-to-gpu lowers.
+bool isDeviceMemorySpace(Attribute space);
 } // namespace mlir::sparse
 
 #endif // SLICEGRAD_DIALECT_SPARSE_IR_SPARSE_H

@@ -1,0 +1,540 @@
+//===- OrderFreeKernels.cpp - The GPU lowering's kernels
+//-------------------===//
+//
+// Every kernel is an scf.parallel over [0, n) whose iterations share
+// nothing but the buffers: the sparse-to-nvvm pipeline maps each to one
+// launch (one thread per iteration), and the same loops run on OpenMP
+// threads in the CPU tests. Kernels launched one after another on a stream
+// see each other's writes, so the host code between them only computes
+// sizes. In order:
+//
+//   box      leaves: per chunk of output rows, the min and max of each
+//            shifted column; then tree levels of fanIn children each, up to
+//            the root: the bounding box B of the shifted output rows.
+//   count    per chunk of input rows, the rows inside B (the leaves of the
+//            scan tree).
+//   scan     up-sweep (each node the sum of its children), the root set to
+//            0 after its total is kept in status[kFlagged], down-sweep
+//            (each child gets its parent's offset plus its left siblings'
+//            sums): every leaf then holds its chunk's exclusive prefix.
+//   write    per chunk from its exact start: rows inside B take the next
+//            gradient if they equal that output row (verified), others 0;
+//            a failed verification sets status[kRefuted] (atomic or).
+//   fallback one thread: unless nothing was refuted and the flagged rows
+//            number N_out, TensorFlow's loop rewrites the result; the j it
+//            ends with goes to status[kUsed].
+//
+// docs/Rationale.md has why the verified result is TensorFlow's, and
+// docs/GPU.md the memory traffic and launch counts.
+//
+//===----------------------------------------------------------------------===//
+
+#include "OrderFreeKernels.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::sparse;
+using namespace mlir::sparse::gpu_lowering;
+using lowering::SliceGradOperands;
+
+Value Buffers::alloc(OpBuilder &b, Location loc, MemRefType type,
+                     ValueRange dynamicSizes) const {
+  if (device)
+    return gpu::AllocOp::create(b, loc, type, Type(), ValueRange{},
+                                dynamicSizes, ValueRange{})
+        .getMemref();
+  return memref::AllocOp::create(b, loc, type, dynamicSizes);
+}
+
+void Buffers::copy(OpBuilder &b, Location loc, Value from, Value to) const {
+  if (device)
+    gpu::MemcpyOp::create(b, loc, Type(), ValueRange{}, to, from);
+  else
+    memref::CopyOp::create(b, loc, from, to);
+}
+
+void Buffers::free(OpBuilder &b, Location loc, Value buffer) const {
+  if (device)
+    gpu::DeallocOp::create(b, loc, Type(), ValueRange{}, buffer);
+  else
+    memref::DeallocOp::create(b, loc, buffer);
+}
+
+Value Buffers::allocLike(OpBuilder &b, Location loc, Value like) const {
+  auto type = cast<MemRefType>(like.getType());
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      sizes.push_back(memref::DimOp::create(b, loc, like, d));
+  return alloc(b, loc, MemRefType::get(type.getShape(), type.getElementType()),
+               sizes);
+}
+
+namespace {
+/// A tree has at most this many levels above its leaves (fanIn >= 2).
+constexpr int64_t kMaxTreeLevels = 64;
+
+Value cst(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// One kernel: body(k) for k in [0, n), in parallel.
+void buildKernel(OpBuilder &b, Location loc, Value n,
+                 function_ref<void(OpBuilder &, Location, Value)> body) {
+  scf::ParallelOp::create(
+      b, loc, ValueRange{cst(b, loc, 0)}, ValueRange{n},
+      ValueRange{cst(b, loc, 1)},
+      [&](OpBuilder &nb, Location l, ValueRange ivs) { body(nb, l, ivs[0]); });
+}
+
+/// [lo, hi) of group k of `size` items in groups of `group` (k < ceil(size /
+/// group)), without overflow.
+std::pair<Value, Value> groupRange(OpBuilder &b, Location loc, Value k,
+                                   Value group, Value size) {
+  Value lo = arith::MulIOp::create(b, loc, k, group);
+  Value left = arith::SubIOp::create(b, loc, size, lo);
+  Value len = arith::MinUIOp::create(b, loc, group, left);
+  return {lo, arith::AddIOp::create(b, loc, lo, len)};
+}
+
+/// max(ceil(n / group), 1): a tree needs a leaf, an empty one if n = 0.
+Value numGroups(OpBuilder &b, Location loc, Value n, Value group) {
+  Value groups = arith::CeilDivUIOp::create(b, loc, n, group);
+  return arith::MaxUIOp::create(b, loc, groups, cst(b, loc, 1));
+}
+
+/// The levels of a tree over n0 >= 1 leaves, all nodes in one buffer, level
+/// by level from the leaves (host code).
+struct TreeShape {
+  /// Host memref<kMaxTreeLevels + 1 x index>: the first node of level L.
+  Value offsets;
+  /// Levels above the leaves, the root's node and the number of nodes.
+  Value levels, root, size;
+
+  TreeShape(OpBuilder &b, Location loc, Value n0, Value fanIn) {
+    Type index = b.getIndexType();
+    offsets = memref::AllocOp::create(
+        b, loc, MemRefType::get({kMaxTreeLevels + 1}, index));
+    Value c0 = cst(b, loc, 0);
+    memref::StoreOp::create(b, loc, c0, offsets, c0);
+    auto loop = scf::WhileOp::create(
+        b, loc, TypeRange{index, index, index}, ValueRange{c0, c0, n0},
+        [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value more = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ugt,
+                                             args[2], cst(nb, l, 1));
+          scf::ConditionOp::create(nb, l, more, args);
+        },
+        [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value level = arith::AddIOp::create(nb, l, args[0], cst(nb, l, 1));
+          Value next = arith::AddIOp::create(nb, l, args[1], args[2]);
+          memref::StoreOp::create(nb, l, next, offsets, level);
+          Value n = arith::CeilDivUIOp::create(nb, l, args[2], fanIn);
+          scf::YieldOp::create(nb, l, ValueRange{level, next, n});
+        });
+    levels = loop.getResult(0);
+    root = loop.getResult(1);
+    size = arith::AddIOp::create(b, loc, root, cst(b, loc, 1));
+  }
+
+  /// Level L's first node, node count and parent count (L < levels).
+  std::tuple<Value, Value, Value> level(OpBuilder &b, Location loc, Value L,
+                                        Value fanIn) const {
+    Value off = memref::LoadOp::create(b, loc, offsets, L);
+    Value up = arith::AddIOp::create(b, loc, L, cst(b, loc, 1));
+    Value offUp = memref::LoadOp::create(b, loc, offsets, up);
+    Value n = arith::SubIOp::create(b, loc, offUp, off);
+    return {off, n, offUp};
+  }
+
+  /// One kernel per level from the leaves up: combine(children [lo, hi),
+  /// parent), node indices of the whole tree.
+  void
+  buildUpSweep(OpBuilder &b, Location loc, Value fanIn,
+               function_ref<void(OpBuilder &, Location, Value, Value, Value)>
+                   combine) const {
+    scf::ForOp::create(
+        b, loc, cst(b, loc, 0), levels, cst(b, loc, 1), ValueRange{},
+        [&](OpBuilder &nb, Location l, Value L, ValueRange) {
+          Value off, n, offUp;
+          std::tie(off, n, offUp) = level(nb, l, L, fanIn);
+          Value parents = arith::CeilDivUIOp::create(nb, l, n, fanIn);
+          buildKernel(nb, l, parents, [&](OpBuilder &kb, Location kl, Value g) {
+            Value lo, hi;
+            std::tie(lo, hi) = groupRange(kb, kl, g, fanIn, n);
+            combine(kb, kl, arith::AddIOp::create(kb, kl, off, lo),
+                    arith::AddIOp::create(kb, kl, off, hi),
+                    arith::AddIOp::create(kb, kl, offUp, g));
+          });
+          scf::YieldOp::create(nb, l);
+        });
+  }
+
+  void free(OpBuilder &b, Location loc) const {
+    memref::DeallocOp::create(b, loc, offsets);
+  }
+};
+
+/// Emits the kernels for one op; see the file comment.
+class KernelBuilder {
+public:
+  KernelBuilder(OpBuilder &b, Location loc, const SliceGradOperands &ops,
+                int64_t chunkRows, const Buffers &buffers, Value status)
+      : ops(ops), loc(loc), buffers(buffers), status(status) {
+    chunk = cst(b, loc, chunkRows);
+    fanIn = cst(b, loc, std::max<int64_t>(chunkRows, 2));
+    Value c2 = cst(b, loc, 2);
+    boxWords = arith::MulIOp::create(b, loc, c2, ops.numDims);
+  }
+
+  void build(OpBuilder &b) {
+    TreeShape boxTree = buildBox(b);
+    Value boxBase = arith::MulIOp::create(b, loc, boxTree.root, boxWords);
+    Value nChunks = numGroups(b, loc, ops.nIn, chunk);
+    TreeShape scanTree(b, loc, nChunks, fanIn);
+    Value scan = buffers.alloc(
+        b, loc, MemRefType::get({ShapedType::kDynamic}, b.getIndexType()),
+        scanTree.size);
+    buildCount(b, nChunks, scan, boxBase);
+    buildScan(b, scanTree, scan);
+    buildWrite(b, nChunks, scan, boxBase);
+    buildFallback(b);
+    buffers.free(b, loc, scan);
+    buffers.free(b, loc, box);
+    boxTree.free(b, loc);
+    scanTree.free(b, loc);
+  }
+
+private:
+  Value load(OpBuilder &b, Location l, Value memref, ValueRange indices) {
+    return memref::LoadOp::create(b, l, memref, indices);
+  }
+  Value add(OpBuilder &b, Location l, Value x, Value y) {
+    return arith::AddIOp::create(b, l, x, y);
+  }
+  Value col(OpBuilder &b, Location l, int64_t d) { return cst(b, l, d); }
+  Value i64Const(OpBuilder &b, Location l, int64_t v) {
+    return arith::ConstantIntOp::create(b, l, b.getI64Type(), v);
+  }
+  Value boolConst(OpBuilder &b, Location l, bool v) {
+    return arith::ConstantIntOp::create(b, l, v, /*width=*/1);
+  }
+  bool staticRank() const { return ops.staticNumDims != ShapedType::kDynamic; }
+  /// input_start's columns (static R), loaded in the kernel.
+  SmallVector<Value> startCols(OpBuilder &b, Location l) {
+    SmallVector<Value> cols;
+    for (int64_t d = 0; d < ops.staticNumDims; ++d)
+      cols.push_back(load(b, l, ops.start, col(b, l, d)));
+    return cols;
+  }
+
+  /// The box tree: leaves over chunks of output rows, node k in words
+  /// [2R k, 2R k + 2R) of `box` (R minima, then R maxima).
+  TreeShape buildBox(OpBuilder &b) {
+    Value leaves = numGroups(b, loc, ops.nOut, chunk);
+    TreeShape tree(b, loc, leaves, fanIn);
+    // One more word: a buffer of R = 0 nodes is not empty.
+    Value words =
+        add(b, loc, arith::MulIOp::create(b, loc, tree.size, boxWords),
+            cst(b, loc, 1));
+    box = buffers.alloc(
+        b, loc, MemRefType::get({ShapedType::kDynamic}, b.getI64Type()), words);
+    Value lowest = i64Const(b, loc, std::numeric_limits<int64_t>::min());
+    Value highest = i64Const(b, loc, std::numeric_limits<int64_t>::max());
+
+    buildKernel(b, loc, leaves, [&](OpBuilder &kb, Location l, Value k) {
+      Value lo, hi;
+      std::tie(lo, hi) = groupRange(kb, l, k, chunk, ops.nOut);
+      Value base = arith::MulIOp::create(kb, l, k, boxWords);
+      Value c1 = cst(kb, l, 1);
+      if (staticRank()) {
+        // Rows outer, the 2R bounds in registers: each row read once.
+        int64_t r = ops.staticNumDims;
+        SmallVector<Value> start = startCols(kb, l);
+        SmallVector<Value> init(r, highest);
+        init.append(r, lowest);
+        auto rows = scf::ForOp::create(
+            kb, l, lo, hi, c1, init,
+            [&](OpBuilder &nb, Location rl, Value j, ValueRange bounds) {
+              SmallVector<Value> next(2 * r);
+              for (int64_t d = 0; d < r; ++d) {
+                Value v =
+                    add(nb, rl, load(nb, rl, ops.outIdx, {j, col(nb, rl, d)}),
+                        start[d]);
+                next[d] = arith::MinSIOp::create(nb, rl, bounds[d], v);
+                next[r + d] = arith::MaxSIOp::create(nb, rl, bounds[r + d], v);
+              }
+              scf::YieldOp::create(nb, rl, next);
+            });
+        for (int64_t d = 0; d < 2 * r; ++d)
+          memref::StoreOp::create(kb, l, rows.getResult(d), box,
+                                  add(kb, l, base, col(kb, l, d)));
+        return;
+      }
+      // A run-time R: column by column.
+      scf::ForOp::create(
+          kb, l, cst(kb, l, 0), ops.numDims, c1, ValueRange{},
+          [&](OpBuilder &cb, Location cl, Value d, ValueRange) {
+            Value s = load(cb, cl, ops.start, d);
+            auto rows = scf::ForOp::create(
+                cb, cl, lo, hi, cst(cb, cl, 1), ValueRange{highest, lowest},
+                [&](OpBuilder &nb, Location rl, Value j, ValueRange bounds) {
+                  Value v = add(nb, rl, load(nb, rl, ops.outIdx, {j, d}), s);
+                  Value mn = arith::MinSIOp::create(nb, rl, bounds[0], v);
+                  Value mx = arith::MaxSIOp::create(nb, rl, bounds[1], v);
+                  scf::YieldOp::create(nb, rl, ValueRange{mn, mx});
+                });
+            Value at = add(cb, cl, base, d);
+            memref::StoreOp::create(cb, cl, rows.getResult(0), box, at);
+            memref::StoreOp::create(cb, cl, rows.getResult(1), box,
+                                    add(cb, cl, at, ops.numDims));
+            scf::YieldOp::create(cb, cl);
+          });
+    });
+
+    tree.buildUpSweep(
+        b, loc, fanIn,
+        [&](OpBuilder &kb, Location l, Value lo, Value hi, Value parent) {
+          // Word w: a minimum for w < R, else a maximum.
+          scf::ForOp::create(
+              kb, l, cst(kb, l, 0), boxWords, cst(kb, l, 1), ValueRange{},
+              [&](OpBuilder &wb, Location wl, Value w, ValueRange) {
+                Value isMin = arith::CmpIOp::create(
+                    wb, wl, arith::CmpIPredicate::ult, w, ops.numDims);
+                Value init =
+                    arith::SelectOp::create(wb, wl, isMin, highest, lowest);
+                auto children = scf::ForOp::create(
+                    wb, wl, lo, hi, cst(wb, wl, 1), ValueRange{init},
+                    [&](OpBuilder &nb, Location cl, Value c, ValueRange acc) {
+                      Value at =
+                          add(nb, cl,
+                              arith::MulIOp::create(nb, cl, c, boxWords), w);
+                      Value v = load(nb, cl, box, at);
+                      Value mn = arith::MinSIOp::create(nb, cl, acc[0], v);
+                      Value mx = arith::MaxSIOp::create(nb, cl, acc[0], v);
+                      scf::YieldOp::create(
+                          nb, cl,
+                          arith::SelectOp::create(nb, cl, isMin, mn, mx)
+                              .getResult());
+                    });
+                Value at = add(
+                    wb, wl, arith::MulIOp::create(wb, wl, parent, boxWords), w);
+                memref::StoreOp::create(wb, wl, children.getResult(0), box, at);
+                scf::YieldOp::create(wb, wl);
+              });
+        });
+    return tree;
+  }
+
+  /// The box's 2R bounds in registers (static R), loaded in the kernel.
+  SmallVector<Value> boxBounds(OpBuilder &b, Location l, Value boxBase) {
+    SmallVector<Value> bounds;
+    for (int64_t w = 0; w < 2 * ops.staticNumDims; ++w)
+      bounds.push_back(load(b, l, box, add(b, l, boxBase, col(b, l, w))));
+    return bounds;
+  }
+
+  /// i1: input row i lies inside the box.
+  Value buildInside(OpBuilder &b, Location l, Value i, Value boxBase,
+                    ArrayRef<Value> bounds) {
+    auto inRange = [&](OpBuilder &nb, Location rl, Value x, Value lo,
+                       Value hi) -> Value {
+      Value above =
+          arith::CmpIOp::create(nb, rl, arith::CmpIPredicate::sge, x, lo);
+      Value below =
+          arith::CmpIOp::create(nb, rl, arith::CmpIPredicate::sle, x, hi);
+      return arith::AndIOp::create(nb, rl, above, below);
+    };
+    if (staticRank()) {
+      int64_t r = ops.staticNumDims;
+      Value inside = boolConst(b, l, true);
+      for (int64_t d = 0; d < r; ++d) {
+        Value x = load(b, l, ops.inIdx, {i, col(b, l, d)});
+        inside = arith::AndIOp::create(
+            b, l, inside, inRange(b, l, x, bounds[d], bounds[r + d]));
+      }
+      return inside;
+    }
+    auto cols = scf::ForOp::create(
+        b, l, cst(b, l, 0), ops.numDims, cst(b, l, 1),
+        ValueRange{boolConst(b, l, true)},
+        [&](OpBuilder &nb, Location rl, Value d, ValueRange acc) {
+          Value x = load(nb, rl, ops.inIdx, {i, d});
+          Value at = add(nb, rl, boxBase, d);
+          Value lo = load(nb, rl, box, at);
+          Value hi = load(nb, rl, box, add(nb, rl, at, ops.numDims));
+          Value in =
+              arith::AndIOp::create(nb, rl, acc[0], inRange(nb, rl, x, lo, hi));
+          scf::YieldOp::create(nb, rl, in);
+        });
+    return cols.getResult(0);
+  }
+
+  void buildCount(OpBuilder &b, Value nChunks, Value scan, Value boxBase) {
+    buildKernel(b, loc, nChunks, [&](OpBuilder &kb, Location l, Value k) {
+      SmallVector<Value> bounds = boxBounds(kb, l, boxBase);
+      Value lo, hi;
+      std::tie(lo, hi) = groupRange(kb, l, k, chunk, ops.nIn);
+      Value c0 = cst(kb, l, 0), c1 = cst(kb, l, 1);
+      auto rows = scf::ForOp::create(
+          kb, l, lo, hi, c1, ValueRange{c0},
+          [&](OpBuilder &nb, Location rl, Value i, ValueRange count) {
+            Value inside = buildInside(nb, rl, i, boxBase, bounds);
+            Value one = arith::SelectOp::create(nb, rl, inside, c1, c0);
+            scf::YieldOp::create(nb, rl, add(nb, rl, count[0], one));
+          });
+      memref::StoreOp::create(kb, l, rows.getResult(0), scan, k);
+    });
+  }
+
+  void buildScan(OpBuilder &b, const TreeShape &tree, Value scan) {
+    tree.buildUpSweep(
+        b, loc, fanIn,
+        [&](OpBuilder &kb, Location l, Value lo, Value hi, Value parent) {
+          auto sum = scf::ForOp::create(
+              kb, l, lo, hi, cst(kb, l, 1), ValueRange{cst(kb, l, 0)},
+              [&](OpBuilder &nb, Location cl, Value c, ValueRange acc) {
+                scf::YieldOp::create(
+                    nb, cl, add(nb, cl, acc[0], load(nb, cl, scan, c)));
+              });
+          memref::StoreOp::create(kb, l, sum.getResult(0), scan, parent);
+        });
+
+    // The root: its total is the number of flagged rows; its offset is 0.
+    buildKernel(b, loc, cst(b, loc, 1), [&](OpBuilder &kb, Location l, Value) {
+      Value total = load(kb, l, scan, tree.root);
+      memref::StoreOp::create(kb, l, cst(kb, l, 0), scan, tree.root);
+      Value i64Total =
+          arith::IndexCastUIOp::create(kb, l, kb.getI64Type(), total);
+      memref::StoreOp::create(kb, l, i64Const(kb, l, 0), status,
+                              cst(kb, l, kRefuted));
+      memref::StoreOp::create(kb, l, i64Total, status, cst(kb, l, kFlagged));
+    });
+
+    // Down-sweep, from the root's level to the leaves.
+    scf::ForOp::create(
+        b, loc, cst(b, loc, 0), tree.levels, cst(b, loc, 1), ValueRange{},
+        [&](OpBuilder &nb, Location l, Value t, ValueRange) {
+          Value last = arith::SubIOp::create(nb, l, tree.levels, cst(nb, l, 1));
+          Value L = arith::SubIOp::create(nb, l, last, t);
+          Value off, n, offUp;
+          std::tie(off, n, offUp) = tree.level(nb, l, L, fanIn);
+          Value parents = arith::CeilDivUIOp::create(nb, l, n, fanIn);
+          buildKernel(nb, l, parents, [&](OpBuilder &kb, Location kl, Value g) {
+            Value lo, hi;
+            std::tie(lo, hi) = groupRange(kb, kl, g, fanIn, n);
+            Value offset = load(kb, kl, scan, add(kb, kl, offUp, g));
+            scf::ForOp::create(
+                kb, kl, add(kb, kl, off, lo), add(kb, kl, off, hi),
+                cst(kb, kl, 1), ValueRange{offset},
+                [&](OpBuilder &cb, Location cl, Value c, ValueRange acc) {
+                  Value v = load(cb, cl, scan, c);
+                  memref::StoreOp::create(cb, cl, acc[0], scan, c);
+                  scf::YieldOp::create(cb, cl, add(cb, cl, acc[0], v));
+                });
+          });
+          scf::YieldOp::create(nb, l);
+        });
+  }
+
+  void buildWrite(OpBuilder &b, Value nChunks, Value scan, Value boxBase) {
+    buildKernel(b, loc, nChunks, [&](OpBuilder &kb, Location l, Value k) {
+      SmallVector<Value> bounds = boxBounds(kb, l, boxBase);
+      SmallVector<Value> start = startCols(kb, l);
+      Value zero = lowering::buildZero(kb, l, ops.eltType);
+      Value lo, hi;
+      std::tie(lo, hi) = groupRange(kb, l, k, chunk, ops.nIn);
+      Value c0 = cst(kb, l, 0), c1 = cst(kb, l, 1);
+      Value first = load(kb, l, scan, k);
+      auto rows = scf::ForOp::create(
+          kb, l, lo, hi, c1, ValueRange{first, boolConst(kb, l, true)},
+          [&](OpBuilder &nb, Location rl, Value i, ValueRange state) {
+            Value pos = state[0];
+            Value inside = buildInside(nb, rl, i, boxBase, bounds);
+            Type types[] = {nb.getI1Type(), ops.eltType};
+            auto row = scf::IfOp::create(nb, rl, types, inside,
+                                         /*withElseRegion=*/true);
+            {
+              OpBuilder::InsertionGuard guard(nb);
+              nb.setInsertionPointToStart(row.thenBlock());
+              Value valid = arith::CmpIOp::create(
+                  nb, rl, arith::CmpIPredicate::ult, pos, ops.nOut);
+              auto check = scf::IfOp::create(
+                  nb, rl, valid,
+                  [&](OpBuilder &tb, Location tl) {
+                    Value same =
+                        lowering::buildRowsEqual(tb, tl, ops, start, i, pos);
+                    Value g = load(tb, tl, ops.grad, pos);
+                    scf::YieldOp::create(tb, tl, ValueRange{same, g});
+                  },
+                  [&](OpBuilder &eb, Location el) {
+                    scf::YieldOp::create(
+                        eb, el, ValueRange{boolConst(eb, el, false), zero});
+                  });
+              scf::YieldOp::create(nb, rl, check.getResults());
+              nb.setInsertionPointToStart(row.elseBlock());
+              scf::YieldOp::create(nb, rl,
+                                   ValueRange{boolConst(nb, rl, true), zero});
+            }
+            memref::StoreOp::create(nb, rl, row.getResult(1), ops.out, i);
+            Value ok =
+                arith::AndIOp::create(nb, rl, state[1], row.getResult(0));
+            Value step = arith::SelectOp::create(nb, rl, inside, c1, c0);
+            scf::YieldOp::create(nb, rl,
+                                 ValueRange{add(nb, rl, pos, step), ok});
+          });
+      Value refuted = arith::XOrIOp::create(kb, l, rows.getResult(1),
+                                            boolConst(kb, l, true));
+      scf::IfOp::create(kb, l, refuted, [&](OpBuilder &tb, Location tl) {
+        memref::AtomicRMWOp::create(tb, tl, arith::AtomicRMWKind::ori,
+                                    i64Const(tb, tl, 1), status,
+                                    ValueRange{cst(tb, tl, kRefuted)});
+        scf::YieldOp::create(tb, tl);
+      });
+    });
+  }
+
+  void buildFallback(OpBuilder &b) {
+    buildKernel(b, loc, cst(b, loc, 1), [&](OpBuilder &kb, Location l, Value) {
+      Value refuted = load(kb, l, status, cst(kb, l, kRefuted));
+      Value flagged = load(kb, l, status, cst(kb, l, kFlagged));
+      Value nOut =
+          arith::IndexCastUIOp::create(kb, l, kb.getI64Type(), ops.nOut);
+      Value wrong = arith::OrIOp::create(
+          kb, l,
+          arith::CmpIOp::create(kb, l, arith::CmpIPredicate::ne, refuted,
+                                i64Const(kb, l, 0)),
+          arith::CmpIOp::create(kb, l, arith::CmpIPredicate::ne, flagged,
+                                nOut));
+      auto used = scf::IfOp::create(
+          kb, l, wrong,
+          [&](OpBuilder &tb, Location tl) {
+            Value j = lowering::buildSequentialLoop(tb, tl, ops,
+                                                    /*vectorWidth=*/0);
+            scf::YieldOp::create(tb, tl, j);
+          },
+          [&](OpBuilder &eb, Location el) {
+            scf::YieldOp::create(eb, el, ops.nOut);
+          });
+      Value word = arith::IndexCastUIOp::create(kb, l, kb.getI64Type(),
+                                                used.getResult(0));
+      memref::StoreOp::create(kb, l, word, status, cst(kb, l, kUsed));
+    });
+  }
+
+  const SliceGradOperands &ops;
+  Location loc;
+  const Buffers &buffers;
+  Value status;
+  Value chunk, fanIn, boxWords;
+  /// The box tree's buffer.
+  Value box;
+};
+} // namespace
+
+void gpu_lowering::buildOrderFreeKernels(OpBuilder &b, Location loc,
+                                         const SliceGradOperands &ops,
+                                         int64_t chunkRows,
+                                         const Buffers &buffers, Value status) {
+  KernelBuilder(b, loc, ops, chunkRows, buffers, status).build(b);
+}
