@@ -216,6 +216,7 @@ static void addLowerToLLVM(OpPassManager &pm,
     sparse::ConvertSparseToGPUPassOptions gpuOptions;
     gpuOptions.chunkRows = options.chunkRows;
     gpuOptions.deviceMemory = false;
+    gpuOptions.fallback = options.gpuFallback;
     pm.addPass(sparse::createConvertSparseToGPUPass(gpuOptions));
   }
   // Threads: scf.parallel to OpenMP (libomp at run time). Without it,

@@ -50,7 +50,8 @@ void report(const char *at, SliceGradCheck check, std::string text) {
     return;
   where = at ? at : "?";
   message = std::move(text);
-  bool internal = check == SliceGradCheck::AllPropagated;
+  bool internal = check == SliceGradCheck::AllPropagated ||
+                  check == SliceGradCheck::GPUVerificationFailed;
   recorded = {where.c_str(),
               internal ? SPARSE_SLICE_GRAD_INTERNAL
                        : SPARSE_SLICE_GRAD_INVALID_ARGUMENT,

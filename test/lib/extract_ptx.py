@@ -1,19 +1,14 @@
 """Prints the PTX of the NVVM objects in gpu.binary ops read from stdin
 (gpu-module-to-binary{format=isa} output), unescaping MLIR's string
 printing (\\XX hex escapes, \\\\ and \\"): all of them, or with an
-argument N only the N-th (from 0), so that ptxas gets one module."""
+argument N only the N-th (from 0), so that ptxas gets one module.
+ptx_objects() gives them to other test scripts."""
 
 import re
 import sys
 
-text = sys.stdin.read()
-objects = re.findall(r'#gpu\.object<#nvvm\.target<[^>]*>,[^"]*"((?:[^"\\]|\\.)*)"',
-                     text)
-if not objects:
-    sys.exit("extract_ptx: no NVVM object in the input")
-if len(sys.argv) > 1:
-    objects = [objects[int(sys.argv[1])]]
-for escaped in objects:
+
+def _unescape(escaped):
     out, i = [], 0
     while i < len(escaped):
         c = escaped[i]
@@ -28,4 +23,20 @@ for escaped in objects:
         else:
             out.append(c)
             i += 1
-    sys.stdout.write("".join(out))
+    return "".join(out)
+
+
+def ptx_objects(text):
+    """The PTX text of every NVVM object in `text`, in order."""
+    return [_unescape(e) for e in re.findall(
+        r'#gpu\.object<#nvvm\.target<[^>]*>,[^"]*"((?:[^"\\]|\\.)*)"', text)]
+
+
+if __name__ == "__main__":
+    objects = ptx_objects(sys.stdin.read())
+    if not objects:
+        sys.exit("extract_ptx: no NVVM object in the input")
+    if len(sys.argv) > 1:
+        objects = [objects[int(sys.argv[1])]]
+    for ptx in objects:
+        sys.stdout.write(ptx)

@@ -276,6 +276,13 @@ CONFIGS = {
     # The GPU lowering's algorithm (convert-sparse-to-gpu) on host buffers
     # and CPU threads: chunks of 3 rows, one per "GPU thread".
     "gpu-algorithm-t2": ((_pipeline("gpu-algorithm=true chunk-rows=3"),), 2),
+    # The same kernels without their fallback: a failed verification is an
+    # error (inputs whose fast path must hold).
+    "gpu-kernels-t2": ((_pipeline("gpu-algorithm=true gpu-fallback=false "
+                                  "chunk-rows=3"),), 2),
+    "gpu-kernels-chunk40-t1": ((_pipeline("gpu-algorithm=true "
+                                          "gpu-fallback=false "
+                                          "chunk-rows=40"),), 1),
     # On an NVIDIA GPU (REQUIRES: cuda-device): small chunks, so that cases
     # span many threads and blocks.
     "gpu-device": (("--pass-pipeline=builtin.module(sparse-to-nvvm{"

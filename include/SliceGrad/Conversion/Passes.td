@@ -162,6 +162,10 @@ def ConvertSparseToGPUPass : Pass<"convert-sparse-to-gpu", "ModuleOp"> {
     Option<"deviceResident", "device-resident", "bool", "false",
            "The memref operands are device memory whatever their memory "
            "space: the kernels use them in place, nothing is copied">,
+    Option<"fallback", "fallback", "bool", "true",
+           "Run TensorFlow's loop on the device where the verification "
+           "fails (false, for tests of the kernels: report the failed "
+           "verification as an error instead)">,
   ];
 }
 

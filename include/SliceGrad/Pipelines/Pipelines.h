@@ -51,9 +51,15 @@ struct SparseLowerToLLVMOptions
       *this, "gpu-algorithm",
       llvm::cl::desc("Lower sparse.slice_grad with convert-sparse-to-gpu on "
                      "host buffers (device-memory=false) instead of "
-                     "convert-sparse-to-loops: the GPU algorithm on CPU "
+                     "convert-sparse-to-loops: the GPU kernels on CPU "
                      "threads, for testing"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> gpuFallback{
+      *this, "gpu-fallback",
+      llvm::cl::desc("With gpu-algorithm: convert-sparse-to-gpu fallback "
+                     "(false, for tests of the kernels: a failed "
+                     "verification is an error)"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> openmp{
       *this, "openmp",
       llvm::cl::desc("Run scf.parallel loops on OpenMP threads "

@@ -29,6 +29,8 @@ enum class SliceGradCheck : int32_t {
   StartVector,     // a = input_start's shape
   // A partitioned op (ShardingInterfaceImpl.cpp).
   ProcessCount, // a = processes of its grid axes, b = processes running it
+  // convert-sparse-to-gpu{fallback=false} (tests of its kernels).
+  GPUVerificationFailed, // a = rows inside the box, b = N_out
 };
 
 /// TensorFlow's message for `check` with {0} and {1} replaced by `a` and

@@ -88,6 +88,21 @@ void buildKernel(OpBuilder &b, Location loc, Value n,
       [&](OpBuilder &nb, Location l, ValueRange ivs) { body(nb, l, ivs[0]); });
 }
 
+/// One thread per row i < n: max(n, 1) threads (a launch needs one), the
+/// body guarded by i < n.
+void buildRowKernel(OpBuilder &b, Location loc, Value n,
+                    function_ref<void(OpBuilder &, Location, Value)> body) {
+  Value threads = arith::MaxUIOp::create(b, loc, n, cst(b, loc, 1));
+  buildKernel(b, loc, threads, [&](OpBuilder &kb, Location l, Value i) {
+    Value inRange =
+        arith::CmpIOp::create(kb, l, arith::CmpIPredicate::ult, i, n);
+    scf::IfOp::create(kb, l, inRange, [&](OpBuilder &tb, Location tl) {
+      body(tb, tl, i);
+      scf::YieldOp::create(tb, tl);
+    });
+  });
+}
+
 /// [lo, hi) of group k of `size` items in groups of `group` (k < ceil(size /
 /// group)), without overflow.
 std::pair<Value, Value> groupRange(OpBuilder &b, Location loc, Value k,
@@ -179,8 +194,10 @@ struct TreeShape {
 class KernelBuilder {
 public:
   KernelBuilder(OpBuilder &b, Location loc, const SliceGradOperands &ops,
-                int64_t chunkRows, const Buffers &buffers, Value status)
-      : ops(ops), loc(loc), buffers(buffers), status(status) {
+                int64_t chunkRows, bool fallback, const Buffers &buffers,
+                Value status)
+      : ops(ops), loc(loc), fallback(fallback), buffers(buffers),
+        status(status) {
     chunk = cst(b, loc, chunkRows);
     fanIn = cst(b, loc, std::max<int64_t>(chunkRows, 2));
     Value c2 = cst(b, loc, 2);
@@ -188,17 +205,35 @@ public:
   }
 
   void build(OpBuilder &b) {
-    TreeShape boxTree = buildBox(b);
-    Value boxBase = arith::MulIOp::create(b, loc, boxTree.root, boxWords);
+    // Host code first (sizes, scratch), so that the launches that follow
+    // are one straight line wherever the tree levels allow.
+    Value boxLeaves = numGroups(b, loc, ops.nOut, chunk);
+    TreeShape boxTree(b, loc, boxLeaves, fanIn);
     Value nChunks = numGroups(b, loc, ops.nIn, chunk);
     TreeShape scanTree(b, loc, nChunks, fanIn);
+    // One more word: a buffer of R = 0 nodes is not empty.
+    Value boxSize =
+        add(b, loc, arith::MulIOp::create(b, loc, boxTree.size, boxWords),
+            cst(b, loc, 1));
+    box = buffers.alloc(b, loc,
+                        MemRefType::get({ShapedType::kDynamic}, b.getI64Type()),
+                        boxSize);
     Value scan = buffers.alloc(
         b, loc, MemRefType::get({ShapedType::kDynamic}, b.getIndexType()),
         scanTree.size);
-    buildCount(b, nChunks, scan, boxBase);
+    // One byte per input row (one more: never an empty buffer).
+    Value flags = buffers.alloc(
+        b, loc, MemRefType::get({ShapedType::kDynamic}, b.getI8Type()),
+        add(b, loc, ops.nIn, cst(b, loc, 1)));
+    Value boxBase = arith::MulIOp::create(b, loc, boxTree.root, boxWords);
+
+    buildBox(b, boxTree, boxLeaves);
+    buildFlags(b, flags, boxBase);
+    buildCount(b, nChunks, flags, scan);
     buildScan(b, scanTree, scan);
-    buildWrite(b, nChunks, scan, boxBase);
+    buildWrite(b, flags, scan);
     buildFallback(b);
+    buffers.free(b, loc, flags);
     buffers.free(b, loc, scan);
     buffers.free(b, loc, box);
     boxTree.free(b, loc);
@@ -228,23 +263,16 @@ private:
     return cols;
   }
 
-  /// The box tree: leaves over chunks of output rows, node k in words
-  /// [2R k, 2R k + 2R) of `box` (R minima, then R maxima).
-  TreeShape buildBox(OpBuilder &b) {
-    Value leaves = numGroups(b, loc, ops.nOut, chunk);
-    TreeShape tree(b, loc, leaves, fanIn);
-    // One more word: a buffer of R = 0 nodes is not empty.
-    Value words =
-        add(b, loc, arith::MulIOp::create(b, loc, tree.size, boxWords),
-            cst(b, loc, 1));
-    box = buffers.alloc(
-        b, loc, MemRefType::get({ShapedType::kDynamic}, b.getI64Type()), words);
+  /// The box tree's kernels: leaves over chunks of output rows, node k in
+  /// words [2R k, 2R k + 2R) of `box` (R minima, then R maxima).
+  void buildBox(OpBuilder &b, const TreeShape &tree, Value leaves) {
     Value lowest = i64Const(b, loc, std::numeric_limits<int64_t>::min());
     Value highest = i64Const(b, loc, std::numeric_limits<int64_t>::max());
 
     buildKernel(b, loc, leaves, [&](OpBuilder &kb, Location l, Value k) {
-      Value lo, hi;
-      std::tie(lo, hi) = groupRange(kb, l, k, chunk, ops.nOut);
+      // Leaf k reduces rows k, k + leaves, ...: consecutive threads read
+      // consecutive rows (the loads coalesce); a min/max needs no order.
+      Value lo = k, hi = ops.nOut, stride = leaves;
       Value base = arith::MulIOp::create(kb, l, k, boxWords);
       Value c1 = cst(kb, l, 1);
       if (staticRank()) {
@@ -254,7 +282,7 @@ private:
         SmallVector<Value> init(r, highest);
         init.append(r, lowest);
         auto rows = scf::ForOp::create(
-            kb, l, lo, hi, c1, init,
+            kb, l, lo, hi, stride, init,
             [&](OpBuilder &nb, Location rl, Value j, ValueRange bounds) {
               SmallVector<Value> next(2 * r);
               for (int64_t d = 0; d < r; ++d) {
@@ -277,7 +305,7 @@ private:
           [&](OpBuilder &cb, Location cl, Value d, ValueRange) {
             Value s = load(cb, cl, ops.start, d);
             auto rows = scf::ForOp::create(
-                cb, cl, lo, hi, cst(cb, cl, 1), ValueRange{highest, lowest},
+                cb, cl, lo, hi, stride, ValueRange{highest, lowest},
                 [&](OpBuilder &nb, Location rl, Value j, ValueRange bounds) {
                   Value v = add(nb, rl, load(nb, rl, ops.outIdx, {j, d}), s);
                   Value mn = arith::MinSIOp::create(nb, rl, bounds[0], v);
@@ -323,7 +351,6 @@ private:
                 scf::YieldOp::create(wb, wl);
               });
         });
-    return tree;
   }
 
   /// The box's 2R bounds in registers (static R), loaded in the kernel.
@@ -370,21 +397,38 @@ private:
     return cols.getResult(0);
   }
 
-  void buildCount(OpBuilder &b, Value nChunks, Value scan, Value boxBase) {
-    buildKernel(b, loc, nChunks, [&](OpBuilder &kb, Location l, Value k) {
+  /// One thread per input row (consecutive threads, consecutive rows: the
+  /// loads coalesce): flags[i] = 1 if row i lies inside the box.
+  void buildFlags(OpBuilder &b, Value flags, Value boxBase) {
+    buildRowKernel(b, loc, ops.nIn, [&](OpBuilder &kb, Location l, Value i) {
       SmallVector<Value> bounds = boxBounds(kb, l, boxBase);
+      Value inside = buildInside(kb, l, i, boxBase, bounds);
+      Value flag = arith::ExtUIOp::create(kb, l, kb.getI8Type(), inside);
+      memref::StoreOp::create(kb, l, flag, flags, i);
+    });
+  }
+
+  /// One thread per chunk: the chunk's flags summed (one byte per row).
+  void buildCount(OpBuilder &b, Value nChunks, Value flags, Value scan) {
+    buildKernel(b, loc, nChunks, [&](OpBuilder &kb, Location l, Value k) {
       Value lo, hi;
       std::tie(lo, hi) = groupRange(kb, l, k, chunk, ops.nIn);
-      Value c0 = cst(kb, l, 0), c1 = cst(kb, l, 1);
-      auto rows = scf::ForOp::create(
-          kb, l, lo, hi, c1, ValueRange{c0},
-          [&](OpBuilder &nb, Location rl, Value i, ValueRange count) {
-            Value inside = buildInside(nb, rl, i, boxBase, bounds);
-            Value one = arith::SelectOp::create(nb, rl, inside, c1, c0);
-            scf::YieldOp::create(nb, rl, add(nb, rl, count[0], one));
-          });
-      memref::StoreOp::create(kb, l, rows.getResult(0), scan, k);
+      memref::StoreOp::create(kb, l, sumFlags(kb, l, flags, lo, hi), scan, k);
     });
+  }
+
+  /// The number of flagged rows in [lo, hi).
+  Value sumFlags(OpBuilder &b, Location l, Value flags, Value lo, Value hi) {
+    auto rows = scf::ForOp::create(
+        b, l, lo, hi, cst(b, l, 1), ValueRange{cst(b, l, 0)},
+        [&](OpBuilder &nb, Location rl, Value i, ValueRange count) {
+          Value flag = load(nb, rl, flags, i);
+          Value wide = arith::ExtUIOp::create(nb, rl, nb.getI64Type(), flag);
+          Value one =
+              arith::IndexCastUIOp::create(nb, rl, nb.getIndexType(), wide);
+          scf::YieldOp::create(nb, rl, add(nb, rl, count[0], one));
+        });
+    return rows.getResult(0);
   }
 
   void buildScan(OpBuilder &b, const TreeShape &tree, Value scan) {
@@ -437,53 +481,46 @@ private:
         });
   }
 
-  void buildWrite(OpBuilder &b, Value nChunks, Value scan, Value boxBase) {
-    buildKernel(b, loc, nChunks, [&](OpBuilder &kb, Location l, Value k) {
-      SmallVector<Value> bounds = boxBounds(kb, l, boxBase);
+  /// One thread per input row (coalesced like the flags): a flagged row
+  /// takes the gradient of its number (its chunk's start plus the flags
+  /// before it in the chunk) if it equals that output row; a row that does
+  /// not sets status[kRefuted].
+  void buildWrite(OpBuilder &b, Value flags, Value scan) {
+    buildRowKernel(b, loc, ops.nIn, [&](OpBuilder &kb, Location l, Value i) {
       SmallVector<Value> start = startCols(kb, l);
       Value zero = lowering::buildZero(kb, l, ops.eltType);
-      Value lo, hi;
-      std::tie(lo, hi) = groupRange(kb, l, k, chunk, ops.nIn);
-      Value c0 = cst(kb, l, 0), c1 = cst(kb, l, 1);
-      Value first = load(kb, l, scan, k);
-      auto rows = scf::ForOp::create(
-          kb, l, lo, hi, c1, ValueRange{first, boolConst(kb, l, true)},
-          [&](OpBuilder &nb, Location rl, Value i, ValueRange state) {
-            Value pos = state[0];
-            Value inside = buildInside(nb, rl, i, boxBase, bounds);
-            Type types[] = {nb.getI1Type(), ops.eltType};
-            auto row = scf::IfOp::create(nb, rl, types, inside,
-                                         /*withElseRegion=*/true);
-            {
-              OpBuilder::InsertionGuard guard(nb);
-              nb.setInsertionPointToStart(row.thenBlock());
-              Value valid = arith::CmpIOp::create(
-                  nb, rl, arith::CmpIPredicate::ult, pos, ops.nOut);
-              auto check = scf::IfOp::create(
-                  nb, rl, valid,
-                  [&](OpBuilder &tb, Location tl) {
-                    Value same =
-                        lowering::buildRowsEqual(tb, tl, ops, start, i, pos);
-                    Value g = load(tb, tl, ops.grad, pos);
-                    scf::YieldOp::create(tb, tl, ValueRange{same, g});
-                  },
-                  [&](OpBuilder &eb, Location el) {
-                    scf::YieldOp::create(
-                        eb, el, ValueRange{boolConst(eb, el, false), zero});
-                  });
-              scf::YieldOp::create(nb, rl, check.getResults());
-              nb.setInsertionPointToStart(row.elseBlock());
-              scf::YieldOp::create(nb, rl,
-                                   ValueRange{boolConst(nb, rl, true), zero});
-            }
-            memref::StoreOp::create(nb, rl, row.getResult(1), ops.out, i);
-            Value ok =
-                arith::AndIOp::create(nb, rl, state[1], row.getResult(0));
-            Value step = arith::SelectOp::create(nb, rl, inside, c1, c0);
-            scf::YieldOp::create(nb, rl,
-                                 ValueRange{add(nb, rl, pos, step), ok});
-          });
-      Value refuted = arith::XOrIOp::create(kb, l, rows.getResult(1),
+      Value k = arith::DivUIOp::create(kb, l, i, chunk);
+      Value lo = arith::MulIOp::create(kb, l, k, chunk);
+      Value pos =
+          add(kb, l, load(kb, l, scan, k), sumFlags(kb, l, flags, lo, i));
+      Value flagged = arith::CmpIOp::create(
+          kb, l, arith::CmpIPredicate::ne, load(kb, l, flags, i),
+          arith::ConstantIntOp::create(kb, l, kb.getI8Type(), 0));
+      Type types[] = {kb.getI1Type(), ops.eltType};
+      auto row = scf::IfOp::create(kb, l, types, flagged,
+                                   /*withElseRegion=*/true);
+      {
+        OpBuilder::InsertionGuard guard(kb);
+        kb.setInsertionPointToStart(row.thenBlock());
+        Value valid = arith::CmpIOp::create(kb, l, arith::CmpIPredicate::ult,
+                                            pos, ops.nOut);
+        auto check = scf::IfOp::create(
+            kb, l, valid,
+            [&](OpBuilder &tb, Location tl) {
+              Value same = lowering::buildRowsEqual(tb, tl, ops, start, i, pos);
+              Value g = load(tb, tl, ops.grad, pos);
+              scf::YieldOp::create(tb, tl, ValueRange{same, g});
+            },
+            [&](OpBuilder &eb, Location el) {
+              scf::YieldOp::create(eb, el,
+                                   ValueRange{boolConst(eb, el, false), zero});
+            });
+        scf::YieldOp::create(kb, l, check.getResults());
+        kb.setInsertionPointToStart(row.elseBlock());
+        scf::YieldOp::create(kb, l, ValueRange{boolConst(kb, l, true), zero});
+      }
+      memref::StoreOp::create(kb, l, row.getResult(1), ops.out, i);
+      Value refuted = arith::XOrIOp::create(kb, l, row.getResult(0),
                                             boolConst(kb, l, true));
       scf::IfOp::create(kb, l, refuted, [&](OpBuilder &tb, Location tl) {
         memref::AtomicRMWOp::create(tb, tl, arith::AtomicRMWKind::ori,
@@ -506,6 +543,13 @@ private:
                                 i64Const(kb, l, 0)),
           arith::CmpIOp::create(kb, l, arith::CmpIPredicate::ne, flagged,
                                 nOut));
+      if (!fallback) {
+        // Tests of the kernels: the refutation is the result.
+        Value word = arith::ExtUIOp::create(kb, l, kb.getI64Type(), wrong);
+        memref::StoreOp::create(kb, l, word, status, cst(kb, l, kRefuted));
+        memref::StoreOp::create(kb, l, nOut, status, cst(kb, l, kUsed));
+        return;
+      }
       auto used = scf::IfOp::create(
           kb, l, wrong,
           [&](OpBuilder &tb, Location tl) {
@@ -524,6 +568,7 @@ private:
 
   const SliceGradOperands &ops;
   Location loc;
+  bool fallback;
   const Buffers &buffers;
   Value status;
   Value chunk, fanIn, boxWords;
@@ -534,7 +579,7 @@ private:
 
 void gpu_lowering::buildOrderFreeKernels(OpBuilder &b, Location loc,
                                          const SliceGradOperands &ops,
-                                         int64_t chunkRows,
+                                         int64_t chunkRows, bool fallback,
                                          const Buffers &buffers, Value status) {
-  KernelBuilder(b, loc, ops, chunkRows, buffers, status).build(b);
+  KernelBuilder(b, loc, ops, chunkRows, fallback, buffers, status).build(b);
 }

@@ -49,11 +49,12 @@ enum StatusWord : int64_t {
 /// thread runs TensorFlow's loop where the verification failed). Chunks
 /// hold `chunkRows` input (or output) rows; tree nodes have
 /// max(chunkRows, 2) children. The host code only computes sizes: it reads
-/// no operand.
+/// no operand. Without `fallback` (tests of the kernels), a failed
+/// verification is left in status[kRefuted] and status[kUsed] is N_out.
 void buildOrderFreeKernels(OpBuilder &b, Location loc,
                            const lowering::SliceGradOperands &ops,
-                           int64_t chunkRows, const Buffers &buffers,
-                           Value status);
+                           int64_t chunkRows, bool fallback,
+                           const Buffers &buffers, Value status);
 
 } // namespace gpu_lowering
 } // namespace sparse

@@ -41,7 +41,8 @@ bool identityLayouts(const lowering::SliceGradOperands &ops) {
 struct SliceGradToGPU : public OpConversionPattern<SliceGradOp> {
   SliceGradToGPU(MLIRContext *ctx, const ConvertSparseToGPUPassOptions &options)
       : OpConversionPattern(ctx), chunkRows(options.chunkRows),
-        deviceResident(options.deviceResident), buffers{options.deviceMemory} {}
+        deviceResident(options.deviceResident), fallback(options.fallback),
+        buffers{options.deviceMemory} {}
 
   LogicalResult
   matchAndRewrite(SliceGradOp op, OpAdaptor adaptor,
@@ -82,19 +83,35 @@ private:
     auto statusType =
         MemRefType::get({gpu_lowering::kStatusWords}, b.getI64Type());
     Value status = buffers.alloc(b, loc, statusType, ValueRange{});
-    gpu_lowering::buildOrderFreeKernels(b, loc, ops, chunkRows, buffers,
-                                        status);
+    gpu_lowering::buildOrderFreeKernels(b, loc, ops, chunkRows, fallback,
+                                        buffers, status);
     Value host = status;
     if (buffers.device) {
       host = memref::AllocOp::create(b, loc, statusType);
       buffers.copy(b, loc, status, host);
     }
-    Value usedAt = arith::ConstantIndexOp::create(b, loc, gpu_lowering::kUsed);
-    Value used = memref::LoadOp::create(b, loc, host, usedAt);
+    auto word = [&](int64_t k) -> Value {
+      Value at = arith::ConstantIndexOp::create(b, loc, k);
+      Value v = memref::LoadOp::create(b, loc, host, at);
+      return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
+    };
+    Value used = word(gpu_lowering::kUsed);
+    if (!fallback) {
+      Value refuted = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::ne, word(gpu_lowering::kRefuted),
+          arith::ConstantIndexOp::create(b, loc, 0));
+      Value flagged = word(gpu_lowering::kFlagged);
+      scf::IfOp::create(b, loc, refuted, [&](OpBuilder &tb, Location tl) {
+        lowering::emitCheckFailedCall(tb, tl, ops.where,
+                                      SliceGradCheck::GPUVerificationFailed,
+                                      flagged, ops.nOut);
+        scf::YieldOp::create(tb, tl);
+      });
+    }
     if (host != status)
       memref::DeallocOp::create(b, loc, host);
     buffers.free(b, loc, status);
-    return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), used);
+    return used;
   }
 
   /// TensorFlow's run-time error unless every gradient found its row.
@@ -129,6 +146,7 @@ private:
 
   int64_t chunkRows;
   bool deviceResident;
+  bool fallback;
   Buffers buffers;
 };
 
@@ -138,7 +156,7 @@ struct ConvertSparseToGPUPass
 
   void runOnOperation() override {
     ConvertSparseToGPUPassOptions options{chunkRows, deviceMemory,
-                                          deviceResident};
+                                          deviceResident, fallback};
     auto addPatterns = [&](RewritePatternSet &patterns) {
       populateSparseToGPUConversionPatterns(patterns, options);
     };

@@ -22,29 +22,40 @@
 //       CHECK: gpu.memcpy  %[[DS]], %[[S]]
 //       CHECK: gpu.memcpy  %[[DOI]], %[[OI]]
 //       CHECK: %[[STATUS:.*]] = gpu.alloc  () : memref<3xi64>
-// The box tree: its levels on the host (sizes only), its leaves over chunks
-// of 32 output rows, then one kernel per level.
-//       CHECK: %[[LEVELS:.*]] = memref.alloc() : memref<65xindex>
+// The trees' levels on the host (sizes only): the box tree over chunks of
+// 32 output rows, the scan tree over chunks of 32 input rows.
+//       CHECK: %[[BOXLEAVES:.*]] = arith.maxui
+//       CHECK: memref.alloc() : memref<65xindex>
 //       CHECK: %[[BOXTREE:.*]]:3 = scf.while
+//       CHECK: %[[NCHUNKS:.*]] = arith.maxui
+//       CHECK: memref.alloc() : memref<65xindex>
+//       CHECK: %[[SCANTREE:.*]]:3 = scf.while
 //       CHECK: %[[BOX:.*]] = gpu.alloc  (%{{.*}}) : memref<?xi64>
-//       CHECK: scf.parallel
+//       CHECK: %[[SCAN:.*]] = gpu.alloc  (%{{.*}}) : memref<?xindex>
+//       CHECK: %[[FLAGS:.*]] = gpu.alloc  (%{{.*}}) : memref<?xi8>
+// Box leaves: leaf k reduces output rows k, k + leaves, ... (coalesced).
+//       CHECK: scf.parallel (%[[LEAF:.*]]) = (%{{.*}}) to (%[[BOXLEAVES]])
 //       CHECK:   memref.load %[[DS]]
-//       CHECK:   scf.for
+//       CHECK:   scf.for %{{.*}} = %[[LEAF]] to %{{.*}} step %[[BOXLEAVES]]
 //       CHECK:     memref.load %[[DOI]]
 //       CHECK:     arith.minsi
 //       CHECK:     arith.maxsi
 //       CHECK:   memref.store %{{.*}}, %[[BOX]]
+// One kernel per level of the box tree.
 //       CHECK: scf.for %{{.*}} = %{{.*}} to %[[BOXTREE]]#0
 //       CHECK:   scf.parallel
 //       CHECK:     memref.store %{{.*}}, %[[BOX]]
-// The scan tree over chunks of 32 input rows; the counts.
-//       CHECK: %[[NCHUNKS:.*]] = arith.maxui
-//       CHECK: %[[SCANTREE:.*]]:3 = scf.while
-//       CHECK: %[[SCAN:.*]] = gpu.alloc  (%{{.*}}) : memref<?xindex>
+// Flags: one thread per input row.
+//       CHECK: %[[ROWS:.*]] = arith.maxui %[[NIN]]
+//       CHECK: scf.parallel (%[[I:.*]]) = (%{{.*}}) to (%[[ROWS]])
+//       CHECK:   arith.cmpi ult, %[[I]], %[[NIN]]
+//       CHECK:     memref.load %[[BOX]]
+//       CHECK:     memref.load %[[DII]][%[[I]]
+//       CHECK:     memref.store %{{.*}}, %[[FLAGS]][%[[I]]] : memref<?xi8>
+// Counts: one thread per chunk sums its flags.
 //       CHECK: scf.parallel (%[[K:.*]]) = (%{{.*}}) to (%[[NCHUNKS]])
-//       CHECK:   memref.load %[[BOX]]
 //       CHECK:   scf.for
-//       CHECK:     memref.load %[[DII]]
+//       CHECK:     memref.load %[[FLAGS]]
 //       CHECK:   memref.store %{{.*}}, %[[SCAN]][%[[K]]]
 // Up-sweep, the root (total to the status, offset 0), down-sweep.
 //       CHECK: scf.for %{{.*}} = %{{.*}} to %[[SCANTREE]]#0
@@ -59,15 +70,17 @@
 //       CHECK:   scf.parallel
 //       CHECK:     scf.for
 //       CHECK:       memref.store %{{.*}}, %[[SCAN]]
-// Write and verify each chunk from its start; a refuted chunk sets the
-// status word atomically.
-//       CHECK: scf.parallel (%[[K2:.*]]) = (%{{.*}}) to (%[[NCHUNKS]])
-//       CHECK:   memref.load %[[SCAN]][%[[K2]]]
-//       CHECK:   scf.for
+// Write and verify: one thread per input row, its number from its chunk's
+// offset and the flags before it; a refuted row sets the status word.
+//       CHECK: scf.parallel (%[[I2:.*]]) = (%{{.*}}) to (%{{.*}})
+//       CHECK:     memref.load %[[SCAN]]
+//       CHECK:     scf.for %{{.*}} = %{{.*}} to %[[I2]]
+//       CHECK:       memref.load %[[FLAGS]]
+//       CHECK:     memref.load %[[FLAGS]][%[[I2]]]
 //       CHECK:     scf.if
-//       CHECK:       memref.load %[[DG]]
-//       CHECK:     memref.store %{{.*}}, %[[DOUT]]
-//       CHECK:   memref.atomic_rmw ori %{{.*}}, %[[STATUS]]
+//       CHECK:         memref.load %[[DG]]
+//       CHECK:     memref.store %{{.*}}, %[[DOUT]][%[[I2]]]
+//       CHECK:       memref.atomic_rmw ori %{{.*}}, %[[STATUS]]
 // The fallback: one thread, TensorFlow's loop unless the proof holds.
 //       CHECK: scf.parallel (%{{.*}}) = (%{{.*}}) to (%c1{{.*}})
 //       CHECK:   memref.load %[[STATUS]]
@@ -75,13 +88,14 @@
 //       CHECK:   scf.if
 //       CHECK:     scf.for
 //       CHECK:   memref.store %{{.*}}, %[[STATUS]][%c2{{.*}}]
+//       CHECK: gpu.dealloc  %[[FLAGS]]
 //       CHECK: gpu.dealloc  %[[SCAN]]
 //       CHECK: gpu.dealloc  %[[BOX]]
 //       CHECK: %[[HSTATUS:.*]] = memref.alloc() : memref<3xi64>
 //       CHECK: gpu.memcpy  %[[HSTATUS]], %[[STATUS]]
 //       CHECK: %[[USED:.*]] = memref.load %[[HSTATUS]][%c2{{.*}}]
-//       CHECK: gpu.dealloc  %[[STATUS]]
 //       CHECK: %[[USEDI:.*]] = arith.index_castui %[[USED]]
+//       CHECK: gpu.dealloc  %[[STATUS]]
 //       CHECK: gpu.memcpy  %[[OUT]], %[[DOUT]]
 //       CHECK: gpu.dealloc  %[[DG]]
 //       CHECK: %[[MISSING:.*]] = arith.cmpi ne, %[[NOUT]], %[[USEDI]]
