@@ -43,7 +43,8 @@ for kind in gen.CLASSES:
             _, error = lib.reference(dict(case, g=lib.convert(case["g"], dtype)))
             if error is None:
                 value_cases[dtype].append(case)
-            elif n_in == 37 and rank in (1, 2, 8):
+            elif n_in == 37 and rank in (1, 2, 8) and (
+                    kind not in ("swapped", "permuted") or rank == 2):
                 error_cases.append((case, dtype))
 # Every class must contribute (the generator is exercised, not skipped).
 assert sum(len(v) for v in value_cases.values()) >= 100

@@ -15,7 +15,8 @@
 # CHECK: contexts: {{[1-9][0-9]*}} contexts, {{[1-9]}} configs, {{[0-9]+}} runs, 0 failures
 #
 # The same modules through sparse-to-nvvm to a gpu.binary (compile only:
-# the GPU tests run them where a device is present).
+# the GPU tests run them where a device is present; opt-level=0 halves the
+# time, and test/GPU/ptx_types.py assembles every kernel at -O3).
 # RUN: %test_python %s --compile-only --configs nvvm | FileCheck %s --check-prefix=NVVM
 # NVVM: contexts: {{[1-9][0-9]*}} contexts, 1 configs, {{[0-9]+}} runs, 0 failures
 
@@ -42,7 +43,7 @@ EXTRA_CONFIGS = {
         "strategy=parallel chunk-rows=4 vector-width=4 deallocate=false"),), 2),
     "sequential-nodealloc": ((lib._pipeline(
         "strategy=sequential deallocate=false"),), None),
-    "nvvm": (("--pass-pipeline=builtin.module(sparse-to-nvvm)",), None),
+    "nvvm": (("--pass-pipeline=builtin.module(sparse-to-nvvm{opt-level=0})",), None),
 }
 lib.CONFIGS.update(EXTRA_CONFIGS)
 
