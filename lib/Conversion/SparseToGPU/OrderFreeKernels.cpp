@@ -1,5 +1,4 @@
-//===- OrderFreeKernels.cpp - The GPU lowering's kernels
-//-------------------===//
+//===- OrderFreeKernels.cpp - The GPU lowering's kernels ------------------===//
 //
 // Every kernel is an scf.parallel over [0, n) whose iterations share
 // nothing but the buffers: the sparse-to-nvvm pipeline maps each to one
@@ -8,24 +7,26 @@
 // see each other's writes, so the host code between them only computes
 // sizes. In order:
 //
-//   box      leaves: per chunk of output rows, the min and max of each
-//            shifted column; then tree levels of fanIn children each, up to
-//            the root: the bounding box B of the shifted output rows.
-//   count    per chunk of input rows, the rows inside B (the leaves of the
-//            scan tree).
+//   box      leaves: leaf k takes the min and max of each shifted column
+//            over output rows k, k + leaves, ...; then tree levels of fanIn
+//            children each, up to the root: the bounding box B of the
+//            shifted output rows.
+//   flags    one thread per input row: a byte, 1 if the row lies in B.
+//   count    per chunk of input rows, its flags summed (the scan's leaves).
 //   scan     up-sweep (each node the sum of its children), the root set to
 //            0 after its total is kept in status[kFlagged], down-sweep
 //            (each child gets its parent's offset plus its left siblings'
 //            sums): every leaf then holds its chunk's exclusive prefix.
-//   write    per chunk from its exact start: rows inside B take the next
-//            gradient if they equal that output row (verified), others 0;
-//            a failed verification sets status[kRefuted] (atomic or).
+//   write    one thread per input row, numbered by its chunk's prefix and
+//            the flags before it in the chunk: a flagged row takes the
+//            gradient of its number if it equals that output row, others
+//            0; a row that does not sets status[kRefuted] (atomic or).
 //   fallback one thread: unless nothing was refuted and the flagged rows
 //            number N_out, TensorFlow's loop rewrites the result; the j it
 //            ends with goes to status[kUsed].
 //
 // docs/Rationale.md has why the verified result is TensorFlow's, and
-// docs/GPU.md the memory traffic and launch counts.
+// docs/GPU.md the memory traffic, the launches and why a thread per row.
 //
 //===----------------------------------------------------------------------===//
 

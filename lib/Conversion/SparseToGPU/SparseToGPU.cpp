@@ -1,11 +1,12 @@
-//===- SparseToGPU.cpp - sparse.slice_grad to a GPU-parallel box pass -----===//
+//===- SparseToGPU.cpp - sparse.slice_grad to GPU kernels -----------------===//
 //
-// The memref op becomes host code that copies the operands to the device,
-// runs the parallel strategy's box pass as one scf.parallel over small
-// chunks (mapped to GPU threads by the sparse-to-nvvm pipeline), copies the
-// per-chunk verdicts back and, if every chunk's guess was proved, the
-// result; otherwise the host runs TensorFlow's sequential loop. So the
-// result and the run-time error are the CPU kernel's on every input.
+// The memref op becomes host code around the order-free kernels
+// (OrderFreeKernels.cpp): TensorFlow's shape checks on the host, the
+// kernels on the operands where they already are (device memory, or host
+// memory for a run on CPU threads) or on device copies of host operands,
+// then TensorFlow's run-time error from the 24-byte status the kernels
+// leave. Strided host operands, which gpu.memcpy cannot copy, run
+// TensorFlow's loop on the host.
 //
 //===----------------------------------------------------------------------===//
 
