@@ -357,6 +357,8 @@ private:
   /// The box's 2R bounds in registers (static R), loaded in the kernel.
   SmallVector<Value> boxBounds(OpBuilder &b, Location l, Value boxBase) {
     SmallVector<Value> bounds;
+    if (!staticRank())
+      return bounds;
     for (int64_t w = 0; w < 2 * ops.staticNumDims; ++w)
       bounds.push_back(load(b, l, box, add(b, l, boxBase, col(b, l, w))));
     return bounds;
