@@ -312,33 +312,43 @@ void sparse::buildSparseToNVVMPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
 }
 
-void sparse::registerSparsePipelines() {
-  // Registered by hand (not PassPipelineRegistration) to refuse options
-  // with a message.
+/// Registers a pipeline whose options have `num-threads`, refusing more
+/// than kMaxNumThreads with a message (libomp aborts when it cannot start
+/// the threads asked for). By hand, not PassPipelineRegistration, to refuse
+/// options with a message.
+template <typename Options>
+static void registerWithThreadCheck(StringRef name, StringRef description,
+                                    void (*build)(OpPassManager &,
+                                                  const Options &)) {
+  std::string argument = name.str();
   registerPassPipeline(
+      name, description,
+      [argument, build](OpPassManager &pm, StringRef text,
+                        function_ref<LogicalResult(const Twine &)> error) {
+        Options options;
+        if (failed(options.parseFromString(text)))
+          return failure();
+        if (options.numThreads > sparse::kMaxNumThreads)
+          return error(argument + ": num-threads must be at most " +
+                       Twine(sparse::kMaxNumThreads) + ", got " +
+                       Twine(options.numThreads));
+        build(pm, options);
+        return success();
+      },
+      [](function_ref<void(const mlir::detail::PassOptions &)> optHandler) {
+        optHandler(Options());
+      });
+}
+
+void sparse::registerSparsePipelines() {
+  registerWithThreadCheck<SparseLowerToLLVMOptions>(
       kSparseLowerToLLVMPipelineName,
       "Lower tensor-level sparse dialect code (with func, arith, tensor, "
       "linalg, scf, complex and vector) to the LLVM dialect, ready for the "
       "JIT; sparse.slice_grad lowers with the parallel strategy on OpenMP "
       "threads by default",
-      [](OpPassManager &pm, StringRef text,
-         function_ref<LogicalResult(const Twine &)> errorHandler) {
-        SparseLowerToLLVMOptions options;
-        if (failed(options.parseFromString(text)))
-          return failure();
-        // libomp aborts when it cannot start the threads asked for.
-        if (options.numThreads > kMaxNumThreads)
-          return errorHandler(kSparseLowerToLLVMPipelineName +
-                              ": num-threads must be at most " +
-                              Twine(kMaxNumThreads) + ", got " +
-                              Twine(options.numThreads));
-        buildSparseLowerToLLVMPipeline(pm, options);
-        return success();
-      },
-      [](function_ref<void(const mlir::detail::PassOptions &)> optHandler) {
-        optHandler(SparseLowerToLLVMOptions());
-      });
-  PassPipelineRegistration<SparseShardToLLVMOptions>(
+      buildSparseLowerToLLVMPipeline);
+  registerWithThreadCheck<SparseShardToLLVMOptions>(
       kSparseShardToLLVMPipelineName,
       "Partition a function annotated with shard shardings into one MPI "
       "process's program (sharding-propagation, shard-partition: "

@@ -8,11 +8,13 @@
 // RUN: not sparse-opt --run %s -e count --entry-point-result=i64 --shared-libs=%t.nonexistent.so 2>&1 | FileCheck %s --check-prefix=NOLIB
 // RUN: not sparse-opt --run %s -e count --entry-point-result=i64 --sparse-lower-to-llvm="num-threads=100000" 2>&1 | FileCheck %s --check-prefix=THREADS
 // RUN: not sparse-opt %s --sparse-lower-to-llvm="num-threads=4097" 2>&1 | FileCheck %s --check-prefix=THREADS-OPT
+// RUN: not sparse-opt %s --sparse-shard-to-llvm="num-threads=4097" 2>&1 | FileCheck %s --check-prefix=THREADS-SHARD
 // RUN: not sparse-opt --run %s -e count --entry-point-result=i64 --convert-sparse-to-loops 2>&1 | FileCheck %s --check-prefix=PARTIAL
 
 // NOLIB: sparse-opt: --shared-libs: no such file: {{.*}}nonexistent.so
 // THREADS: sparse-lower-to-llvm: num-threads must be at most 4096, got 100000
 // THREADS-OPT: sparse-lower-to-llvm: num-threads must be at most 4096, got 4097
+// THREADS-SHARD: sparse-shard-to-llvm: num-threads must be at most 4096, got 4097
 
 // -e and --entry-point-result as in mlir-runner (default entry-point-result
 // f32); pass flags replace the default pipeline. (deallocate=false leaks the
