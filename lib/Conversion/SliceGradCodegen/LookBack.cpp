@@ -13,13 +13,35 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Box.h"
 #include "SliceGradBuilder.h"
+#include "Strategies.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::sparse;
 using namespace mlir::sparse::lowering;
+
+/// `if (cond) then() else otherwise()`, each branch yielding the one value
+/// its builder returns.
+static Value buildIfElse(OpBuilder &b, Location loc, Value cond,
+                         function_ref<Value(OpBuilder &)> then,
+                         function_ref<Value(OpBuilder &)> otherwise) {
+  auto ifOp = scf::IfOp::create(
+      b, loc, cond,
+      [&](OpBuilder &tb, Location tl) {
+        scf::YieldOp::create(tb, tl, then(tb));
+      },
+      [&](OpBuilder &eb, Location el) {
+        scf::YieldOp::create(eb, el, otherwise(eb));
+      });
+  return ifOp.getResult(0);
+}
 
 namespace {
 class LookBackBuilder {
@@ -59,28 +81,37 @@ private:
 
   /// Where block blk's inclusive count lives in `status`.
   Value statusIndex(OpBuilder &b, Value blk) {
-    return arith::MulIOp::create(b, loc, blk, cst(b, kStatusStride));
+    return arith::MulIOp::create(b, loc, blk,
+                                 constantIndex(b, loc, kStatusStride));
   }
   static constexpr int64_t kStatusStride = 8;
 
-  Value toIndex(OpBuilder &b, Value v);
-  Value toI64(OpBuilder &b, Value v);
   Value atomic(OpBuilder &b, arith::AtomicRMWKind kind, Value v, Value mem,
                Value at);
 
-  Value cst(OpBuilder &b, int64_t v) {
-    return arith::ConstantIndexOp::create(b, loc, v);
-  }
-  Value cstI64(OpBuilder &b, int64_t v) {
-    return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
-  }
-  bool staticRank() const { return ops.staticNumDims != ShapedType::kDynamic; }
-
-  /// B into boxLo/boxHi (R words each): partial boxes of blocks of output
-  /// rows in parallel, then combined.
+  // B, the box: partial boxes of blocks of output rows in parallel, then
+  // combined.
+  /// B into boxLo/boxHi (R words each) and, with a static R, into
+  /// loCols/hiCols (and their lane patterns).
   void buildBox(OpBuilder &b, Value chunkLen);
+  /// Static R: the partial box of output rows [lo, hi) (vector steps, then
+  /// the rows left) into `parts` at loBase and hiBase.
+  void buildStaticPartialBox(OpBuilder &b, Value lo, Value hi, Value parts,
+                             Value loBase, Value hiBase);
+  /// The bounds of the vector steps over output rows [lo, tailLo), folded
+  /// into 2R scalars (R minima, R maxima) that start from `init`.
+  SmallVector<Value> buildVectorPartialBounds(OpBuilder &b, Value lo,
+                                              Value tailLo,
+                                              SmallVector<Value> init);
+  /// Run-time R: the partial box of output rows [lo, hi), column by column.
+  void buildDynamicPartialBox(OpBuilder &b, Value lo, Value hi, Value parts,
+                              Value loBase, Value hiBase);
+  /// The partial boxes' minima and maxima, per column.
+  void buildCombinedBox(OpBuilder &b, Value parts, Value nParts);
   /// i1: input row i lies in B.
   Value buildInside(OpBuilder &b, Value i);
+
+  // The count and the write of one block.
   /// The count of flagged rows in [lo, hi) (index). Vector steps store
   /// their rows' flags as the bits of a word in `flagWords` from `base`.
   Value buildCount(OpBuilder &b, Value lo, Value hi, Value base);
@@ -94,12 +125,20 @@ private:
   /// One vector step of the write: rows [i, i + width) with their flag
   /// bits, numbered from pos (pos + width <= N_out). Returns whether every
   /// flagged row equals its output row (the values are stored only then)
-  /// and the number after the step.
+  /// and the number after the step. It is one of the kinds below, by the
+  /// number of flagged rows.
   std::pair<Value, Value> buildWriteStep(OpBuilder &b, Value i, Value pos,
                                          Value bits);
-  /// A step with few rows inside: zeros, then each flagged row (set bits
-  /// of `bits`) from number pos; returns whether all matched.
+  /// No row inside B (a sparse slice): zeros, without reading rows.
+  Value buildZeroStep(OpBuilder &b, Value i);
+  /// Every row inside B (a dense slice): a run of output rows, or nothing
+  /// is stored.
+  Value buildRunStep(OpBuilder &b, Value i, Value pos);
+  /// Few rows inside: zeros, then each flagged row (set bits of `bits`)
+  /// from number pos; returns whether all matched.
   Value buildFlaggedRows(OpBuilder &b, Value i, Value pos, Value bits);
+  /// Some rows inside: row by row, branch-free.
+  Value buildMixedStep(OpBuilder &b, Value i, Value pos, Value bits);
   /// The word type of the flag buffer (at least `width` bits).
   IntegerType flagWordType(OpBuilder &b) const {
     return b.getIntegerType(std::max<int64_t>(8, llvm::PowerOf2Ceil(width)));
@@ -132,21 +171,15 @@ private:
 } // namespace
 
 void LookBackBuilder::buildBox(OpBuilder &b, Value chunkLen) {
-  Type i64 = b.getI64Type();
-  Value c0 = cst(b, 0), c1 = cst(b, 1), c2 = cst(b, 2);
-  auto wordsType = MemRefType::get({ShapedType::kDynamic}, i64);
-  Value maxV = cstI64(b, std::numeric_limits<int64_t>::max());
-  Value minV = cstI64(b, std::numeric_limits<int64_t>::min());
+  Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1),
+        c2 = constantIndex(b, loc, 2);
+  auto wordsType = MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
   Value numDims = ops.numDims;
   Value nParts = arith::CeilDivUIOp::create(b, loc, ops.nOut, chunkLen);
   // Part k: lo of column d at (2k) R + d, hi at (2k + 1) R + d.
   Value partWords = arith::MulIOp::create(
       b, loc, arith::MulIOp::create(b, loc, nParts, c2), numDims);
   Value parts = memref::AllocOp::create(b, loc, wordsType, partWords);
-  auto shifted = [&](OpBuilder &nb, Value j, Value d, Value s) {
-    Value o = memref::LoadOp::create(nb, loc, ops.outIdx, ValueRange{j, d});
-    return arith::AddIOp::create(nb, loc, o, s).getResult();
-  };
   scf::ParallelOp::create(
       b, loc, ValueRange{c0}, ValueRange{nParts}, ValueRange{c1},
       [&](OpBuilder &nb, Location l, ValueRange ivs) {
@@ -157,94 +190,121 @@ void LookBackBuilder::buildBox(OpBuilder &b, Value chunkLen) {
         Value loBase = arith::MulIOp::create(
             nb, l, arith::MulIOp::create(nb, l, k, c2), numDims);
         Value hiBase = arith::AddIOp::create(nb, l, loBase, numDims);
-        if (staticRank()) {
-          // All columns in one pass over the rows; vector steps of
-          // `width` rows first, whose lanes are folded into the scalars.
-          int64_t r = ops.staticNumDims;
-          SmallVector<Value> init(r, maxV);
-          init.append(r, minV);
-          Value tailLo = lo;
-          if (pb.canVectorizeExpand()) {
-            auto flatType = VectorType::get({width * r}, nb.getI64Type());
-            Value cW = cst(nb, width), cR = cst(nb, r);
-            auto splat = [&](Value v) {
-              return vector::BroadcastOp::create(nb, l, flatType, v)
-                  .getResult();
-            };
-            Value steps = arith::DivUIOp::create(
-                nb, l, arith::SubIOp::create(nb, l, hi, lo), cW);
-            tailLo = arith::AddIOp::create(
-                nb, l, lo, arith::MulIOp::create(nb, l, steps, cW));
-            auto vecLoop = scf::ForOp::create(
-                nb, l, lo, tailLo, cW, ValueRange{splat(maxV), splat(minV)},
-                [&](OpBuilder &fb, Location fl, Value j, ValueRange acc) {
-                  Value rows = vector::LoadOp::create(
-                      fb, fl, flatType, pb.outFlat,
-                      ValueRange{arith::MulIOp::create(fb, fl, j, cR)});
-                  Value v = arith::AddIOp::create(fb, fl, rows, pb.startPat);
-                  scf::YieldOp::create(
-                      fb, fl,
-                      ValueRange{arith::MinSIOp::create(fb, fl, acc[0], v),
-                                 arith::MaxSIOp::create(fb, fl, acc[1], v)});
-                });
-            for (int64_t d = 0; d < r; ++d) {
-              for (int64_t k = 0; k < width; ++k) {
-                int64_t lane = k * r + d;
-                init[d] = arith::MinSIOp::create(
-                    nb, l, init[d],
-                    vector::ExtractOp::create(nb, l, vecLoop.getResult(0),
-                                              ArrayRef<int64_t>{lane}));
-                init[r + d] = arith::MaxSIOp::create(
-                    nb, l, init[r + d],
-                    vector::ExtractOp::create(nb, l, vecLoop.getResult(1),
-                                              ArrayRef<int64_t>{lane}));
-              }
-            }
-          }
-          auto loop = scf::ForOp::create(
-              nb, l, tailLo, hi, c1, init,
-              [&](OpBuilder &fb, Location fl, Value j, ValueRange acc) {
-                SmallVector<Value> next(2 * r);
-                for (int64_t d = 0; d < r; ++d) {
-                  Value v = shifted(fb, j, cst(fb, d), pb.startCols[d]);
-                  next[d] = arith::MinSIOp::create(fb, fl, acc[d], v);
-                  next[r + d] = arith::MaxSIOp::create(fb, fl, acc[r + d], v);
-                }
-                scf::YieldOp::create(fb, fl, next);
-              });
-          for (int64_t d = 0; d < r; ++d) {
-            Value cd = cst(nb, d);
-            memref::StoreOp::create(
-                nb, l, loop.getResult(d), parts,
-                ValueRange{arith::AddIOp::create(nb, l, loBase, cd)});
-            memref::StoreOp::create(
-                nb, l, loop.getResult(r + d), parts,
-                ValueRange{arith::AddIOp::create(nb, l, hiBase, cd)});
-          }
-          return;
-        }
-        scf::ForOp::create(
-            nb, l, c0, numDims, c1, ValueRange{},
-            [&](OpBuilder &db, Location dl, Value d, ValueRange) {
-              Value s = memref::LoadOp::create(db, dl, ops.start, d);
-              auto loop = scf::ForOp::create(
-                  db, dl, lo, hi, c1, ValueRange{maxV, minV},
-                  [&](OpBuilder &fb, Location fl, Value j, ValueRange acc) {
-                    Value v = shifted(fb, j, d, s);
-                    scf::YieldOp::create(
-                        fb, fl,
-                        ValueRange{arith::MinSIOp::create(fb, fl, acc[0], v),
-                                   arith::MaxSIOp::create(fb, fl, acc[1], v)});
-                  });
-              memref::StoreOp::create(
-                  db, dl, loop.getResult(0), parts,
-                  ValueRange{arith::AddIOp::create(db, dl, loBase, d)});
-              memref::StoreOp::create(
-                  db, dl, loop.getResult(1), parts,
-                  ValueRange{arith::AddIOp::create(db, dl, hiBase, d)});
-              scf::YieldOp::create(db, dl);
-            });
+        if (ops.hasStaticNumDims())
+          buildStaticPartialBox(nb, lo, hi, parts, loBase, hiBase);
+        else
+          buildDynamicPartialBox(nb, lo, hi, parts, loBase, hiBase);
       });
+  buildCombinedBox(b, parts, nParts);
+  memref::DeallocOp::create(b, loc, parts);
+
+  if (!ops.hasStaticNumDims())
+    return;
+  for (int64_t d = 0; d < ops.staticNumDims; ++d) {
+    Value col = constantIndex(b, loc, d);
+    loCols.push_back(memref::LoadOp::create(b, loc, boxLo, col));
+    hiCols.push_back(memref::LoadOp::create(b, loc, boxHi, col));
+  }
+  if (!pb.canVectorize())
+    return;
+  loPat = pb.buildLanePattern(b, loCols);
+  hiPat = pb.buildLanePattern(b, hiCols);
+}
+
+void LookBackBuilder::buildStaticPartialBox(OpBuilder &b, Value lo, Value hi,
+                                            Value parts, Value loBase,
+                                            Value hiBase) {
+  int64_t r = ops.staticNumDims;
+  SmallVector<Value> init(
+      r, constantI64(b, loc, std::numeric_limits<int64_t>::max()));
+  init.append(r, constantI64(b, loc, std::numeric_limits<int64_t>::min()));
+  Value tailLo = lo;
+  if (pb.canVectorizeExpand()) {
+    // Whole vector steps first; the rows left go one by one.
+    Value cW = constantIndex(b, loc, width);
+    Value steps = arith::DivUIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, hi, lo), cW);
+    tailLo = arith::AddIOp::create(b, loc, lo,
+                                   arith::MulIOp::create(b, loc, steps, cW));
+    init = buildVectorPartialBounds(b, lo, tailLo, init);
+  }
+  SmallVector<Value> bounds = buildStaticRowBounds(
+      b, loc, ops, pb.startCols, tailLo, hi, constantIndex(b, loc, 1), init);
+  for (int64_t d = 0; d < r; ++d) {
+    Value cd = constantIndex(b, loc, d);
+    memref::StoreOp::create(
+        b, loc, bounds[d], parts,
+        ValueRange{arith::AddIOp::create(b, loc, loBase, cd)});
+    memref::StoreOp::create(
+        b, loc, bounds[r + d], parts,
+        ValueRange{arith::AddIOp::create(b, loc, hiBase, cd)});
+  }
+}
+
+SmallVector<Value>
+LookBackBuilder::buildVectorPartialBounds(OpBuilder &b, Value lo, Value tailLo,
+                                          SmallVector<Value> init) {
+  int64_t r = ops.staticNumDims;
+  auto flatType = VectorType::get({width * r}, b.getI64Type());
+  Value cW = constantIndex(b, loc, width), cR = constantIndex(b, loc, r);
+  auto splat = [&](int64_t v) {
+    return vector::BroadcastOp::create(b, loc, flatType, constantI64(b, loc, v))
+        .getResult();
+  };
+  auto vecLoop = scf::ForOp::create(
+      b, loc, lo, tailLo, cW,
+      ValueRange{splat(std::numeric_limits<int64_t>::max()),
+                 splat(std::numeric_limits<int64_t>::min())},
+      [&](OpBuilder &fb, Location fl, Value j, ValueRange acc) {
+        Value rows = vector::LoadOp::create(
+            fb, fl, flatType, pb.outFlat,
+            ValueRange{arith::MulIOp::create(fb, fl, j, cR)});
+        Value v = arith::AddIOp::create(fb, fl, rows, pb.startPat);
+        scf::YieldOp::create(
+            fb, fl,
+            ValueRange{arith::MinSIOp::create(fb, fl, acc[0], v),
+                       arith::MaxSIOp::create(fb, fl, acc[1], v)});
+      });
+  // Lane k R + d holds column d of row k.
+  for (int64_t d = 0; d < r; ++d) {
+    for (int64_t k = 0; k < width; ++k) {
+      int64_t lane = k * r + d;
+      init[d] = arith::MinSIOp::create(
+          b, loc, init[d],
+          vector::ExtractOp::create(b, loc, vecLoop.getResult(0),
+                                    ArrayRef<int64_t>{lane}));
+      init[r + d] = arith::MaxSIOp::create(
+          b, loc, init[r + d],
+          vector::ExtractOp::create(b, loc, vecLoop.getResult(1),
+                                    ArrayRef<int64_t>{lane}));
+    }
+  }
+  return init;
+}
+
+void LookBackBuilder::buildDynamicPartialBox(OpBuilder &b, Value lo, Value hi,
+                                             Value parts, Value loBase,
+                                             Value hiBase) {
+  buildDynamicRowBounds(
+      b, loc, ops, lo, hi, constantIndex(b, loc, 1),
+      [&](OpBuilder &db, Location dl, Value d, Value min, Value max) {
+        memref::StoreOp::create(
+            db, dl, min, parts,
+            ValueRange{arith::AddIOp::create(db, dl, loBase, d)});
+        memref::StoreOp::create(
+            db, dl, max, parts,
+            ValueRange{arith::AddIOp::create(db, dl, hiBase, d)});
+      });
+}
+
+void LookBackBuilder::buildCombinedBox(OpBuilder &b, Value parts,
+                                       Value nParts) {
+  Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1),
+        c2 = constantIndex(b, loc, 2);
+  Value numDims = ops.numDims;
+  auto wordsType = MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
+  Value maxV = constantI64(b, loc, std::numeric_limits<int64_t>::max());
+  Value minV = constantI64(b, loc, std::numeric_limits<int64_t>::min());
   boxLo = memref::AllocOp::create(b, loc, wordsType, numDims);
   boxHi = memref::AllocOp::create(b, loc, wordsType, numDims);
   scf::ForOp::create(
@@ -270,48 +330,14 @@ void LookBackBuilder::buildBox(OpBuilder &b, Value chunkLen) {
         memref::StoreOp::create(db, dl, loop.getResult(1), boxHi, d);
         scf::YieldOp::create(db, dl);
       });
-  memref::DeallocOp::create(b, loc, parts);
-
-  if (!staticRank())
-    return;
-  for (int64_t d = 0; d < ops.staticNumDims; ++d) {
-    loCols.push_back(memref::LoadOp::create(b, loc, boxLo, cst(b, d)));
-    hiCols.push_back(memref::LoadOp::create(b, loc, boxHi, cst(b, d)));
-  }
-  if (!pb.canVectorize())
-    return;
-  loPat = pb.buildLanePattern(b, loCols);
-  hiPat = pb.buildLanePattern(b, hiCols);
 }
 
 Value LookBackBuilder::buildInside(OpBuilder &b, Value i) {
-  auto insideCol = [&](OpBuilder &nb, Value d, Value lo, Value hi) {
-    Value x = memref::LoadOp::create(nb, loc, ops.inIdx, ValueRange{i, d});
-    Value above =
-        arith::CmpIOp::create(nb, loc, arith::CmpIPredicate::sge, x, lo);
-    Value below =
-        arith::CmpIOp::create(nb, loc, arith::CmpIPredicate::sle, x, hi);
-    return arith::AndIOp::create(nb, loc, above, below).getResult();
-  };
-  Value isTrue = arith::ConstantIntOp::create(b, loc, 1, /*width=*/1);
-  if (staticRank()) {
-    Value all = isTrue;
-    for (int64_t d = 0; d < ops.staticNumDims; ++d)
-      all = arith::AndIOp::create(
-          b, loc, all, insideCol(b, cst(b, d), loCols[d], hiCols[d]));
-    return all;
-  }
-  auto loop = scf::ForOp::create(
-      b, loc, cst(b, 0), ops.numDims, cst(b, 1), ValueRange{isTrue},
-      [&](OpBuilder &nb, Location l, Value d, ValueRange acc) {
-        Value lo = memref::LoadOp::create(nb, l, boxLo, d);
-        Value hi = memref::LoadOp::create(nb, l, boxHi, d);
-        scf::YieldOp::create(
-            nb, l,
-            arith::AndIOp::create(nb, l, acc[0], insideCol(nb, d, lo, hi))
-                .getResult());
+  return buildInsideBox(
+      b, loc, ops, i, loCols, hiCols, [&](OpBuilder &nb, Location l, Value d) {
+        return std::pair<Value, Value>{memref::LoadOp::create(nb, l, boxLo, d),
+                                       memref::LoadOp::create(nb, l, boxHi, d)};
       });
-  return loop.getResult(0);
 }
 
 Value LookBackBuilder::buildRowBits(OpBuilder &b, Value rows) {
@@ -394,15 +420,15 @@ Value LookBackBuilder::buildRowBits(OpBuilder &b, Value rows) {
 
 Value LookBackBuilder::buildCount(OpBuilder &b, Value lo, Value hi,
                                   Value base) {
-  Value c0 = cst(b, 0), c1 = cst(b, 1);
+  Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1);
   Value vecEnd = lo, count = c0;
   if (pb.canVectorize()) {
     // Whole steps of `width` rows: compare with B, count the flags and keep
     // them for the write.
-    Value cW = cst(b, width);
+    Value cW = constantIndex(b, loc, width);
     Value steps = arith::DivUIOp::create(
         b, loc, arith::SubIOp::create(b, loc, hi, lo), cW);
-    Value cR = cst(b, ops.staticNumDims);
+    Value cR = constantIndex(b, loc, ops.staticNumDims);
     auto flatType =
         VectorType::get({width * ops.staticNumDims}, b.getI64Type());
     IntegerType wordType = flagWordType(b);
@@ -446,7 +472,7 @@ Value LookBackBuilder::buildFlaggedRows(OpBuilder &b, Value i, Value pos,
                                         Value bits) {
   Type indexType = b.getIndexType(), i1 = b.getI1Type();
   Type bitsType = bits.getType();
-  Value isTrue = arith::ConstantIntOp::create(b, loc, 1, /*width=*/1);
+  Value isTrue = constantBool(b, loc, true);
   auto valuesType = VectorType::get({width}, ops.eltType);
   Value zeros = vector::BroadcastOp::create(b, loc, valuesType, pb.zero);
   vector::StoreOp::create(b, loc, zeros, ops.out, i);
@@ -469,7 +495,8 @@ Value LookBackBuilder::buildFlaggedRows(OpBuilder &b, Value i, Value pos,
         memref::StoreOp::create(nb, l, g, ops.out, row);
         Value nextRest = arith::AndIOp::create(
             nb, l, rest, arith::SubIOp::create(nb, l, rest, oneBit));
-        Value nextP = arith::AddIOp::create(nb, l, p, cst(nb, 1));
+        Value nextP =
+            arith::AddIOp::create(nb, l, p, constantIndex(nb, loc, 1));
         scf::YieldOp::create(
             nb, l,
             ValueRange{nextRest, nextP,
@@ -480,11 +507,7 @@ Value LookBackBuilder::buildFlaggedRows(OpBuilder &b, Value i, Value pos,
 
 std::pair<Value, Value> LookBackBuilder::buildWriteStep(OpBuilder &b, Value i,
                                                         Value pos, Value bits) {
-  int64_t numDims = ops.staticNumDims;
-  Type i1 = b.getI1Type(), indexType = b.getIndexType();
-  Value isTrue = arith::ConstantIntOp::create(b, loc, 1, /*width=*/1);
-  auto valuesType = VectorType::get({width}, ops.eltType);
-  Value cR = cst(b, numDims);
+  Type indexType = b.getIndexType();
   Value n = arith::IndexCastUIOp::create(b, loc, indexType,
                                          math::CtPopOp::create(b, loc, bits));
   Value nextPos = arith::AddIOp::create(b, loc, pos, n);
@@ -497,87 +520,75 @@ std::pair<Value, Value> LookBackBuilder::buildWriteStep(OpBuilder &b, Value i,
       b, loc, arith::CmpIPredicate::eq, bits,
       arith::ConstantOp::create(b, loc,
                                 IntegerAttr::get(bits.getType(), allBits)));
-  auto step = scf::IfOp::create(
-      b, loc, none,
-      [&](OpBuilder &tb, Location tl) {
-        // No row inside B (a sparse slice): zeros, without reading rows.
-        Value zeros = vector::BroadcastOp::create(tb, tl, valuesType, pb.zero);
-        vector::StoreOp::create(tb, tl, zeros, ops.out, i);
-        scf::YieldOp::create(tb, tl, isTrue);
-      },
-      [&](OpBuilder &eb, Location el) {
-        auto some = scf::IfOp::create(
-            eb, el, all,
-            [&](OpBuilder &tb, Location tl) {
-              // Every row inside B (a dense slice): the next output rows and
-              // gradients with plain loads.
-              auto flatType =
-                  VectorType::get({width * numDims}, tb.getI64Type());
-              Value rows = vector::LoadOp::create(
-                  tb, tl, flatType, pb.inFlat,
-                  ValueRange{arith::MulIOp::create(tb, tl, i, cR)});
-              Value e = vector::LoadOp::create(
-                  tb, tl, flatType, pb.outFlat,
-                  ValueRange{arith::MulIOp::create(tb, tl, pos, cR)});
-              Value shifted = arith::AddIOp::create(tb, tl, e, pb.startPat);
-              Value differs = arith::CmpIOp::create(
-                  tb, tl, arith::CmpIPredicate::ne, rows, shifted);
-              Value anyBad = vector::ReductionOp::create(
-                  tb, tl, vector::CombiningKind::OR, differs);
-              Value good = arith::XOrIOp::create(tb, tl, anyBad, isTrue);
-              scf::IfOp::create(tb, tl, good, [&](OpBuilder &gb, Location gl) {
-                Value v = vector::LoadOp::create(gb, gl, valuesType, ops.grad,
-                                                 ValueRange{pos});
-                vector::StoreOp::create(gb, gl, v, ops.out, i);
-                scf::YieldOp::create(gb, gl);
-              });
-              scf::YieldOp::create(tb, tl, good);
-            },
-            [&](OpBuilder &sb, Location sl) {
-              // Few rows inside: zeros, then each flagged row (the set bits).
-              Value sparse = arith::CmpIOp::create(
-                  sb, sl, arith::CmpIPredicate::ule, n,
-                  cst(sb, std::max<int64_t>(1, width / 4)));
-              auto few = scf::IfOp::create(
-                  sb, sl, sparse,
-                  [&](OpBuilder &tb, Location tl) {
-                    scf::YieldOp::create(tb, tl,
-                                         buildFlaggedRows(tb, i, pos, bits));
+  Value sparse = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::ule, n,
+      constantIndex(b, loc, std::max<int64_t>(1, width / 4)));
+  // One kind by the number of flagged rows: none, all, few, some.
+  Value good = buildIfElse(
+      b, loc, none, [&](OpBuilder &tb) { return buildZeroStep(tb, i); },
+      [&](OpBuilder &eb) {
+        return buildIfElse(
+            eb, loc, all,
+            [&](OpBuilder &tb) { return buildRunStep(tb, i, pos); },
+            [&](OpBuilder &sb) {
+              return buildIfElse(
+                  sb, loc, sparse,
+                  [&](OpBuilder &tb) {
+                    return buildFlaggedRows(tb, i, pos, bits);
                   },
-                  [&](OpBuilder &tb, Location tl) {
-                    // Some rows inside: row by row, branch-free (expanding
-                    // loads are a branch per lane without AVX-512).
-                    Value p = pos, ok = isTrue;
-                    for (int64_t r = 0; r < width; ++r) {
-                      Value row = arith::AddIOp::create(tb, tl, i, cst(tb, r));
-                      Value bit = arith::TruncIOp::create(
-                          tb, tl, i1,
-                          arith::ShRUIOp::create(
-                              tb, tl, bits,
-                              arith::ConstantIntOp::create(tb, tl,
-                                                           bits.getType(), r)));
-                      Value same = pb.buildRowEqual(tb, row, p);
-                      Value bad = arith::AndIOp::create(
-                          tb, tl, bit,
-                          arith::XOrIOp::create(tb, tl, same, isTrue));
-                      ok = arith::AndIOp::create(
-                          tb, tl, ok,
-                          arith::XOrIOp::create(tb, tl, bad, isTrue));
-                      Value g = memref::LoadOp::create(tb, tl, ops.grad, p);
-                      Value v =
-                          arith::SelectOp::create(tb, tl, bit, g, pb.zero);
-                      memref::StoreOp::create(tb, tl, v, ops.out, row);
-                      p = arith::AddIOp::create(
-                          tb, tl, p,
-                          arith::IndexCastUIOp::create(tb, tl, indexType, bit));
-                    }
-                    scf::YieldOp::create(tb, tl, ok);
+                  [&](OpBuilder &tb) {
+                    return buildMixedStep(tb, i, pos, bits);
                   });
-              scf::YieldOp::create(sb, sl, few.getResults());
             });
-        scf::YieldOp::create(eb, el, some.getResults());
       });
-  return {step.getResult(0), nextPos};
+  return {good, nextPos};
+}
+
+Value LookBackBuilder::buildZeroStep(OpBuilder &b, Value i) {
+  auto valuesType = VectorType::get({width}, ops.eltType);
+  Value zeros = vector::BroadcastOp::create(b, loc, valuesType, pb.zero);
+  vector::StoreOp::create(b, loc, zeros, ops.out, i);
+  return constantBool(b, loc, true);
+}
+
+Value LookBackBuilder::buildRunStep(OpBuilder &b, Value i, Value pos) {
+  // The next output rows and gradients with plain loads.
+  Value good = pb.buildIsRun(b, i, pos);
+  scf::IfOp::create(b, loc, good, [&](OpBuilder &gb, Location gl) {
+    auto valuesType = VectorType::get({width}, ops.eltType);
+    Value v =
+        vector::LoadOp::create(gb, gl, valuesType, ops.grad, ValueRange{pos});
+    vector::StoreOp::create(gb, gl, v, ops.out, i);
+    scf::YieldOp::create(gb, gl);
+  });
+  return good;
+}
+
+Value LookBackBuilder::buildMixedStep(OpBuilder &b, Value i, Value pos,
+                                      Value bits) {
+  // Expanding loads would be a branch per lane without AVX-512.
+  Type i1 = b.getI1Type(), indexType = b.getIndexType();
+  Value isTrue = constantBool(b, loc, true);
+  Value p = pos, ok = isTrue;
+  for (int64_t r = 0; r < width; ++r) {
+    Value row = arith::AddIOp::create(b, loc, i, constantIndex(b, loc, r));
+    Value bit = arith::TruncIOp::create(
+        b, loc, i1,
+        arith::ShRUIOp::create(
+            b, loc, bits,
+            arith::ConstantIntOp::create(b, loc, bits.getType(), r)));
+    Value same = pb.buildRowEqual(b, row, p);
+    Value bad = arith::AndIOp::create(
+        b, loc, bit, arith::XOrIOp::create(b, loc, same, isTrue));
+    ok = arith::AndIOp::create(b, loc, ok,
+                               arith::XOrIOp::create(b, loc, bad, isTrue));
+    Value g = memref::LoadOp::create(b, loc, ops.grad, p);
+    Value v = arith::SelectOp::create(b, loc, bit, g, pb.zero);
+    memref::StoreOp::create(b, loc, v, ops.out, row);
+    p = arith::AddIOp::create(
+        b, loc, p, arith::IndexCastUIOp::create(b, loc, indexType, bit));
+  }
+  return ok;
 }
 
 std::pair<Value, Value> LookBackBuilder::buildWrite(OpBuilder &b, Value lo,
@@ -585,15 +596,15 @@ std::pair<Value, Value> LookBackBuilder::buildWrite(OpBuilder &b, Value lo,
                                                     Value base) {
   Type indexType = b.getIndexType();
   Type i1 = b.getI1Type();
-  Value c1 = cst(b, 1);
-  Value isTrue = arith::ConstantIntOp::create(b, loc, 1, /*width=*/1);
-  Value isFalse = arith::ConstantIntOp::create(b, loc, 0, /*width=*/1);
+  Value c1 = constantIndex(b, loc, 1);
+  Value isTrue = constantBool(b, loc, true);
+  Value isFalse = constantBool(b, loc, false);
   Value startI = lo, startPos = p0;
   if (pb.canVectorizeExpand()) {
     // Steps of `width` rows, with the flags the count stored, while their
     // numbers stay below N_out; the first step with a differing row is
     // left to the scalar loop.
-    Value cW = cst(b, width);
+    Value cW = constantIndex(b, loc, width);
     auto loop = scf::WhileOp::create(
         b, loc, TypeRange{indexType, indexType, i1}, ValueRange{lo, p0, isTrue},
         [&](OpBuilder &nb, Location l, ValueRange args) {
@@ -644,7 +655,7 @@ std::pair<Value, Value> LookBackBuilder::buildWrite(OpBuilder &b, Value lo,
       [&](OpBuilder &nb, Location l, ValueRange args) {
         Value i = args[0], pos = args[1];
         Value flag = buildInside(nb, i);
-        Value same = buildRowsEqual(nb, l, ops, pb.startCols, i, pos);
+        Value same = pb.buildRowEqual(nb, i, pos);
         Value bad = arith::AndIOp::create(
             nb, l, flag, arith::XOrIOp::create(nb, l, same, isTrue));
         Value g = memref::LoadOp::create(nb, l, ops.grad, pos);
@@ -667,14 +678,6 @@ std::pair<Value, Value> LookBackBuilder::buildWrite(OpBuilder &b, Value lo,
   return {badRow, loop.getResult(1)};
 }
 
-Value LookBackBuilder::toIndex(OpBuilder &b, Value v) {
-  return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
-}
-
-Value LookBackBuilder::toI64(OpBuilder &b, Value v) {
-  return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
-}
-
 Value LookBackBuilder::atomic(OpBuilder &b, arith::AtomicRMWKind kind, Value v,
                               Value mem, Value at) {
   return memref::AtomicRMWOp::create(b, loc, kind, v, mem, ValueRange{at});
@@ -682,50 +685,54 @@ Value LookBackBuilder::atomic(OpBuilder &b, arith::AtomicRMWKind kind, Value v,
 
 void LookBackBuilder::allocState(OpBuilder &b, Value nBlocks) {
   Type i64 = b.getI64Type();
-  Value c0 = cst(b, 0), c1 = cst(b, 1);
+  Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1);
   auto wordsType = MemRefType::get({ShapedType::kDynamic}, i64);
   auto indicesType = MemRefType::get({ShapedType::kDynamic}, b.getIndexType());
   // One cache line per block: a block spins on its predecessor's word
   // while other blocks publish theirs.
-  status =
-      memref::AllocOp::create(b, loc, wordsType,
-                              ValueRange{arith::MulIOp::create(
-                                  b, loc, nBlocks, cst(b, kStatusStride))});
+  status = memref::AllocOp::create(
+      b, loc, wordsType,
+      ValueRange{arith::MulIOp::create(b, loc, nBlocks,
+                                       constantIndex(b, loc, kStatusStride))});
   badRows = memref::AllocOp::create(b, loc, indicesType, nBlocks);
   badPos = memref::AllocOp::create(b, loc, indicesType, nBlocks);
-  control = memref::AllocOp::create(b, loc, wordsType, cst(b, 2));
+  control =
+      memref::AllocOp::create(b, loc, wordsType, constantIndex(b, loc, 2));
   if (pb.canVectorize()) {
-    stepsPerBlock = arith::DivUIOp::create(b, loc, chunkLen, cst(b, width));
+    stepsPerBlock =
+        arith::DivUIOp::create(b, loc, chunkLen, constantIndex(b, loc, width));
     flagWords = memref::AllocOp::create(
         b, loc, MemRefType::get({ShapedType::kDynamic}, flagWordType(b)),
         ValueRange{arith::MulIOp::create(b, loc, nBlocks, stepsPerBlock)});
   }
-  Value minusOne = cstI64(b, -1);
+  Value minusOne = constantI64(b, loc, -1);
   scf::ForOp::create(b, loc, c0, nBlocks, c1, ValueRange{},
                      [&](OpBuilder &nb, Location l, Value k, ValueRange) {
                        memref::StoreOp::create(nb, l, minusOne, status,
                                                statusIndex(nb, k));
                        scf::YieldOp::create(nb, l);
                      });
-  memref::StoreOp::create(b, loc, cstI64(b, 0), control, c0);
-  memref::StoreOp::create(b, loc, toI64(b, ops.nIn), control, c1);
+  memref::StoreOp::create(b, loc, constantI64(b, loc, 0), control, c0);
+  memref::StoreOp::create(b, loc, toI64(b, loc, ops.nIn), control, c1);
 }
 
 Value LookBackBuilder::buildPredecessorCount(OpBuilder &b, Value blk,
                                              bool wait) {
-  Value c0 = cst(b, 0);
+  Value c0 = constantIndex(b, loc, 0);
   Value isFirst =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, blk, c0);
   auto prev = scf::IfOp::create(
       b, loc, isFirst,
       [&](OpBuilder &tb, Location tl) {
-        scf::YieldOp::create(tb, tl, wait ? toI64(tb, from) : cstI64(tb, -1));
+        scf::YieldOp::create(
+            tb, tl, wait ? toI64(tb, loc, from) : constantI64(tb, loc, -1));
       },
       [&](OpBuilder &eb, Location el) {
-        Value before = arith::SubIOp::create(eb, el, blk, cst(eb, 1));
+        Value before =
+            arith::SubIOp::create(eb, el, blk, constantIndex(eb, loc, 1));
         auto load = [&](OpBuilder &nb) {
-          return atomic(nb, arith::AtomicRMWKind::addi, cstI64(nb, 0), status,
-                        statusIndex(nb, before));
+          return atomic(nb, arith::AtomicRMWKind::addi, constantI64(nb, loc, 0),
+                        status, statusIndex(nb, before));
         };
         if (!wait) {
           scf::YieldOp::create(eb, el, load(eb));
@@ -735,8 +742,9 @@ Value LookBackBuilder::buildPredecessorCount(OpBuilder &b, Value blk,
             eb, el, TypeRange{eb.getI64Type()}, ValueRange{},
             [&](OpBuilder &sb, Location sl, ValueRange) {
               Value v = load(sb);
-              Value notYet = arith::CmpIOp::create(
-                  sb, sl, arith::CmpIPredicate::slt, v, cstI64(sb, 0));
+              Value notYet =
+                  arith::CmpIOp::create(sb, sl, arith::CmpIPredicate::slt, v,
+                                        constantI64(sb, loc, 0));
               scf::ConditionOp::create(sb, sl, notYet, ValueRange{v});
             },
             [&](OpBuilder &sb, Location sl, ValueRange) {
@@ -757,21 +765,22 @@ void LookBackBuilder::buildZeroBlock(OpBuilder &b, Value blk, Value lo,
 
 void LookBackBuilder::buildCountedBlock(OpBuilder &b, Value blk, Value lo,
                                         Value hi) {
-  Value base = cst(b, 0);
+  Value base = constantIndex(b, loc, 0);
   if (stepsPerBlock)
     base = arith::MulIOp::create(b, loc, blk, stepsPerBlock);
-  Value count = toI64(b, buildCount(b, lo, hi, base));
+  Value count = toI64(b, loc, buildCount(b, lo, hi, base));
   Value p0 = buildPredecessorCount(b, blk, /*wait=*/true);
   atomic(b, arith::AtomicRMWKind::assign,
          arith::AddIOp::create(b, loc, p0, count), status, statusIndex(b, blk));
-  auto [badRow, pos] = buildWrite(b, lo, hi, toIndex(b, p0), base);
+  auto [badRow, pos] = buildWrite(b, lo, hi, toIndex(b, loc, p0), base);
   memref::StoreOp::create(b, loc, badRow, badRows, blk);
   memref::StoreOp::create(b, loc, pos, badPos, blk);
   Value isBad =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, badRow, ops.nIn);
-  Value badRow64 = toI64(b, badRow);
+  Value badRow64 = toI64(b, loc, badRow);
   scf::IfOp::create(b, loc, isBad, [&](OpBuilder &tb, Location tl) {
-    atomic(tb, arith::AtomicRMWKind::mins, badRow64, control, cst(tb, 1));
+    atomic(tb, arith::AtomicRMWKind::mins, badRow64, control,
+           constantIndex(tb, loc, 1));
     scf::YieldOp::create(tb, tl);
   });
 }
@@ -779,21 +788,25 @@ void LookBackBuilder::buildCountedBlock(OpBuilder &b, Value blk, Value lo,
 void LookBackBuilder::buildBlock(OpBuilder &b) {
   // Blocks go out in order whatever the thread schedule, so a block waits
   // only for blocks that running iterations already hold.
-  Value blk = toIndex(b, atomic(b, arith::AtomicRMWKind::addi, cstI64(b, 1),
-                                control, cst(b, 0)));
+  Value blk =
+      toIndex(b, loc,
+              atomic(b, arith::AtomicRMWKind::addi, constantI64(b, loc, 1),
+                     control, constantIndex(b, loc, 0)));
   Value lo = arith::MulIOp::create(b, loc, blk, chunkLen);
   Value hi = arith::MinUIOp::create(
       b, loc, arith::AddIOp::create(b, loc, lo, chunkLen), ops.nIn);
-  Value firstBad = toIndex(b, atomic(b, arith::AtomicRMWKind::addi,
-                                     cstI64(b, 0), control, cst(b, 1)));
+  Value firstBad =
+      toIndex(b, loc,
+              atomic(b, arith::AtomicRMWKind::addi, constantI64(b, loc, 0),
+                     control, constantIndex(b, loc, 1)));
   Value past =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, firstBad, lo);
   scf::IfOp::create(
       b, loc, past,
       [&](OpBuilder &tb, Location tl) {
         // Past a differing row: the greedy loop redoes these rows.
-        atomic(tb, arith::AtomicRMWKind::assign, cstI64(tb, 0), status,
-               statusIndex(tb, blk));
+        atomic(tb, arith::AtomicRMWKind::assign, constantI64(tb, loc, 0),
+               status, statusIndex(tb, blk));
         memref::StoreOp::create(tb, tl, ops.nIn, badRows, blk);
         scf::YieldOp::create(tb, tl);
       },
@@ -803,7 +816,7 @@ void LookBackBuilder::buildBlock(OpBuilder &b) {
         // half of duplicate-heavy inputs).
         Value peek = buildPredecessorCount(eb, blk, /*wait=*/false);
         Value done = arith::CmpIOp::create(eb, el, arith::CmpIPredicate::sge,
-                                           peek, toI64(eb, ops.nOut));
+                                           peek, toI64(eb, loc, ops.nOut));
         scf::IfOp::create(
             eb, el, done,
             [&](OpBuilder &tb, Location tl) {
@@ -819,7 +832,7 @@ void LookBackBuilder::buildBlock(OpBuilder &b) {
 }
 
 Value LookBackBuilder::buildResult(OpBuilder &b, Value nBlocks) {
-  Value c0 = cst(b, 0), c1 = cst(b, 1);
+  Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1);
   // The first block in order with a differing row: the rows before it are
   // final, and the greedy loop resumes there.
   auto first = scf::ForOp::create(
@@ -848,7 +861,8 @@ Value LookBackBuilder::buildResult(OpBuilder &b, Value nBlocks) {
         // Every block verified: the loop used min(total, N_out) gradients.
         Value last = arith::SubIOp::create(eb, el, nBlocks, c1);
         Value total = toIndex(
-            eb, memref::LoadOp::create(eb, el, status, statusIndex(eb, last)));
+            eb, loc,
+            memref::LoadOp::create(eb, el, status, statusIndex(eb, last)));
         scf::YieldOp::create(
             eb, el,
             arith::MinUIOp::create(eb, el, total, ops.nOut).getResult());
@@ -861,7 +875,7 @@ Value LookBackBuilder::build(OpBuilder &b, Value blockRows) {
   buildBox(b, chunkLen);
   Value nBlocks = arith::CeilDivUIOp::create(b, loc, ops.nIn, chunkLen);
   allocState(b, nBlocks);
-  Value c0 = cst(b, 0), c1 = cst(b, 1);
+  Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1);
   scf::ParallelOp::create(
       b, loc, ValueRange{c0}, ValueRange{nBlocks}, ValueRange{c1},
       [&](OpBuilder &nb, Location, ValueRange) { buildBlock(nb); });
@@ -875,7 +889,7 @@ Value LookBackBuilder::build(OpBuilder &b, Value blockRows) {
 Value LookBackBuilder::buildCountOnly(OpBuilder &b, Value blockRows) {
   buildBox(b, blockRows);
   Value nBlocks = arith::CeilDivUIOp::create(b, loc, ops.nIn, blockRows);
-  Value c0 = cst(b, 0), c1 = cst(b, 1);
+  Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1);
   // Per block its count, then their sum.
   Value counts = memref::AllocOp::create(
       b, loc, MemRefType::get({ShapedType::kDynamic}, b.getIndexType()),
@@ -905,7 +919,7 @@ Value lowering::buildParallelLoop(OpBuilder &b, Location loc,
                                   const SliceGradOperands &ops,
                                   int64_t chunkRows, unsigned vectorWidth,
                                   Value from) {
-  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  Value c0 = constantIndex(b, loc, 0);
   if (!from)
     from = c0;
   // A partition's block may have no rows (the look-back needs a block).
@@ -913,48 +927,33 @@ Value lowering::buildParallelLoop(OpBuilder &b, Location loc,
       b, loc,
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, from, ops.nOut),
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, ops.nIn, c0));
-  auto used = scf::IfOp::create(
+  return buildIfElse(
       b, loc, hasOut,
-      [&](OpBuilder &tb, Location tl) {
-        LookBackBuilder builder(tb, tl, ops, vectorWidth, from);
-        Value chunkLen = arith::ConstantIndexOp::create(tb, tl, chunkRows);
-        scf::YieldOp::create(tb, tl, builder.build(tb, chunkLen));
+      [&](OpBuilder &tb) {
+        LookBackBuilder builder(tb, loc, ops, vectorWidth, from);
+        return builder.build(tb, constantIndex(tb, loc, chunkRows));
       },
-      [&](OpBuilder &eb, Location el) {
+      [&](OpBuilder &eb) {
         // No output rows left (or no rows): the loop stops at once and
         // every value is zero.
-        SliceGradBuilder builder(eb, el, ops, /*vectorWidth=*/0);
+        SliceGradBuilder builder(eb, loc, ops, /*vectorWidth=*/0);
         builder.buildZeroFill(eb, c0, ops.nIn);
-        scf::YieldOp::create(eb, el, from);
+        return from;
       });
-  return used.getResult(0);
-}
-
-void lowering::buildParallelLowering(OpBuilder &b, Location loc,
-                                     const SliceGradOperands &ops,
-                                     int64_t chunkRows, unsigned vectorWidth) {
-  Value used = buildParallelLoop(b, loc, ops, chunkRows, vectorWidth);
-  emitCheck(b, loc, ops.where, arith::CmpIPredicate::ne,
-            SliceGradCheck::AllPropagated, ops.nOut, used,
-            /*guardRest=*/false);
 }
 
 Value lowering::buildBoxCount(OpBuilder &b, Location loc,
                               const SliceGradOperands &ops, int64_t chunkRows,
                               unsigned vectorWidth) {
-  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  Value c0 = constantIndex(b, loc, 0);
   Value hasOut =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, ops.nOut, c0);
-  auto count = scf::IfOp::create(
+  return buildIfElse(
       b, loc, hasOut,
-      [&](OpBuilder &tb, Location tl) {
-        LookBackBuilder builder(tb, tl, ops, vectorWidth, c0);
-        Value chunkLen = arith::ConstantIndexOp::create(tb, tl, chunkRows);
-        scf::YieldOp::create(tb, tl, builder.buildCountOnly(tb, chunkLen));
+      [&](OpBuilder &tb) {
+        LookBackBuilder builder(tb, loc, ops, vectorWidth, c0);
+        return builder.buildCountOnly(tb, constantIndex(tb, loc, chunkRows));
       },
-      [&](OpBuilder &eb, Location el) {
-        // No output rows: the box is empty.
-        scf::YieldOp::create(eb, el, c0);
-      });
-  return count.getResult(0);
+      // No output rows: the box is empty.
+      [&](OpBuilder &) { return c0; });
 }

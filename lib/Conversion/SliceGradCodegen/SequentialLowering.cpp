@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "SliceGradBuilder.h"
+#include "Strategies.h"
 
 using namespace mlir;
 using namespace mlir::sparse;
@@ -14,17 +15,7 @@ using namespace mlir::sparse::lowering;
 Value lowering::buildSequentialLoop(OpBuilder &b, Location loc,
                                     const SliceGradOperands &ops,
                                     unsigned vectorWidth, Value from) {
-  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  Value c0 = constantIndex(b, loc, 0);
   SliceGradBuilder builder(b, loc, ops, vectorWidth);
   return builder.buildGreedyLoop(b, c0, ops.nIn, from ? from : c0);
-}
-
-void lowering::buildSequentialLowering(OpBuilder &b, Location loc,
-                                       const SliceGradOperands &ops,
-                                       unsigned vectorWidth) {
-  Value used = buildSequentialLoop(b, loc, ops, vectorWidth);
-  // TensorFlow's run-time error when not every gradient found its row.
-  emitCheck(b, loc, ops.where, arith::CmpIPredicate::ne,
-            SliceGradCheck::AllPropagated, ops.nOut, used,
-            /*guardRest=*/false);
 }

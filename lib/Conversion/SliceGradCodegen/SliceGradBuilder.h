@@ -1,11 +1,11 @@
-//===- SliceGradBuilder.h - The slice_grad algorithms as IR ------*- C++
-//-*-===//
+//===- SliceGradBuilder.h - The CPU algorithms' common pieces ---*- C++ -*-===//
 //
-// IR builders of the algorithms: the greedy loop over a range of rows
-// (GreedyLoop.cpp: the sequential strategy, and the parallel strategy's
-// exact resumption) and the parallel strategy's order-free look-back pass
-// (LookBack.cpp). The GPU lowering's kernels are in
-// SparseToGPU/OrderFreeKernels.cpp.
+// What the CPU strategies build with for one op (SliceGradBuilder.cpp):
+// input_start in registers, the flat views and lane patterns of the vector
+// steps, the row compare and the "is this step a run" test, the zero fill;
+// and TensorFlow's greedy loop over a range of rows (GreedyLoop.cpp: the
+// sequential strategy, and the parallel strategy's exact resumption). The
+// look-back pass (LookBack.cpp) builds on it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +13,7 @@
 #define SLICEGRAD_LIB_CONVERSION_SLICEGRADCODEGEN_SLICEGRADBUILDER_H
 
 #include "CodegenUtils.h"
+#include "SliceGradOperands.h"
 
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -45,6 +46,10 @@ public:
   /// i1: input row `row` equals output row j shifted by input_start; with
   /// a static R >= 4 and contiguous operands, one vector compare.
   Value buildRowEqual(OpBuilder &b, Value row, Value j);
+
+  /// i1: the vectorWidth input rows from i are the vectorWidth output rows
+  /// from j, shifted (a run of a dense slice; canVectorizeExpand only).
+  Value buildIsRun(OpBuilder &b, Value i, Value j);
 
   /// `cols` (R values) repeated in the vectorWidth x R lanes of a flat
   /// vector of rows.
@@ -82,20 +87,6 @@ private:
   /// of matches), else one scalar step each.
   std::pair<Value, Value> buildRunOrScalarSteps(OpBuilder &b, Value i, Value j);
 };
-
-/// The lowering of one op with a static R (or the generic code for a
-/// dynamic one): `build` is called with the operands, casted to a static R
-/// of 1..kMaxSpecializedRank where R is only known at run time, so that
-/// every R that real tensors have gets the unrolled, vectorized code. A
-/// larger R, static or not, gets the generic loops over columns, so that
-/// compile time does not grow with R. `build` returns the lowering's
-/// value (null for none), which this returns.
-Value buildForEachRank(
-    OpBuilder &b, Location loc, const SliceGradOperands &ops,
-    function_ref<Value(OpBuilder &, const SliceGradOperands &)> build);
-
-/// The highest R that a dynamic R is specialized to.
-constexpr int64_t kMaxSpecializedRank = 8;
 
 } // namespace lowering
 } // namespace sparse

@@ -31,13 +31,20 @@
 //===----------------------------------------------------------------------===//
 
 #include "OrderFreeKernels.h"
+#include "SliceGradCodegen/Box.h"
+#include "SliceGradCodegen/CodegenUtils.h"
+#include "SliceGradCodegen/Strategies.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 #include <limits>
 
 using namespace mlir;
 using namespace mlir::sparse;
 using namespace mlir::sparse::gpu_lowering;
-using lowering::SliceGradOperands;
+using namespace mlir::sparse::lowering;
 
 Value Buffers::alloc(OpBuilder &b, Location loc, MemRefType type,
                      ValueRange dynamicSizes) const {
@@ -76,16 +83,12 @@ namespace {
 /// A tree has at most this many levels above its leaves (fanIn >= 2).
 constexpr int64_t kMaxTreeLevels = 64;
 
-Value cst(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
 /// One kernel: body(k) for k in [0, n), in parallel.
 void buildKernel(OpBuilder &b, Location loc, Value n,
                  function_ref<void(OpBuilder &, Location, Value)> body) {
   scf::ParallelOp::create(
-      b, loc, ValueRange{cst(b, loc, 0)}, ValueRange{n},
-      ValueRange{cst(b, loc, 1)},
+      b, loc, ValueRange{constantIndex(b, loc, 0)}, ValueRange{n},
+      ValueRange{constantIndex(b, loc, 1)},
       [&](OpBuilder &nb, Location l, ValueRange ivs) { body(nb, l, ivs[0]); });
 }
 
@@ -93,7 +96,7 @@ void buildKernel(OpBuilder &b, Location loc, Value n,
 /// body guarded by i < n.
 void buildRowKernel(OpBuilder &b, Location loc, Value n,
                     function_ref<void(OpBuilder &, Location, Value)> body) {
-  Value threads = arith::MaxUIOp::create(b, loc, n, cst(b, loc, 1));
+  Value threads = arith::MaxUIOp::create(b, loc, n, constantIndex(b, loc, 1));
   buildKernel(b, loc, threads, [&](OpBuilder &kb, Location l, Value i) {
     Value inRange =
         arith::CmpIOp::create(kb, l, arith::CmpIPredicate::ult, i, n);
@@ -117,7 +120,7 @@ std::pair<Value, Value> groupRange(OpBuilder &b, Location loc, Value k,
 /// max(ceil(n / group), 1): a tree needs a leaf, an empty one if n = 0.
 Value numGroups(OpBuilder &b, Location loc, Value n, Value group) {
   Value groups = arith::CeilDivUIOp::create(b, loc, n, group);
-  return arith::MaxUIOp::create(b, loc, groups, cst(b, loc, 1));
+  return arith::MaxUIOp::create(b, loc, groups, constantIndex(b, loc, 1));
 }
 
 /// The levels of a tree over n0 >= 1 leaves, all nodes in one buffer, level
@@ -132,17 +135,18 @@ struct TreeShape {
     Type index = b.getIndexType();
     offsets = memref::AllocOp::create(
         b, loc, MemRefType::get({kMaxTreeLevels + 1}, index));
-    Value c0 = cst(b, loc, 0);
+    Value c0 = constantIndex(b, loc, 0);
     memref::StoreOp::create(b, loc, c0, offsets, c0);
     auto loop = scf::WhileOp::create(
         b, loc, TypeRange{index, index, index}, ValueRange{c0, c0, n0},
         [&](OpBuilder &nb, Location l, ValueRange args) {
           Value more = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ugt,
-                                             args[2], cst(nb, l, 1));
+                                             args[2], constantIndex(nb, l, 1));
           scf::ConditionOp::create(nb, l, more, args);
         },
         [&](OpBuilder &nb, Location l, ValueRange args) {
-          Value level = arith::AddIOp::create(nb, l, args[0], cst(nb, l, 1));
+          Value level =
+              arith::AddIOp::create(nb, l, args[0], constantIndex(nb, l, 1));
           Value next = arith::AddIOp::create(nb, l, args[1], args[2]);
           memref::StoreOp::create(nb, l, next, offsets, level);
           Value n = arith::CeilDivUIOp::create(nb, l, args[2], fanIn);
@@ -150,14 +154,14 @@ struct TreeShape {
         });
     levels = loop.getResult(0);
     root = loop.getResult(1);
-    size = arith::AddIOp::create(b, loc, root, cst(b, loc, 1));
+    size = arith::AddIOp::create(b, loc, root, constantIndex(b, loc, 1));
   }
 
   /// Level L's first node, node count and parent count (L < levels).
   std::tuple<Value, Value, Value> level(OpBuilder &b, Location loc, Value L,
                                         Value fanIn) const {
     Value off = memref::LoadOp::create(b, loc, offsets, L);
-    Value up = arith::AddIOp::create(b, loc, L, cst(b, loc, 1));
+    Value up = arith::AddIOp::create(b, loc, L, constantIndex(b, loc, 1));
     Value offUp = memref::LoadOp::create(b, loc, offsets, up);
     Value n = arith::SubIOp::create(b, loc, offUp, off);
     return {off, n, offUp};
@@ -170,8 +174,8 @@ struct TreeShape {
                function_ref<void(OpBuilder &, Location, Value, Value, Value)>
                    combine) const {
     scf::ForOp::create(
-        b, loc, cst(b, loc, 0), levels, cst(b, loc, 1), ValueRange{},
-        [&](OpBuilder &nb, Location l, Value L, ValueRange) {
+        b, loc, constantIndex(b, loc, 0), levels, constantIndex(b, loc, 1),
+        ValueRange{}, [&](OpBuilder &nb, Location l, Value L, ValueRange) {
           Value off, n, offUp;
           std::tie(off, n, offUp) = level(nb, l, L, fanIn);
           Value parents = arith::CeilDivUIOp::create(nb, l, n, fanIn);
@@ -199,9 +203,9 @@ public:
                 Value status)
       : ops(ops), loc(loc), fallback(fallback), buffers(buffers),
         status(status) {
-    chunk = cst(b, loc, chunkRows);
-    fanIn = cst(b, loc, std::max<int64_t>(chunkRows, 2));
-    Value c2 = cst(b, loc, 2);
+    chunk = constantIndex(b, loc, chunkRows);
+    fanIn = constantIndex(b, loc, std::max<int64_t>(chunkRows, 2));
+    Value c2 = constantIndex(b, loc, 2);
     boxWords = arith::MulIOp::create(b, loc, c2, ops.numDims);
   }
 
@@ -215,7 +219,7 @@ public:
     // One more word: a buffer of R = 0 nodes is not empty.
     Value boxSize =
         add(b, loc, arith::MulIOp::create(b, loc, boxTree.size, boxWords),
-            cst(b, loc, 1));
+            constantIndex(b, loc, 1));
     box = buffers.alloc(b, loc,
                         MemRefType::get({ShapedType::kDynamic}, b.getI64Type()),
                         boxSize);
@@ -225,7 +229,7 @@ public:
     // One byte per input row (one more: never an empty buffer).
     Value flags = buffers.alloc(
         b, loc, MemRefType::get({ShapedType::kDynamic}, b.getI8Type()),
-        add(b, loc, ops.nIn, cst(b, loc, 1)));
+        add(b, loc, ops.nIn, constantIndex(b, loc, 1)));
     Value boxBase = arith::MulIOp::create(b, loc, boxTree.root, boxWords);
 
     buildBox(b, boxTree, boxLeaves);
@@ -248,156 +252,109 @@ private:
   Value add(OpBuilder &b, Location l, Value x, Value y) {
     return arith::AddIOp::create(b, l, x, y);
   }
-  Value col(OpBuilder &b, Location l, int64_t d) { return cst(b, l, d); }
-  Value i64Const(OpBuilder &b, Location l, int64_t v) {
-    return arith::ConstantIntOp::create(b, l, b.getI64Type(), v);
-  }
-  Value boolConst(OpBuilder &b, Location l, bool v) {
-    return arith::ConstantIntOp::create(b, l, v, /*width=*/1);
-  }
-  bool staticRank() const { return ops.staticNumDims != ShapedType::kDynamic; }
   /// input_start's columns (static R), loaded in the kernel.
   SmallVector<Value> startCols(OpBuilder &b, Location l) {
     SmallVector<Value> cols;
     for (int64_t d = 0; d < ops.staticNumDims; ++d)
-      cols.push_back(load(b, l, ops.start, col(b, l, d)));
+      cols.push_back(load(b, l, ops.start, constantIndex(b, l, d)));
     return cols;
   }
 
   /// The box tree's kernels: leaves over chunks of output rows, node k in
   /// words [2R k, 2R k + 2R) of `box` (R minima, then R maxima).
   void buildBox(OpBuilder &b, const TreeShape &tree, Value leaves) {
-    Value lowest = i64Const(b, loc, std::numeric_limits<int64_t>::min());
-    Value highest = i64Const(b, loc, std::numeric_limits<int64_t>::max());
-
     buildKernel(b, loc, leaves, [&](OpBuilder &kb, Location l, Value k) {
-      // Leaf k reduces rows k, k + leaves, ...: consecutive threads read
-      // consecutive rows (the loads coalesce); a min/max needs no order.
-      Value lo = k, hi = ops.nOut, stride = leaves;
-      Value base = arith::MulIOp::create(kb, l, k, boxWords);
-      Value c1 = cst(kb, l, 1);
-      if (staticRank()) {
-        // Rows outer, the 2R bounds in registers: each row read once.
-        int64_t r = ops.staticNumDims;
-        SmallVector<Value> start = startCols(kb, l);
-        SmallVector<Value> init(r, highest);
-        init.append(r, lowest);
-        auto rows = scf::ForOp::create(
-            kb, l, lo, hi, stride, init,
-            [&](OpBuilder &nb, Location rl, Value j, ValueRange bounds) {
-              SmallVector<Value> next(2 * r);
-              for (int64_t d = 0; d < r; ++d) {
-                Value v =
-                    add(nb, rl, load(nb, rl, ops.outIdx, {j, col(nb, rl, d)}),
-                        start[d]);
-                next[d] = arith::MinSIOp::create(nb, rl, bounds[d], v);
-                next[r + d] = arith::MaxSIOp::create(nb, rl, bounds[r + d], v);
-              }
-              scf::YieldOp::create(nb, rl, next);
-            });
-        for (int64_t d = 0; d < 2 * r; ++d)
-          memref::StoreOp::create(kb, l, rows.getResult(d), box,
-                                  add(kb, l, base, col(kb, l, d)));
-        return;
-      }
-      // A run-time R: column by column.
-      scf::ForOp::create(
-          kb, l, cst(kb, l, 0), ops.numDims, c1, ValueRange{},
-          [&](OpBuilder &cb, Location cl, Value d, ValueRange) {
-            Value s = load(cb, cl, ops.start, d);
-            auto rows = scf::ForOp::create(
-                cb, cl, lo, hi, stride, ValueRange{highest, lowest},
-                [&](OpBuilder &nb, Location rl, Value j, ValueRange bounds) {
-                  Value v = add(nb, rl, load(nb, rl, ops.outIdx, {j, d}), s);
-                  Value mn = arith::MinSIOp::create(nb, rl, bounds[0], v);
-                  Value mx = arith::MaxSIOp::create(nb, rl, bounds[1], v);
-                  scf::YieldOp::create(nb, rl, ValueRange{mn, mx});
-                });
-            Value at = add(cb, cl, base, d);
-            memref::StoreOp::create(cb, cl, rows.getResult(0), box, at);
-            memref::StoreOp::create(cb, cl, rows.getResult(1), box,
-                                    add(cb, cl, at, ops.numDims));
-            scf::YieldOp::create(cb, cl);
-          });
+      buildBoxLeaf(kb, l, k, leaves);
     });
-
     tree.buildUpSweep(
         b, loc, fanIn,
         [&](OpBuilder &kb, Location l, Value lo, Value hi, Value parent) {
-          // Word w: a minimum for w < R, else a maximum.
-          scf::ForOp::create(
-              kb, l, cst(kb, l, 0), boxWords, cst(kb, l, 1), ValueRange{},
-              [&](OpBuilder &wb, Location wl, Value w, ValueRange) {
-                Value isMin = arith::CmpIOp::create(
-                    wb, wl, arith::CmpIPredicate::ult, w, ops.numDims);
-                Value init =
-                    arith::SelectOp::create(wb, wl, isMin, highest, lowest);
-                auto children = scf::ForOp::create(
-                    wb, wl, lo, hi, cst(wb, wl, 1), ValueRange{init},
-                    [&](OpBuilder &nb, Location cl, Value c, ValueRange acc) {
-                      Value at =
-                          add(nb, cl,
-                              arith::MulIOp::create(nb, cl, c, boxWords), w);
-                      Value v = load(nb, cl, box, at);
-                      Value mn = arith::MinSIOp::create(nb, cl, acc[0], v);
-                      Value mx = arith::MaxSIOp::create(nb, cl, acc[0], v);
-                      scf::YieldOp::create(
-                          nb, cl,
-                          arith::SelectOp::create(nb, cl, isMin, mn, mx)
-                              .getResult());
-                    });
-                Value at = add(
-                    wb, wl, arith::MulIOp::create(wb, wl, parent, boxWords), w);
-                memref::StoreOp::create(wb, wl, children.getResult(0), box, at);
-                scf::YieldOp::create(wb, wl);
+          buildBoxNode(kb, l, lo, hi, parent);
+        });
+  }
+
+  /// Leaf k reduces rows k, k + leaves, ...: consecutive threads read
+  /// consecutive rows (the loads coalesce); a min/max needs no order.
+  void buildBoxLeaf(OpBuilder &b, Location l, Value k, Value leaves) {
+    Value base = arith::MulIOp::create(b, l, k, boxWords);
+    if (!ops.hasStaticNumDims()) {
+      // A run-time R: column by column.
+      buildDynamicRowBounds(
+          b, l, ops, k, ops.nOut, leaves,
+          [&](OpBuilder &cb, Location cl, Value d, Value min, Value max) {
+            Value at = add(cb, cl, base, d);
+            memref::StoreOp::create(cb, cl, min, box, at);
+            memref::StoreOp::create(cb, cl, max, box,
+                                    add(cb, cl, at, ops.numDims));
+          });
+      return;
+    }
+    // Rows outer, the 2R bounds in registers: each row read once.
+    int64_t r = ops.staticNumDims;
+    SmallVector<Value> init(
+        r, constantI64(b, l, std::numeric_limits<int64_t>::max()));
+    init.append(r, constantI64(b, l, std::numeric_limits<int64_t>::min()));
+    SmallVector<Value> bounds = buildStaticRowBounds(b, l, ops, startCols(b, l),
+                                                     k, ops.nOut, leaves, init);
+    for (int64_t d = 0; d < 2 * r; ++d)
+      memref::StoreOp::create(b, l, bounds[d], box,
+                              add(b, l, base, constantIndex(b, l, d)));
+  }
+
+  /// A node of the box tree from its children [lo, hi): word w is a
+  /// minimum for w < R, else a maximum.
+  void buildBoxNode(OpBuilder &b, Location l, Value lo, Value hi,
+                    Value parent) {
+    Value lowest = constantI64(b, l, std::numeric_limits<int64_t>::min());
+    Value highest = constantI64(b, l, std::numeric_limits<int64_t>::max());
+    scf::ForOp::create(
+        b, l, constantIndex(b, l, 0), boxWords, constantIndex(b, l, 1),
+        ValueRange{}, [&](OpBuilder &wb, Location wl, Value w, ValueRange) {
+          Value isMin = arith::CmpIOp::create(wb, wl, arith::CmpIPredicate::ult,
+                                              w, ops.numDims);
+          Value init = arith::SelectOp::create(wb, wl, isMin, highest, lowest);
+          auto children = scf::ForOp::create(
+              wb, wl, lo, hi, constantIndex(wb, wl, 1), ValueRange{init},
+              [&](OpBuilder &nb, Location cl, Value c, ValueRange acc) {
+                Value at =
+                    add(nb, cl, arith::MulIOp::create(nb, cl, c, boxWords), w);
+                Value v = load(nb, cl, box, at);
+                Value mn = arith::MinSIOp::create(nb, cl, acc[0], v);
+                Value mx = arith::MaxSIOp::create(nb, cl, acc[0], v);
+                scf::YieldOp::create(
+                    nb, cl,
+                    arith::SelectOp::create(nb, cl, isMin, mn, mx).getResult());
               });
+          Value at =
+              add(wb, wl, arith::MulIOp::create(wb, wl, parent, boxWords), w);
+          memref::StoreOp::create(wb, wl, children.getResult(0), box, at);
+          scf::YieldOp::create(wb, wl);
         });
   }
 
   /// The box's 2R bounds in registers (static R), loaded in the kernel.
   SmallVector<Value> boxBounds(OpBuilder &b, Location l, Value boxBase) {
     SmallVector<Value> bounds;
-    if (!staticRank())
+    if (!ops.hasStaticNumDims())
       return bounds;
     for (int64_t w = 0; w < 2 * ops.staticNumDims; ++w)
-      bounds.push_back(load(b, l, box, add(b, l, boxBase, col(b, l, w))));
+      bounds.push_back(
+          load(b, l, box, add(b, l, boxBase, constantIndex(b, l, w))));
     return bounds;
   }
 
   /// i1: input row i lies inside the box.
   Value buildInside(OpBuilder &b, Location l, Value i, Value boxBase,
                     ArrayRef<Value> bounds) {
-    auto inRange = [&](OpBuilder &nb, Location rl, Value x, Value lo,
-                       Value hi) -> Value {
-      Value above =
-          arith::CmpIOp::create(nb, rl, arith::CmpIPredicate::sge, x, lo);
-      Value below =
-          arith::CmpIOp::create(nb, rl, arith::CmpIPredicate::sle, x, hi);
-      return arith::AndIOp::create(nb, rl, above, below);
-    };
-    if (staticRank()) {
-      int64_t r = ops.staticNumDims;
-      Value inside = boolConst(b, l, true);
-      for (int64_t d = 0; d < r; ++d) {
-        Value x = load(b, l, ops.inIdx, {i, col(b, l, d)});
-        inside = arith::AndIOp::create(
-            b, l, inside, inRange(b, l, x, bounds[d], bounds[r + d]));
-      }
-      return inside;
-    }
-    auto cols = scf::ForOp::create(
-        b, l, cst(b, l, 0), ops.numDims, cst(b, l, 1),
-        ValueRange{boolConst(b, l, true)},
-        [&](OpBuilder &nb, Location rl, Value d, ValueRange acc) {
-          Value x = load(nb, rl, ops.inIdx, {i, d});
+    int64_t r = ops.hasStaticNumDims() ? ops.staticNumDims : 0;
+    return buildInsideBox(
+        b, l, ops, i, bounds.take_front(r), bounds.drop_front(r),
+        [&](OpBuilder &nb, Location rl, Value d) {
           Value at = add(nb, rl, boxBase, d);
-          Value lo = load(nb, rl, box, at);
-          Value hi = load(nb, rl, box, add(nb, rl, at, ops.numDims));
-          Value in =
-              arith::AndIOp::create(nb, rl, acc[0], inRange(nb, rl, x, lo, hi));
-          scf::YieldOp::create(nb, rl, in);
+          return std::pair<Value, Value>{
+              load(nb, rl, box, at),
+              load(nb, rl, box, add(nb, rl, at, ops.numDims))};
         });
-    return cols.getResult(0);
   }
 
   /// One thread per input row (consecutive threads, consecutive rows: the
@@ -423,7 +380,8 @@ private:
   /// The number of flagged rows in [lo, hi).
   Value sumFlags(OpBuilder &b, Location l, Value flags, Value lo, Value hi) {
     auto rows = scf::ForOp::create(
-        b, l, lo, hi, cst(b, l, 1), ValueRange{cst(b, l, 0)},
+        b, l, lo, hi, constantIndex(b, l, 1),
+        ValueRange{constantIndex(b, l, 0)},
         [&](OpBuilder &nb, Location rl, Value i, ValueRange count) {
           Value flag = load(nb, rl, flags, i);
           Value wide = arith::ExtUIOp::create(nb, rl, nb.getI64Type(), flag);
@@ -434,35 +392,53 @@ private:
     return rows.getResult(0);
   }
 
+  /// The exclusive scan of the chunk counts: up-sweep, root, down-sweep.
   void buildScan(OpBuilder &b, const TreeShape &tree, Value scan) {
+    buildScanUpSweep(b, tree, scan);
+    buildScanRoot(b, tree, scan);
+    buildScanDownSweep(b, tree, scan);
+  }
+
+  /// Each node the sum of its children.
+  void buildScanUpSweep(OpBuilder &b, const TreeShape &tree, Value scan) {
     tree.buildUpSweep(
         b, loc, fanIn,
         [&](OpBuilder &kb, Location l, Value lo, Value hi, Value parent) {
           auto sum = scf::ForOp::create(
-              kb, l, lo, hi, cst(kb, l, 1), ValueRange{cst(kb, l, 0)},
+              kb, l, lo, hi, constantIndex(kb, l, 1),
+              ValueRange{constantIndex(kb, l, 0)},
               [&](OpBuilder &nb, Location cl, Value c, ValueRange acc) {
                 scf::YieldOp::create(
                     nb, cl, add(nb, cl, acc[0], load(nb, cl, scan, c)));
               });
           memref::StoreOp::create(kb, l, sum.getResult(0), scan, parent);
         });
+  }
 
-    // The root: its total is the number of flagged rows; its offset is 0.
-    buildKernel(b, loc, cst(b, loc, 1), [&](OpBuilder &kb, Location l, Value) {
-      Value total = load(kb, l, scan, tree.root);
-      memref::StoreOp::create(kb, l, cst(kb, l, 0), scan, tree.root);
-      Value i64Total =
-          arith::IndexCastUIOp::create(kb, l, kb.getI64Type(), total);
-      memref::StoreOp::create(kb, l, i64Const(kb, l, 0), status,
-                              cst(kb, l, kRefuted));
-      memref::StoreOp::create(kb, l, i64Total, status, cst(kb, l, kFlagged));
-    });
+  /// The root: its total is the number of flagged rows; its offset is 0.
+  void buildScanRoot(OpBuilder &b, const TreeShape &tree, Value scan) {
+    buildKernel(b, loc, constantIndex(b, loc, 1),
+                [&](OpBuilder &kb, Location l, Value) {
+                  Value total = load(kb, l, scan, tree.root);
+                  memref::StoreOp::create(kb, l, constantIndex(kb, l, 0), scan,
+                                          tree.root);
+                  Value i64Total = arith::IndexCastUIOp::create(
+                      kb, l, kb.getI64Type(), total);
+                  memref::StoreOp::create(kb, l, constantI64(kb, l, 0), status,
+                                          constantIndex(kb, l, kRefuted));
+                  memref::StoreOp::create(kb, l, i64Total, status,
+                                          constantIndex(kb, l, kFlagged));
+                });
+  }
 
-    // Down-sweep, from the root's level to the leaves.
+  /// From the root's level to the leaves, each child gets its parent's
+  /// offset plus its left siblings' sums.
+  void buildScanDownSweep(OpBuilder &b, const TreeShape &tree, Value scan) {
     scf::ForOp::create(
-        b, loc, cst(b, loc, 0), tree.levels, cst(b, loc, 1), ValueRange{},
-        [&](OpBuilder &nb, Location l, Value t, ValueRange) {
-          Value last = arith::SubIOp::create(nb, l, tree.levels, cst(nb, l, 1));
+        b, loc, constantIndex(b, loc, 0), tree.levels, constantIndex(b, loc, 1),
+        ValueRange{}, [&](OpBuilder &nb, Location l, Value t, ValueRange) {
+          Value last = arith::SubIOp::create(nb, l, tree.levels,
+                                             constantIndex(nb, l, 1));
           Value L = arith::SubIOp::create(nb, l, last, t);
           Value off, n, offUp;
           std::tie(off, n, offUp) = tree.level(nb, l, L, fanIn);
@@ -473,7 +449,7 @@ private:
             Value offset = load(kb, kl, scan, add(kb, kl, offUp, g));
             scf::ForOp::create(
                 kb, kl, add(kb, kl, off, lo), add(kb, kl, off, hi),
-                cst(kb, kl, 1), ValueRange{offset},
+                constantIndex(kb, kl, 1), ValueRange{offset},
                 [&](OpBuilder &cb, Location cl, Value c, ValueRange acc) {
                   Value v = load(cb, cl, scan, c);
                   memref::StoreOp::create(cb, cl, acc[0], scan, c);
@@ -491,7 +467,7 @@ private:
   void buildWrite(OpBuilder &b, Value flags, Value scan) {
     buildRowKernel(b, loc, ops.nIn, [&](OpBuilder &kb, Location l, Value i) {
       SmallVector<Value> start = startCols(kb, l);
-      Value zero = lowering::buildZero(kb, l, ops.eltType);
+      Value zero = buildZero(kb, l, ops.eltType);
       Value k = arith::DivUIOp::create(kb, l, i, chunk);
       Value lo = arith::MulIOp::create(kb, l, k, chunk);
       Value pos =
@@ -510,63 +486,69 @@ private:
         auto check = scf::IfOp::create(
             kb, l, valid,
             [&](OpBuilder &tb, Location tl) {
-              Value same = lowering::buildRowsEqual(tb, tl, ops, start, i, pos);
+              Value same = buildRowsEqual(tb, tl, ops, start, i, pos);
               Value g = load(tb, tl, ops.grad, pos);
               scf::YieldOp::create(tb, tl, ValueRange{same, g});
             },
             [&](OpBuilder &eb, Location el) {
-              scf::YieldOp::create(eb, el,
-                                   ValueRange{boolConst(eb, el, false), zero});
+              scf::YieldOp::create(
+                  eb, el, ValueRange{constantBool(eb, el, false), zero});
             });
         scf::YieldOp::create(kb, l, check.getResults());
         kb.setInsertionPointToStart(row.elseBlock());
-        scf::YieldOp::create(kb, l, ValueRange{boolConst(kb, l, true), zero});
+        scf::YieldOp::create(kb, l,
+                             ValueRange{constantBool(kb, l, true), zero});
       }
       memref::StoreOp::create(kb, l, row.getResult(1), ops.out, i);
       Value refuted = arith::XOrIOp::create(kb, l, row.getResult(0),
-                                            boolConst(kb, l, true));
+                                            constantBool(kb, l, true));
       scf::IfOp::create(kb, l, refuted, [&](OpBuilder &tb, Location tl) {
-        memref::AtomicRMWOp::create(tb, tl, arith::AtomicRMWKind::ori,
-                                    i64Const(tb, tl, 1), status,
-                                    ValueRange{cst(tb, tl, kRefuted)});
+        memref::AtomicRMWOp::create(
+            tb, tl, arith::AtomicRMWKind::ori, constantI64(tb, tl, 1), status,
+            ValueRange{constantIndex(tb, tl, kRefuted)});
         scf::YieldOp::create(tb, tl);
       });
     });
   }
 
   void buildFallback(OpBuilder &b) {
-    buildKernel(b, loc, cst(b, loc, 1), [&](OpBuilder &kb, Location l, Value) {
-      Value refuted = load(kb, l, status, cst(kb, l, kRefuted));
-      Value flagged = load(kb, l, status, cst(kb, l, kFlagged));
-      Value nOut =
-          arith::IndexCastUIOp::create(kb, l, kb.getI64Type(), ops.nOut);
-      Value wrong = arith::OrIOp::create(
-          kb, l,
-          arith::CmpIOp::create(kb, l, arith::CmpIPredicate::ne, refuted,
-                                i64Const(kb, l, 0)),
-          arith::CmpIOp::create(kb, l, arith::CmpIPredicate::ne, flagged,
-                                nOut));
-      if (!fallback) {
-        // Tests of the kernels: the refutation is the result.
-        Value word = arith::ExtUIOp::create(kb, l, kb.getI64Type(), wrong);
-        memref::StoreOp::create(kb, l, word, status, cst(kb, l, kRefuted));
-        memref::StoreOp::create(kb, l, nOut, status, cst(kb, l, kUsed));
-        return;
-      }
-      auto used = scf::IfOp::create(
-          kb, l, wrong,
-          [&](OpBuilder &tb, Location tl) {
-            Value j = lowering::buildSequentialLoop(tb, tl, ops,
-                                                    /*vectorWidth=*/0);
-            scf::YieldOp::create(tb, tl, j);
-          },
-          [&](OpBuilder &eb, Location el) {
-            scf::YieldOp::create(eb, el, ops.nOut);
-          });
-      Value word = arith::IndexCastUIOp::create(kb, l, kb.getI64Type(),
-                                                used.getResult(0));
-      memref::StoreOp::create(kb, l, word, status, cst(kb, l, kUsed));
-    });
+    buildKernel(
+        b, loc, constantIndex(b, loc, 1),
+        [&](OpBuilder &kb, Location l, Value) {
+          Value refuted = load(kb, l, status, constantIndex(kb, l, kRefuted));
+          Value flagged = load(kb, l, status, constantIndex(kb, l, kFlagged));
+          Value nOut =
+              arith::IndexCastUIOp::create(kb, l, kb.getI64Type(), ops.nOut);
+          Value wrong = arith::OrIOp::create(
+              kb, l,
+              arith::CmpIOp::create(kb, l, arith::CmpIPredicate::ne, refuted,
+                                    constantI64(kb, l, 0)),
+              arith::CmpIOp::create(kb, l, arith::CmpIPredicate::ne, flagged,
+                                    nOut));
+          if (!fallback) {
+            // Tests of the kernels: the refutation is the result.
+            Value word = arith::ExtUIOp::create(kb, l, kb.getI64Type(), wrong);
+            memref::StoreOp::create(kb, l, word, status,
+                                    constantIndex(kb, l, kRefuted));
+            memref::StoreOp::create(kb, l, nOut, status,
+                                    constantIndex(kb, l, kUsed));
+            return;
+          }
+          auto used = scf::IfOp::create(
+              kb, l, wrong,
+              [&](OpBuilder &tb, Location tl) {
+                Value j = buildSequentialLoop(tb, tl, ops,
+                                              /*vectorWidth=*/0);
+                scf::YieldOp::create(tb, tl, j);
+              },
+              [&](OpBuilder &eb, Location el) {
+                scf::YieldOp::create(eb, el, ops.nOut);
+              });
+          Value word = arith::IndexCastUIOp::create(kb, l, kb.getI64Type(),
+                                                    used.getResult(0));
+          memref::StoreOp::create(kb, l, word, status,
+                                  constantIndex(kb, l, kUsed));
+        });
   }
 
   const SliceGradOperands &ops;

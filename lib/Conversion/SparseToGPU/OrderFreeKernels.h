@@ -10,7 +10,7 @@
 #ifndef SLICEGRAD_LIB_CONVERSION_SPARSETOGPU_ORDERFREEKERNELS_H
 #define SLICEGRAD_LIB_CONVERSION_SPARSETOGPU_ORDERFREEKERNELS_H
 
-#include "SliceGradCodegen/CodegenUtils.h"
+#include "SliceGradCodegen/SliceGradOperands.h"
 
 namespace mlir {
 namespace sparse {

@@ -13,9 +13,21 @@
 #include "SliceGrad/Conversion/Passes.h"
 
 #include "OrderFreeKernels.h"
-#include "SliceGradCodegen/SliceGradBuilder.h"
+#include "SliceGradCodegen/CodegenUtils.h"
+#include "SliceGradCodegen/ConversionDriver.h"
+#include "SliceGradCodegen/RuntimeCalls.h"
+#include "SliceGradCodegen/Strategies.h"
 
+#include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
+
+// The pass's dependent dialects.
+#include "mlir/Dialect/Complex/IR/Complex.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir {
@@ -63,13 +75,16 @@ struct SliceGradToGPU : public OpConversionPattern<SliceGradOp> {
     lowering::buildForEachRank(
         b, loc, ops,
         [&](OpBuilder &rb, const lowering::SliceGradOperands &rankOps) {
-          if (inPlace)
-            checkUsed(rb, loc, rankOps, buildKernels(rb, loc, rankOps));
-          else if (identityLayouts(rankOps))
+          if (inPlace) {
+            lowering::emitAllPropagatedCheck(rb, loc, rankOps,
+                                             buildKernels(rb, loc, rankOps));
+          } else if (identityLayouts(rankOps)) {
             buildWithCopies(rb, loc, rankOps);
-          else
-            lowering::buildSequentialLowering(rb, loc, rankOps,
-                                              /*vectorWidth=*/8);
+          } else {
+            Value used = lowering::buildSequentialLoop(rb, loc, rankOps,
+                                                       /*vectorWidth=*/8);
+            lowering::emitAllPropagatedCheck(rb, loc, rankOps, used);
+          }
           return Value();
         });
     rewriter.eraseOp(op);
@@ -92,15 +107,15 @@ private:
       buffers.copy(b, loc, status, host);
     }
     auto word = [&](int64_t k) -> Value {
-      Value at = arith::ConstantIndexOp::create(b, loc, k);
+      Value at = lowering::constantIndex(b, loc, k);
       Value v = memref::LoadOp::create(b, loc, host, at);
       return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
     };
     Value used = word(gpu_lowering::kUsed);
     if (!fallback) {
-      Value refuted = arith::CmpIOp::create(
-          b, loc, arith::CmpIPredicate::ne, word(gpu_lowering::kRefuted),
-          arith::ConstantIndexOp::create(b, loc, 0));
+      Value refuted = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                            word(gpu_lowering::kRefuted),
+                                            lowering::constantIndex(b, loc, 0));
       Value flagged = word(gpu_lowering::kFlagged);
       scf::IfOp::create(b, loc, refuted, [&](OpBuilder &tb, Location tl) {
         lowering::emitCheckFailedCall(tb, tl, ops.where,
@@ -113,14 +128,6 @@ private:
       memref::DeallocOp::create(b, loc, host);
     buffers.free(b, loc, status);
     return used;
-  }
-
-  /// TensorFlow's run-time error unless every gradient found its row.
-  static void checkUsed(OpBuilder &b, Location loc,
-                        const lowering::SliceGradOperands &ops, Value used) {
-    lowering::emitCheck(b, loc, ops.where, arith::CmpIPredicate::ne,
-                        SliceGradCheck::AllPropagated, ops.nOut, used,
-                        /*guardRest=*/false);
   }
 
   /// Host operands: copied to the device, the result copied back.
@@ -142,7 +149,7 @@ private:
     for (Value buffer : {dev.grad, dev.inIdx, dev.start, dev.outIdx, dev.out})
       buffers.free(b, loc, buffer);
     // Last: the error handler may return.
-    checkUsed(b, loc, ops, used);
+    lowering::emitAllPropagatedCheck(b, loc, ops, used);
   }
 
   int64_t chunkRows;
@@ -156,15 +163,14 @@ struct ConvertSparseToGPUPass
   using Base::Base;
 
   void runOnOperation() override {
-    ConvertSparseToGPUPassOptions options{chunkRows, deviceMemory,
-                                          deviceResident, fallback};
-    auto addPatterns = [&](RewritePatternSet &patterns) {
-      populateSparseToGPUConversionPatterns(patterns, options);
-    };
-    if (failed(lowering::lowerSliceGradOps(getOperation(), getArgument(),
-                                           static_cast<int64_t>(chunkRows),
-                                           addPatterns,
-                                           /*deviceMemory=*/deviceMemory)))
+    ConvertSparseToGPUPassOptions options;
+    options.chunkRows = chunkRows;
+    options.deviceMemory = deviceMemory;
+    options.deviceResident = deviceResident;
+    options.fallback = fallback;
+    if (failed(lowering::lowerSliceGradOps(
+            getOperation(), getArgument(), options,
+            populateSparseToGPUConversionPatterns, deviceMemory)))
       signalPassFailure();
   }
 };

@@ -1,11 +1,26 @@
 //===- SparseToLoops.cpp - sparse.slice_grad to scf loops -----------------===//
 //
-// The pass: lowers the memref form of sparse.slice_grad with the strategy
-// its options select (SequentialLowering.cpp, ParallelLowering.cpp).
+// The pass: lowers the memref form of sparse.slice_grad and of its
+// partition ops with the strategy its options select
+// (SliceGradCodegen/SequentialLowering.cpp, SliceGradCodegen/LookBack.cpp).
 //
 //===----------------------------------------------------------------------===//
 
-#include "SliceGradCodegen/SliceGradBuilder.h"
+#include "SliceGrad/Conversion/Passes.h"
+#include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
+
+#include "SliceGradCodegen/CodegenUtils.h"
+#include "SliceGradCodegen/ConversionDriver.h"
+#include "SliceGradCodegen/Strategies.h"
+
+// The pass's dependent dialects.
+#include "mlir/Dialect/Complex/IR/Complex.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -21,20 +36,51 @@ using namespace mlir;
 using namespace mlir::sparse;
 
 namespace {
-/// Lowers a partition op with an index result: the shape checks nest what
-/// follows them in scf.if (a check's handler may return), so the result
-/// goes through a stack slot, loaded where the op was (0 if a check failed).
-static Value lowerWithIndexResult(ConversionPatternRewriter &rewriter,
-                                  Location loc, function_ref<Value()> build) {
+/// The loop of the strategy `options` select, from output row `from` (0 if
+/// null); returns the j it ends with.
+Value buildStrategyLoop(OpBuilder &b, Location loc,
+                        const lowering::SliceGradOperands &ops,
+                        const ConvertSparseToLoopsPassOptions &options,
+                        Value from = Value()) {
+  switch (options.strategy) {
+  case SliceGradStrategy::Parallel:
+    return lowering::buildParallelLoop(b, loc, ops, options.chunkRows,
+                                       options.vectorWidth, from);
+  case SliceGradStrategy::Sequential:
+    return lowering::buildSequentialLoop(b, loc, ops, options.vectorWidth,
+                                         from);
+  }
+  llvm_unreachable("unknown strategy");
+}
+
+/// Rewrites a partition op with an index result (its memref form): the
+/// shape checks of one process's rows, then `build` for each R. The checks
+/// nest what follows them in scf.if (a check's handler may return), so the
+/// result goes through a stack slot, loaded where the op was (0 if a check
+/// failed).
+template <typename OpTy>
+LogicalResult rewriteWithIndexResult(
+    ConversionPatternRewriter &rewriter, OpTy op,
+    typename OpTy::Adaptor adaptor, Value out,
+    function_ref<Value(OpBuilder &, const lowering::SliceGradOperands &)>
+        build) {
+  if (isa<RankedTensorType>(op.getInputIndices().getType()))
+    return rewriter.notifyMatchFailure(op, "tensor form: bufferize first");
+  Location loc = op.getLoc();
   Value slot = memref::AllocaOp::create(
       rewriter, loc, MemRefType::get({}, rewriter.getIndexType()));
-  memref::StoreOp::create(
-      rewriter, loc, arith::ConstantIndexOp::create(rewriter, loc, 0), slot);
+  memref::StoreOp::create(rewriter, loc,
+                          lowering::constantIndex(rewriter, loc, 0), slot);
   OpBuilder::InsertPoint where = rewriter.saveInsertionPoint();
-  Value result = build();
+  lowering::SliceGradOperands ops = lowering::emitShapeChecks(
+      rewriter, op, adaptor.getBackpropValGrad(), adaptor.getInputIndices(),
+      adaptor.getInputStart(), adaptor.getOutputIndices(), out,
+      /*oneProcessRows=*/true);
+  Value result = lowering::buildForEachRank(rewriter, loc, ops, build);
   memref::StoreOp::create(rewriter, loc, result, slot);
   rewriter.restoreInsertionPoint(where);
-  return memref::LoadOp::create(rewriter, loc, slot);
+  rewriter.replaceOp(op, memref::LoadOp::create(rewriter, loc, slot));
+  return success();
 }
 
 /// A pattern that lowers with the pass's options.
@@ -61,12 +107,8 @@ struct SliceGradToLoops : public WithOptions<SliceGradOp> {
     lowering::buildForEachRank(
         rewriter, loc, ops,
         [&](OpBuilder &b, const lowering::SliceGradOperands &rankOps) {
-          if (options.strategy == SliceGradStrategy::Parallel)
-            lowering::buildParallelLowering(b, loc, rankOps, options.chunkRows,
-                                            options.vectorWidth);
-          else
-            lowering::buildSequentialLowering(b, loc, rankOps,
-                                              options.vectorWidth);
+          Value used = buildStrategyLoop(b, loc, rankOps, options);
+          lowering::emitAllPropagatedCheck(b, loc, rankOps, used);
           return Value();
         });
     rewriter.eraseOp(op);
@@ -82,28 +124,12 @@ struct SliceGradResumeToLoops : public WithOptions<SliceGradResumeOp> {
   LogicalResult
   matchAndRewrite(SliceGradResumeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (!op.hasBufferSemantics())
-      return rewriter.notifyMatchFailure(op, "tensor form: bufferize first");
-    Location loc = op.getLoc();
-    Value end = lowerWithIndexResult(rewriter, loc, [&] {
-      lowering::SliceGradOperands ops = lowering::emitShapeChecks(
-          rewriter, op, adaptor.getBackpropValGrad(), adaptor.getInputIndices(),
-          adaptor.getInputStart(), adaptor.getOutputIndices(), adaptor.getOut(),
-          /*oneProcessRows=*/true);
-      return lowering::buildForEachRank(
-          rewriter, loc, ops,
-          [&](OpBuilder &b, const lowering::SliceGradOperands &rankOps) {
-            return options.strategy == SliceGradStrategy::Parallel
-                       ? lowering::buildParallelLoop(
-                             b, loc, rankOps, options.chunkRows,
-                             options.vectorWidth, adaptor.getFrom())
-                       : lowering::buildSequentialLoop(b, loc, rankOps,
-                                                       options.vectorWidth,
-                                                       adaptor.getFrom());
-          });
-    });
-    rewriter.replaceOp(op, end);
-    return success();
+    return rewriteWithIndexResult(
+        rewriter, op, adaptor, adaptor.getOut(),
+        [&](OpBuilder &b, const lowering::SliceGradOperands &rankOps) {
+          return buildStrategyLoop(b, op.getLoc(), rankOps, options,
+                                   adaptor.getFrom());
+        });
   }
 };
 
@@ -115,23 +141,12 @@ struct SliceGradCountToLoops : public WithOptions<SliceGradCountOp> {
   LogicalResult
   matchAndRewrite(SliceGradCountOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (isa<RankedTensorType>(op.getInputIndices().getType()))
-      return rewriter.notifyMatchFailure(op, "tensor form: bufferize first");
-    Location loc = op.getLoc();
-    Value count = lowerWithIndexResult(rewriter, loc, [&] {
-      lowering::SliceGradOperands ops = lowering::emitShapeChecks(
-          rewriter, op, adaptor.getBackpropValGrad(), adaptor.getInputIndices(),
-          adaptor.getInputStart(), adaptor.getOutputIndices(), /*out=*/Value(),
-          /*oneProcessRows=*/true);
-      return lowering::buildForEachRank(
-          rewriter, loc, ops,
-          [&](OpBuilder &b, const lowering::SliceGradOperands &rankOps) {
-            return lowering::buildBoxCount(b, loc, rankOps, options.chunkRows,
-                                           options.vectorWidth);
-          });
-    });
-    rewriter.replaceOp(op, count);
-    return success();
+    return rewriteWithIndexResult(
+        rewriter, op, adaptor, /*out=*/Value(),
+        [&](OpBuilder &b, const lowering::SliceGradOperands &rankOps) {
+          return lowering::buildBoxCount(
+              b, op.getLoc(), rankOps, options.chunkRows, options.vectorWidth);
+        });
   }
 };
 
@@ -156,13 +171,13 @@ struct ConvertSparseToLoopsPass
   using Base::Base;
 
   void runOnOperation() override {
-    ConvertSparseToLoopsPassOptions options{strategy, vectorWidth, chunkRows};
-    auto addPatterns = [&](RewritePatternSet &patterns) {
-      populateSparseToLoopsConversionPatterns(patterns, options);
-    };
-    if (failed(lowering::lowerSliceGradOps(getOperation(), getArgument(),
-                                           static_cast<int64_t>(chunkRows),
-                                           addPatterns)))
+    ConvertSparseToLoopsPassOptions options;
+    options.strategy = strategy;
+    options.vectorWidth = vectorWidth;
+    options.chunkRows = chunkRows;
+    if (failed(lowering::lowerSliceGradOps(
+            getOperation(), getArgument(), options,
+            populateSparseToLoopsConversionPatterns)))
       signalPassFailure();
   }
 };

@@ -10,9 +10,14 @@
 //===----------------------------------------------------------------------===//
 
 #include "SliceGrad/Conversion/Passes.h"
-#include "SliceGradCodegen/CodegenUtils.h"
+#include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
+#include "SliceGradCodegen/RuntimeCalls.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Transforms/DialectConversion.h"

@@ -1,0 +1,96 @@
+//===- SliceGradBuilder.cpp - The CPU algorithms' common pieces -----------===//
+
+#include "SliceGradBuilder.h"
+
+#include "mlir/Dialect/Complex/IR/Complex.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace mlir::sparse;
+using namespace mlir::sparse::lowering;
+
+SliceGradBuilder::SliceGradBuilder(OpBuilder &b, Location loc,
+                                   const SliceGradOperands &ops,
+                                   unsigned vectorWidth)
+    : ops(ops), loc(loc), vectorWidth(vectorWidth) {
+  zero = buildZero(b, loc, ops.eltType);
+  // A static R lets the row comparison unroll and input_start stay in
+  // registers.
+  if (ops.hasStaticNumDims()) {
+    for (int64_t d = 0; d < ops.staticNumDims; ++d) {
+      Value col = constantIndex(b, loc, d);
+      startCols.push_back(memref::LoadOp::create(b, loc, ops.start, col));
+    }
+  }
+  if (canVectorize())
+    inFlat = memref::CollapseShapeOp::create(
+        b, loc, ops.inIdx, ArrayRef<ReassociationIndices>{{0, 1}});
+  if (canVectorizeExpand()) {
+    outFlat = memref::CollapseShapeOp::create(
+        b, loc, ops.outIdx, ArrayRef<ReassociationIndices>{{0, 1}});
+    startPat = buildLanePattern(b, startCols);
+  }
+}
+
+Value SliceGradBuilder::buildLanePattern(OpBuilder &b, ArrayRef<Value> cols) {
+  SmallVector<Value> lanes;
+  for (unsigned r = 0; r < vectorWidth; ++r)
+    lanes.append(cols.begin(), cols.end());
+  auto type =
+      VectorType::get({static_cast<int64_t>(lanes.size())}, b.getI64Type());
+  return vector::FromElementsOp::create(b, loc, type, lanes);
+}
+
+void SliceGradBuilder::buildZeroFill(OpBuilder &b, Value lo, Value hi) {
+  Value c1 = constantIndex(b, loc, 1);
+  scf::ForOp::create(b, loc, lo, hi, c1, ValueRange{},
+                     [&](OpBuilder &nb, Location l, Value i, ValueRange) {
+                       memref::StoreOp::create(nb, l, zero, ops.out, i);
+                       scf::YieldOp::create(nb, l);
+                     });
+}
+
+bool SliceGradBuilder::canVectorize() const {
+  // No destination (sparse.slice_grad_count): nothing to store.
+  auto identity = [](Value v) {
+    return !v || cast<MemRefType>(v.getType()).getLayout().isIdentity();
+  };
+  return vectorWidth > 1 && ops.staticNumDims != ShapedType::kDynamic &&
+         ops.staticNumDims > 0 && identity(ops.inIdx) && identity(ops.out) &&
+         VectorType::isValidElementType(ops.eltType) &&
+         !isa<ComplexType>(ops.eltType);
+}
+
+bool SliceGradBuilder::canVectorizeExpand() const {
+  // LLVM promotes vectors of 16-bit floats to f32 around selects and
+  // expanding loads on targets without native support, which quiets
+  // signaling NaNs: the op must move bit patterns exactly.
+  if (isa<FloatType>(ops.eltType) && ops.eltType.getIntOrFloatBitWidth() == 16)
+    return false;
+  return canVectorize() &&
+         cast<MemRefType>(ops.outIdx.getType()).getLayout().isIdentity() &&
+         cast<MemRefType>(ops.grad.getType()).getLayout().isIdentity();
+}
+
+Value SliceGradBuilder::buildRowEqual(OpBuilder &b, Value row, Value j) {
+  return buildRowsEqual(b, loc, ops, startCols, row, j, {inFlat, outFlat});
+}
+
+Value SliceGradBuilder::buildIsRun(OpBuilder &b, Value i, Value j) {
+  int64_t numDims = ops.staticNumDims;
+  auto flatType = VectorType::get({vectorWidth * numDims}, b.getI64Type());
+  Value cR = constantIndex(b, loc, numDims);
+  Value rows =
+      vector::LoadOp::create(b, loc, flatType, inFlat,
+                             ValueRange{arith::MulIOp::create(b, loc, i, cR)});
+  Value e =
+      vector::LoadOp::create(b, loc, flatType, outFlat,
+                             ValueRange{arith::MulIOp::create(b, loc, j, cR)});
+  Value differs =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, rows,
+                            arith::AddIOp::create(b, loc, e, startPat));
+  Value anyDiffers =
+      vector::ReductionOp::create(b, loc, vector::CombiningKind::OR, differs);
+  return arith::XOrIOp::create(b, loc, anyDiffers, constantBool(b, loc, true));
+}
