@@ -6,6 +6,7 @@
 #include "SliceGrad/Dialect/Sparse/Transforms/BufferizableOpInterfaceImpl.h"
 #include "SliceGrad/Dialect/Sparse/Transforms/ShardingInterfaceImpl.h"
 #include "SliceGrad/Pipelines/Pipelines.h"
+#include "SliceGrad/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -14,12 +15,10 @@
 
 using namespace mlir;
 
-/// The project's passes (defined in Passes.td, which registers them), for
-/// --help-sparse; test/sparse-opt/help.mlir checks that it names them all.
-static std::unique_ptr<Pass> (*const kPassCreators[])() = {
-    [] { return sparse::createConvertSparseToLoopsPass(); },
-    [] { return sparse::createConvertSparseToGPUPass(); },
-    [] { return sparse::createConvertTFToSparsePass(); },
+/// The arguments of the project's passes, read from the Passes.td files at
+/// configure time, for --help-sparse.
+static constexpr StringLiteral kPassArguments[] = {
+#include "SliceGrad/PassArguments.inc"
 };
 
 void mlir::sparse::registerSliceGradDialects(DialectRegistry &registry) {
@@ -30,6 +29,7 @@ void mlir::sparse::registerSliceGradDialects(DialectRegistry &registry) {
 
 void mlir::sparse::registerSliceGradPasses() {
   registerSliceGradConversionPasses();
+  registerSliceGradTransformsPasses();
 }
 
 void mlir::sparse::registerSliceGradPipelines() { registerSparsePipelines(); }
@@ -38,8 +38,8 @@ void mlir::sparse::printSliceGradPassHelp(llvm::raw_ostream &os) {
   // The columns of --help.
   constexpr size_t indent = 2, descIndent = 40;
   os << "Passes:\n";
-  for (auto create : kPassCreators)
-    if (const PassInfo *info = PassInfo::lookup(create()->getArgument()))
+  for (StringRef argument : kPassArguments)
+    if (const PassInfo *info = PassInfo::lookup(argument))
       info->printHelpStr(indent, descIndent);
   os << "Pipelines:\n";
   for (StringRef name : kSparsePipelineNames)

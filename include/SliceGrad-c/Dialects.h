@@ -21,12 +21,12 @@ MLIR_DECLARE_CAPI_DIALECT_REGISTRATION(Sparse, sparse);
 /// `registry`, as registerSliceGradDialects does in C++.
 MLIR_CAPI_EXPORTED void sliceGradRegisterDialects(MlirDialectRegistry registry);
 
-/// Registers the passes (convert-sparse-to-loops, convert-sparse-to-gpu,
-/// convert-tf-to-sparse) for textual pass pipelines (mlirParsePassPipeline),
-/// as registerSliceGradPasses does in C++.
+/// Registers every pass of the project (SliceGrad/Conversion/Passes.td and
+/// SliceGrad/Transforms/Passes.td) for textual pass pipelines
+/// (mlirParsePassPipeline), as registerSliceGradPasses does in C++.
 MLIR_CAPI_EXPORTED void sliceGradRegisterPasses(void);
 
-/// Registers the pipelines (sparse-lower-to-llvm, sparse-to-nvvm), as
+/// Registers every pipeline of SliceGrad/Pipelines/Pipelines.def, as
 /// registerSliceGradPipelines does in C++.
 MLIR_CAPI_EXPORTED void sliceGradRegisterPipelines(void);
 

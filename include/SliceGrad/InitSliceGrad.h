@@ -19,12 +19,11 @@ class DialectRegistry;
 namespace sparse {
 /// Inserts the sparse dialect and attaches its external interface models.
 void registerSliceGradDialects(DialectRegistry &registry);
-/// Registers the passes of SliceGrad/Conversion/Passes.td
-/// (convert-sparse-to-loops, convert-sparse-to-gpu, convert-tf-to-sparse) for
-/// textual pipelines and command lines.
+/// Registers every pass of SliceGrad/Conversion/Passes.td (the lowerings
+/// and the importer) and SliceGrad/Transforms/Passes.td (the pipelines'
+/// helper passes) for textual pipelines and command lines.
 void registerSliceGradPasses();
-/// Registers the pipelines of SliceGrad/Pipelines/Pipelines.h
-/// (sparse-lower-to-llvm, sparse-to-nvvm).
+/// Registers every pipeline of SliceGrad/Pipelines/Pipelines.def.
 void registerSliceGradPipelines();
 /// Prints the help of the passes and pipelines above, as --help does for
 /// each (`sparse-opt --help-sparse`); they must be registered.

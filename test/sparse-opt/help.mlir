@@ -1,9 +1,13 @@
 // RUN: sparse-opt --help | FileCheck %s
 // RUN: sparse-opt --run --help | FileCheck %s --check-prefix=RUNMODE
 // RUN: sparse-opt --help-sparse | FileCheck %s --check-prefix=SPARSE --implicit-check-not=one-shot-bufferize --implicit-check-not=--sparsifier
-// Every pass of Passes.td is listed.
+// Every pass of the Passes.td files and every pipeline of Pipelines.def is
+// listed, and registered (sparse-opt --help names it too).
 // RUN: sparse-opt --help-sparse > %t.help
-// RUN: for p in $(grep -o 'Pass<"[a-z-]*"' %slice_grad_src/include/SliceGrad/Conversion/Passes.td | cut -d'"' -f2); do grep -q -e "--$p " %t.help || { echo "--help-sparse misses $p"; exit 1; }; done
+// RUN: sparse-opt --help > %t.opt-help
+// RUN: for p in $(cat %slice_grad_src/include/SliceGrad/Conversion/Passes.td %slice_grad_src/include/SliceGrad/Transforms/Passes.td | grep -o 'Pass<"[a-z-]*"' | cut -d'"' -f2); do grep -q -e "--$p " %t.help && grep -q -e "--$p " %t.opt-help || { echo "--help-sparse misses $p"; exit 1; }; done
+// RUN: test $(grep -c '^SPARSE_PIPELINE(' %slice_grad_src/include/SliceGrad/Pipelines/Pipelines.def) -eq 3
+// RUN: for p in $(grep -A1 '^SPARSE_PIPELINE(' %slice_grad_src/include/SliceGrad/Pipelines/Pipelines.def | grep -o '"sparse-[a-z-]*"' | tr -d '"'); do grep -q -e "--$p " %t.help && grep -q -e "--$p " %t.opt-help || { echo "--help-sparse misses $p"; exit 1; }; done
 
 // Opt mode lists our passes and pipelines beside upstream's.
 // CHECK: --convert-sparse-to-loops
@@ -33,9 +37,14 @@
 // SPARSE: --strategy=<value>
 // SPARSE: --convert-sparse-to-gpu
 // SPARSE: --convert-tf-to-sparse
+// SPARSE: --sparse-check-slice-grad-sharded
+// SPARSE: --sparse-lower-device-memory-space
+// SPARSE: --sparse-finish-shard-to-mpi
 // SPARSE-LABEL: Pipelines:
 // SPARSE-NEXT: --sparse-lower-to-llvm
 // SPARSE: --num-threads=<uint>
+// SPARSE: --sparse-shard-to-llvm
+// SPARSE: --deallocate
 // SPARSE: --sparse-to-nvvm
 // SPARSE: sparse-opt --run: lower, JIT-compile and call an entry function:
 // SPARSE-NEXT: --run

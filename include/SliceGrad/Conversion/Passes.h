@@ -5,6 +5,7 @@
 
 #include "mlir/Pass/Pass.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include "llvm/Support/CommandLine.h"
 
 namespace mlir {
 namespace sparse {
@@ -17,6 +18,17 @@ enum class SliceGradStrategy {
   /// TensorFlow's loop from the first row that differs.
   Parallel,
 };
+
+/// The strategies' names and help on a command line: one list for the
+/// pass's option and the pipelines'.
+inline llvm::cl::ValuesClass sliceGradStrategyValues() {
+  return llvm::cl::values(
+      clEnumValN(SliceGradStrategy::Sequential, "sequential",
+                 "TensorFlow's loop, one thread"),
+      clEnumValN(SliceGradStrategy::Parallel, "parallel",
+                 "Blocks under scf.parallel: order-free flags, look-back and "
+                 "verify, TensorFlow's loop from the first row that differs"));
+}
 
 #define GEN_PASS_DECL
 #include "SliceGrad/Conversion/Passes.h.inc"

@@ -20,11 +20,13 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
     elements. Both end with the check that every gradient was propagated.
 
     **`strategy=sequential`** (the default of this pass) is TensorFlow's
-    loop, one row at a time from j = 0: branch-free per row (the row's
-    value is `backprop_val_grad[j]` or zero, j advances on a match), with
-    vector steps where R is static: `vector-width` rows that are the next
-    output rows are taken at once, else the rows up to the first match of
-    output row j are skipped at once.
+    loop, one row at a time from j = 0: the rows are zeroed, then a row
+    that equals output row j takes `backprop_val_grad[j]` and j advances (a
+    branch on the match, as in TensorFlow's kernel: it predicts well on
+    real data and keeps the next row's loads independent of this row's
+    comparison). Where R is static, a vector step first checks whether the
+    next `vector-width` rows are the next output rows (a dense slice) and
+    takes them at once.
 
     **`strategy=parallel`** (the default of the `sparse-lower-to-llvm`
     pipeline) needs no order of the rows. A row is *flagged* when it lies in
@@ -76,14 +78,7 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
     Option<"strategy", "strategy", "::mlir::sparse::SliceGradStrategy",
            "::mlir::sparse::SliceGradStrategy::Sequential",
            "How to lower the op",
-           [{::llvm::cl::values(
-             clEnumValN(::mlir::sparse::SliceGradStrategy::Sequential,
-                        "sequential", "TensorFlow's loop, one thread"),
-             clEnumValN(::mlir::sparse::SliceGradStrategy::Parallel,
-                        "parallel",
-                        "Blocks under scf.parallel: order-free flags, "
-                        "look-back and verify, TensorFlow's loop from the "
-                        "first row that differs"))}]>,
+           [{::mlir::sparse::sliceGradStrategyValues()}]>,
     Option<"vectorWidth", "vector-width", "unsigned", "8",
            "Rows per vector step (0 or 1: scalar code only)">,
     Option<"chunkRows", "chunk-rows", "int64_t", "8192",

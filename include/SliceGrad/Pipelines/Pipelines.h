@@ -1,113 +1,140 @@
 //===- Pipelines.h - Registered sparse pipelines ----------------*- C++ -*-===//
+//
+// The project's pipelines (Pipelines.def lists them) and their options:
+// one options struct per family, as upstream's SparsifierOptions, whose
+// projection methods build each pass's options by field name. The CPU
+// family (sparse-lower-to-llvm, and each process of sparse-shard-to-llvm)
+// shares SparseCPUPipelineOptions; sparse-to-nvvm has its own.
+//
+//===----------------------------------------------------------------------===//
 
 #ifndef SLICEGRAD_PIPELINES_PIPELINES_H
 #define SLICEGRAD_PIPELINES_PIPELINES_H
 
 #include "SliceGrad/Conversion/Passes.h"
+
+#include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
 #include "mlir/Pass/PassOptions.h"
 
 namespace mlir {
 class OpPassManager;
+struct GpuModuleToBinaryPassOptions;
+struct GpuNVVMAttachTargetOptions;
 
 namespace sparse {
 
-/// The registered names of the pipelines below.
-inline constexpr llvm::StringLiteral kSparseLowerToLLVMPipelineName =
-    "sparse-lower-to-llvm";
-inline constexpr llvm::StringLiteral kSparseToNVVMPipelineName =
-    "sparse-to-nvvm";
-inline constexpr llvm::StringLiteral kSparseShardToLLVMPipelineName =
-    "sparse-shard-to-llvm";
+/// The registered names of the pipelines, from Pipelines.def.
 inline constexpr llvm::StringLiteral kSparsePipelineNames[] = {
-    kSparseLowerToLLVMPipelineName, kSparseShardToLLVMPipelineName,
-    kSparseToNVVMPipelineName};
+#define SPARSE_PIPELINE(NAME, OPTIONS, BUILD, DESCRIPTION) NAME,
+#include "SliceGrad/Pipelines/Pipelines.def"
+};
 
-/// Options of the `sparse-lower-to-llvm` pipeline.
-struct SparseLowerToLLVMOptions
-    : public PassPipelineOptions<SparseLowerToLLVMOptions> {
-  PassOptions::Option<bool> deallocate{
+/// The most threads `num-threads` may ask for (libomp aborts when it cannot
+/// start the threads asked for).
+constexpr unsigned kMaxNumThreads = 4096;
+
+/// Reports an option value a pipeline cannot take (a registered pipeline's
+/// error callback).
+using PipelineOptionError = function_ref<LogicalResult(const Twine &)>;
+
+/// The options of the CPU pipelines: how the op lowers
+/// (convert-sparse-to-loops), whether buffers are freed, and the threads
+/// that run the parallel loops.
+template <typename Derived>
+struct SparseCPUPipelineOptions : public PassPipelineOptions<Derived> {
+  template <typename T, typename... Mods>
+  using Option = mlir::detail::PassOptions::Option<T, Mods...>;
+
+  Option<SliceGradStrategy> strategy{
+      *this, "strategy", llvm::cl::desc("convert-sparse-to-loops strategy"),
+      llvm::cl::init(SliceGradStrategy::Parallel), sliceGradStrategyValues()};
+  Option<unsigned> vectorWidth{
+      *this, "vector-width",
+      llvm::cl::desc("convert-sparse-to-loops vector-width: rows per vector "
+                     "step (0 or 1: scalar code only)"),
+      llvm::cl::init(8)};
+  Option<int64_t> chunkRows{
+      *this, "chunk-rows",
+      llvm::cl::desc("convert-sparse-to-loops chunk-rows: input rows per "
+                     "block of the parallel strategy"),
+      llvm::cl::init(8192)};
+  Option<bool> deallocate{
       *this, "deallocate",
       llvm::cl::desc("Insert deallocations for the buffers bufferization "
                      "allocates (buffer-deallocation-pipeline)"),
       llvm::cl::init(true)};
-  PassOptions::Option<SliceGradStrategy> strategy{
-      *this, "strategy", llvm::cl::desc("convert-sparse-to-loops strategy"),
-      llvm::cl::init(SliceGradStrategy::Parallel),
-      llvm::cl::values(
-          clEnumValN(SliceGradStrategy::Sequential, "sequential",
-                     "TensorFlow's loop, one thread"),
-          clEnumValN(SliceGradStrategy::Parallel, "parallel",
-                     "Blocks on threads: order-free flags, look-back and "
-                     "verify, else the greedy loop from the first "
-                     "differing row"))};
-  PassOptions::Option<unsigned> vectorWidth{
-      *this, "vector-width",
-      llvm::cl::desc("convert-sparse-to-loops vector-width"),
-      llvm::cl::init(8)};
-  PassOptions::Option<int64_t> chunkRows{
-      *this, "chunk-rows", llvm::cl::desc("convert-sparse-to-loops chunk-rows"),
-      llvm::cl::init(8192)};
-  PassOptions::Option<bool> gpuAlgorithm{
+  Option<bool> openmp{
+      *this, "openmp",
+      llvm::cl::desc("Run scf.parallel loops on OpenMP threads "
+                     "(convert-scf-to-openmp); otherwise they run in order"),
+      llvm::cl::init(true)};
+  Option<unsigned> numThreads{
+      *this, "num-threads",
+      llvm::cl::desc("OpenMP threads of the parallel loops, per process (0: "
+                     "OMP_NUM_THREADS at run time, else all cores; at most "
+                     "4096)"),
+      llvm::cl::init(0)};
+
+  /// convert-sparse-to-loops' options.
+  ConvertSparseToLoopsPassOptions sparseToLoopsOptions() const {
+    ConvertSparseToLoopsPassOptions options;
+    options.strategy = strategy;
+    options.vectorWidth = vectorWidth;
+    options.chunkRows = chunkRows;
+    return options;
+  }
+
+  /// convert-scf-to-openmp's options.
+  ConvertSCFToOpenMPPassOptions scfToOpenMPOptions() const {
+    ConvertSCFToOpenMPPassOptions options;
+    options.numThreads = numThreads;
+    return options;
+  }
+
+  /// Refuses what the passes cannot take, with a message naming the option.
+  LogicalResult verify(StringRef pipeline, PipelineOptionError error) const {
+    if (numThreads > kMaxNumThreads)
+      return error(pipeline + ": num-threads must be at most " +
+                   Twine(kMaxNumThreads) + ", got " + Twine(numThreads));
+    return success();
+  }
+};
+
+/// Options of the `sparse-lower-to-llvm` pipeline: the CPU family's, and
+/// the GPU kernels on CPU threads for testing.
+struct SparseLowerToLLVMOptions
+    : public SparseCPUPipelineOptions<SparseLowerToLLVMOptions> {
+  Option<bool> gpuAlgorithm{
       *this, "gpu-algorithm",
       llvm::cl::desc("Lower sparse.slice_grad with convert-sparse-to-gpu on "
                      "host buffers (device-memory=false) instead of "
                      "convert-sparse-to-loops: the GPU kernels on CPU "
                      "threads, for testing"),
       llvm::cl::init(false)};
-  PassOptions::Option<bool> gpuFallback{
+  Option<bool> gpuFallback{
       *this, "gpu-fallback",
       llvm::cl::desc("With gpu-algorithm: convert-sparse-to-gpu fallback "
                      "(false, for tests of the kernels: a failed "
                      "verification is an error)"),
       llvm::cl::init(true)};
-  PassOptions::Option<bool> openmp{
-      *this, "openmp",
-      llvm::cl::desc("Run scf.parallel loops on OpenMP threads "
-                     "(convert-scf-to-openmp); otherwise they run in order"),
-      llvm::cl::init(true)};
-  PassOptions::Option<unsigned> numThreads{
-      *this, "num-threads",
-      llvm::cl::desc("OpenMP threads of the parallel loops (0: OMP_NUM_THREADS "
-                     "at run time, else all cores; at most 4096)"),
-      llvm::cl::init(0)};
+
+  /// convert-sparse-to-gpu's options (gpu-algorithm): the kernels on host
+  /// buffers.
+  ConvertSparseToGPUPassOptions sparseToGPUOptions() const {
+    ConvertSparseToGPUPassOptions options;
+    options.chunkRows = chunkRows;
+    options.deviceMemory = false;
+    options.fallback = gpuFallback;
+    return options;
+  }
 };
 
-/// Options of the `sparse-shard-to-llvm` pipeline: those of the local
-/// lowering (sparse-lower-to-llvm's). The grid is the module's shard.grid;
-/// the MPI implementation its `dlti.map` entry "MPI:Implementation"
-/// (MPICH where none).
+/// Options of the `sparse-shard-to-llvm` pipeline: the CPU family's, for
+/// each process. The grid is the module's shard.grid; the MPI
+/// implementation its `dlti.map` entry "MPI:Implementation" (MPICH where
+/// none).
 struct SparseShardToLLVMOptions
-    : public PassPipelineOptions<SparseShardToLLVMOptions> {
-  PassOptions::Option<SliceGradStrategy> strategy{
-      *this, "strategy",
-      llvm::cl::desc("convert-sparse-to-loops strategy of each process"),
-      llvm::cl::init(SliceGradStrategy::Parallel),
-      llvm::cl::values(
-          clEnumValN(SliceGradStrategy::Sequential, "sequential",
-                     "TensorFlow's loop, one thread"),
-          clEnumValN(SliceGradStrategy::Parallel, "parallel",
-                     "Blocks on threads: order-free flags, look-back and "
-                     "verify"))};
-  PassOptions::Option<unsigned> vectorWidth{
-      *this, "vector-width",
-      llvm::cl::desc("convert-sparse-to-loops vector-width"),
-      llvm::cl::init(8)};
-  PassOptions::Option<int64_t> chunkRows{
-      *this, "chunk-rows", llvm::cl::desc("convert-sparse-to-loops chunk-rows"),
-      llvm::cl::init(8192)};
-  PassOptions::Option<bool> openmp{
-      *this, "openmp",
-      llvm::cl::desc("Each process runs its parallel loops on OpenMP threads"),
-      llvm::cl::init(true)};
-  PassOptions::Option<unsigned> numThreads{
-      *this, "num-threads",
-      llvm::cl::desc("OpenMP threads per process (0: OMP_NUM_THREADS at run "
-                     "time, else all cores)"),
-      llvm::cl::init(0)};
-};
-
-/// The most threads `num-threads` may ask for.
-constexpr unsigned kMaxNumThreads = 4096;
+    : public SparseCPUPipelineOptions<SparseShardToLLVMOptions> {};
 
 /// Options of the `sparse-to-nvvm` pipeline.
 struct SparseToNVVMOptions : public PassPipelineOptions<SparseToNVVMOptions> {
@@ -145,6 +172,22 @@ struct SparseToNVVMOptions : public PassPipelineOptions<SparseToNVVMOptions> {
       llvm::cl::desc("Insert deallocations for the buffers bufferization "
                      "allocates (buffer-deallocation-pipeline)"),
       llvm::cl::init(true)};
+
+  /// convert-sparse-to-gpu's options: the kernels on the device.
+  ConvertSparseToGPUPassOptions sparseToGPUOptions() const {
+    ConvertSparseToGPUPassOptions options;
+    options.chunkRows = chunkRows;
+    options.deviceResident = deviceResident;
+    return options;
+  }
+  /// nvvm-attach-target's options (defined in Pipelines.cpp).
+  GpuNVVMAttachTargetOptions nvvmAttachTargetOptions() const;
+  /// gpu-module-to-binary's options (defined in Pipelines.cpp).
+  GpuModuleToBinaryPassOptions moduleToBinaryOptions() const;
+
+  /// Refuses a format gpu-module-to-binary does not know and an empty chip
+  /// (upstream's target verification crashes on it).
+  LogicalResult verify(StringRef pipeline, PipelineOptionError error) const;
 };
 
 /// Takes a module of tensor-level `sparse` code with func, arith, tensor,
@@ -158,7 +201,9 @@ void buildSparseLowerToLLVMPipeline(OpPassManager &pm,
                                     const SparseLowerToLLVMOptions &options);
 
 /// A sharded tensor-level module to one MPI process's program in the LLVM
-/// dialect (sparse-shard-to-llvm).
+/// dialect (sparse-shard-to-llvm): sharding propagation and partition,
+/// shard collectives to MPI, then each process's program as
+/// sparse-lower-to-llvm lowers it.
 void buildSparseShardToLLVMPipeline(OpPassManager &pm,
                                     const SparseShardToLLVMOptions &options);
 
@@ -172,7 +217,7 @@ void buildSparseShardToLLVMPipeline(OpPassManager &pm,
 void buildSparseToNVVMPipeline(OpPassManager &pm,
                                const SparseToNVVMOptions &options);
 
-/// Registers `sparse-lower-to-llvm` and `sparse-to-nvvm`.
+/// Registers every pipeline of Pipelines.def.
 void registerSparsePipelines();
 
 } // namespace sparse

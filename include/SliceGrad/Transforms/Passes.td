@@ -1,0 +1,73 @@
+//===- Passes.td - The pipelines' helper passes ------------*- tablegen -*-===//
+//
+// Passes the pipelines run around upstream ones, each for a gap of MLIR 22
+// (docs/Upstream.md lists them with what to delete on an upgrade).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SLICEGRAD_TRANSFORMS_PASSES_TD
+#define SLICEGRAD_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def SparseCheckSliceGradShardedPass
+    : Pass<"sparse-check-slice-grad-sharded", "::mlir::func::FuncOp"> {
+  let summary = "Fail where sharding-propagation left a sparse.slice_grad "
+                "without a sharding";
+  let description = [{
+    In a function with `shard.shard` annotations, every tensor-form
+    `sparse.slice_grad` must have a sharded result after
+    `sharding-propagation`. MLIR 22's propagation reports an operand
+    sharding the op does not support but succeeds, and `shard-partition`
+    then crashes on the op without annotations; this pass stops the
+    pipeline there with a diagnostic instead (`sparse-shard-to-llvm` runs
+    it between the two). Functions without annotations are left alone.
+  }];
+  let dependentDialects = ["::mlir::shard::ShardDialect"];
+}
+
+def SparseLowerDeviceMemorySpacePass
+    : Pass<"sparse-lower-device-memory-space", "::mlir::ModuleOp"> {
+  let summary = "Map #gpu.address_space<global> to the NVPTX address space 1 "
+                "everywhere, host code included";
+  let description = [{
+    Replaces `#gpu.address_space<global>` by the integer memory space 1 in
+    every type and attribute of the module. MLIR 22 maps the GPU memory
+    spaces only inside kernels (`convert-gpu-to-nvvm`), so the host lowering
+    of a function with device-resident memref arguments fails ("conversion
+    of memref memory space #gpu.address_space<global> to integer address
+    space failed") without it. `sparse-to-nvvm` runs it after kernel
+    outlining. Other memory spaces are left as they are.
+  }];
+}
+
+def SparseFinishShardToMPIPass
+    : Pass<"sparse-finish-shard-to-mpi", "::mlir::ModuleOp"> {
+  let summary = "Make MLIR 22's convert-shard-to-mpi output lowerable and "
+                "correct: unaliased allreduce buffers, no communicator per "
+                "call, no shard.grid left";
+  let description = [{
+    What MLIR 22's `convert-shard-to-mpi` leaves that MPI or the LLVM
+    lowering cannot take:
+
+    * an `mpi.allreduce` whose send and receive buffers are one buffer (MPI
+      forbids aliased buffers; the reduced values come out wrong) gets a
+      separate receive buffer, copied back;
+    * an `mpi.comm_split` with a constant color (a group of the whole grid)
+      is the communicator it splits: the split made a new communicator on
+      every call and never freed it, and MPICH aborts after a few thousand;
+    * the `shard.grid` declarations, which have no LLVM form, are erased
+      once nothing refers to them;
+    * a module with MPI calls and no `dlti.map` gets
+      `"MPI:Implementation" = "MPICH"`, which MLIR 22's MPI lowering
+      otherwise assumes after an error diagnostic.
+
+    `sparse-shard-to-llvm` runs it right after `convert-shard-to-mpi`.
+  }];
+  let dependentDialects = [
+    "::mlir::DLTIDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+}
+
+#endif // SLICEGRAD_TRANSFORMS_PASSES_TD
