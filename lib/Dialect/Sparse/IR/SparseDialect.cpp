@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
+#include "mlir/Dialect/Shard/Interfaces/ShardingInterface.h"
 
 using namespace mlir;
 using namespace mlir::sparse;
@@ -20,10 +21,12 @@ void SparseDialect::initialize() {
 #define GET_OP_LIST
 #include "SliceGrad/Dialect/Sparse/IR/SparseOps.cpp.inc"
       >();
-  // The bufferization model lives in SparseTransforms; fail clearly when a
-  // user bufferizes without registering it.
+  // The bufferization and sharding models live in SparseTransforms
+  // (registerSliceGradDialects attaches them); fail clearly when a user
+  // bufferizes or shards without registering them.
   declarePromisedInterface<bufferization::BufferizableOpInterface,
                            SliceGradOp>();
+  declarePromisedInterface<shard::ShardingInterface, SliceGradOp>();
 }
 
 Operation *SparseDialect::materializeConstant(OpBuilder &builder,

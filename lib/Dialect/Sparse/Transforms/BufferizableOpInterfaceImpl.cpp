@@ -36,12 +36,11 @@ static Operation *createMemrefForm(RewriterBase &rewriter, Location loc,
       buffers[2], buffers[3], op.getFrom(), alloc);
 }
 
-template <typename OpTy>
-struct SliceGradOpInterface
-    : public BufferizableOpInterface::ExternalModel<SliceGradOpInterface<OpTy>,
-                                                    OpTy> {
-  bool bufferizesToAllocation(Operation *, Value) const { return true; }
-
+/// The ops read their tensor operands, write none of them and alias none:
+/// the result is a new buffer.
+template <typename ConcreteModel, typename OpTy>
+struct ReadsOperandsModel
+    : public BufferizableOpInterface::ExternalModel<ConcreteModel, OpTy> {
   bool bufferizesToMemoryRead(Operation *, OpOperand &,
                               const AnalysisState &) const {
     return true;
@@ -56,6 +55,26 @@ struct SliceGradOpInterface
                                       const AnalysisState &) const {
     return {};
   }
+};
+
+/// The buffers of `operands`, or failure.
+static FailureOr<SmallVector<Value, 4>>
+getBuffers(RewriterBase &rewriter, ValueRange operands,
+           const BufferizationOptions &options, BufferizationState &state) {
+  SmallVector<Value, 4> buffers;
+  for (Value operand : operands) {
+    FailureOr<Value> buffer = getBuffer(rewriter, operand, options, state);
+    if (failed(buffer))
+      return failure();
+    buffers.push_back(*buffer);
+  }
+  return buffers;
+}
+
+template <typename OpTy>
+struct SliceGradOpInterface
+    : public ReadsOperandsModel<SliceGradOpInterface<OpTy>, OpTy> {
+  bool bufferizesToAllocation(Operation *, Value) const { return true; }
 
   FailureOr<BufferLikeType> getBufferType(Operation *op, Value value,
                                           const BufferizationOptions &,
@@ -71,13 +90,11 @@ struct SliceGradOpInterface
                           BufferizationState &state) const {
     auto sliceGrad = cast<OpTy>(op);
     Location loc = op->getLoc();
-    SmallVector<Value, 4> buffers;
-    for (Value operand : op->getOperands().take_front(4)) {
-      FailureOr<Value> buffer = getBuffer(rewriter, operand, options, state);
-      if (failed(buffer))
-        return failure();
-      buffers.push_back(*buffer);
-    }
+    FailureOr<SmallVector<Value, 4>> maybeBuffers =
+        getBuffers(rewriter, op->getOperands().take_front(4), options, state);
+    if (failed(maybeBuffers))
+      return failure();
+    SmallVector<Value, 4> &buffers = *maybeBuffers;
 
     // One output element per input row.
     auto resultType = cast<RankedTensorType>(sliceGrad.getValGrad().getType());
@@ -102,36 +119,17 @@ struct SliceGradOpInterface
 
 /// sparse.slice_grad_count reads its operands and has no tensor result.
 struct SliceGradCountOpInterface
-    : public BufferizableOpInterface::ExternalModel<SliceGradCountOpInterface,
-                                                    SliceGradCountOp> {
-  bool bufferizesToMemoryRead(Operation *, OpOperand &,
-                              const AnalysisState &) const {
-    return true;
-  }
-
-  bool bufferizesToMemoryWrite(Operation *, OpOperand &,
-                               const AnalysisState &) const {
-    return false;
-  }
-
-  AliasingValueList getAliasingValues(Operation *, OpOperand &,
-                                      const AnalysisState &) const {
-    return {};
-  }
-
+    : public ReadsOperandsModel<SliceGradCountOpInterface, SliceGradCountOp> {
   LogicalResult bufferize(Operation *op, RewriterBase &rewriter,
                           const BufferizationOptions &options,
                           BufferizationState &state) const {
-    SmallVector<Value, 4> buffers;
-    for (Value operand : op->getOperands()) {
-      FailureOr<Value> buffer = getBuffer(rewriter, operand, options, state);
-      if (failed(buffer))
-        return failure();
-      buffers.push_back(*buffer);
-    }
+    FailureOr<SmallVector<Value, 4>> buffers =
+        getBuffers(rewriter, op->getOperands(), options, state);
+    if (failed(buffers))
+      return failure();
     replaceOpWithNewBufferizedOp<SliceGradCountOp>(
-        rewriter, op, rewriter.getIndexType(), buffers[0], buffers[1],
-        buffers[2], buffers[3]);
+        rewriter, op, rewriter.getIndexType(), (*buffers)[0], (*buffers)[1],
+        (*buffers)[2], (*buffers)[3]);
     return success();
   }
 };

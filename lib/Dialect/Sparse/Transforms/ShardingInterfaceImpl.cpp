@@ -30,6 +30,7 @@
 #include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/MPI/IR/MPI.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Shard/IR/ShardOps.h"
@@ -60,6 +61,228 @@ static ArrayRef<GridAxis> rowAxes(const Sharding &sharding) {
     return {};
   return sharding.getSplitAxes()[0].asArrayRef();
 }
+
+/// The partitioned algorithm of one sparse.slice_grad whose input_indices
+/// and result are split by rows on `axes` (the file comment's steps, one
+/// method each). Every process builds the same collectives in the same
+/// order.
+class SliceGradPartitioner {
+public:
+  SliceGradPartitioner(ImplicitLocOpBuilder &b, GridOp gridOp,
+                       ArrayRef<GridAxis> axes, int64_t numProcs,
+                       ArrayRef<Value> operands)
+      : b(b), grid(gridOp.getSymName()), axes(axes), numProcs(numProcs),
+        grad(operands[kGrad]), inIdx(operands[kInIdx]), start(operands[kStart]),
+        outIdx(operands[kOutIdx]) {
+    resultType = RankedTensorType::get(
+        {cast<RankedTensorType>(inIdx.getType()).getDimSize(0)},
+        cast<RankedTensorType>(grad.getType()).getElementType());
+  }
+
+  /// Steps 1-4; returns the op that yields this process's val_grad (result
+  /// #0) and TensorFlow's j after all rows (result #1).
+  Operation *build() {
+    me = createProcessLinearIndex(grid, axes, b);
+    cP = index(numProcs);
+    buildCounts();
+    buildGuessedRun();
+    Operation *outcome = buildExactRun(buildFirstWrong());
+    Value nOut = tensor::DimOp::create(b, outIdx, index(0));
+    SliceGradGlobalChecksOp::create(b, nIn, nOut, outcome->getResult(1),
+                                    processes, cP);
+    return outcome;
+  }
+
+private:
+  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
+  Value asI64(OpBuilder &nb, Location l, Value v) {
+    return getValueOrCreateCastToIndexLike(nb, l, nb.getI64Type(), v);
+  }
+  /// Word `at` of a reduced vector, as an index.
+  Value element(OpBuilder &nb, Location l, Value vec, Value at) {
+    return getValueOrCreateCastToIndexLike(
+        nb, l, nb.getIndexType(), tensor::ExtractOp::create(nb, l, vec, at));
+  }
+  /// A vector of n words, zero but for each value at its place, summed
+  /// over the group.
+  Value allSum(ImplicitLocOpBuilder &ib,
+               ArrayRef<std::pair<Value, Value>> entries, int64_t n) {
+    auto type = RankedTensorType::get({n}, ib.getI64Type());
+    Value vec = arith::ConstantOp::create(
+        ib, DenseElementsAttr::get(type, ib.getI64IntegerAttr(0)));
+    for (auto [v, at] : entries)
+      vec = tensor::InsertOp::create(ib, asI64(ib, ib.getLoc(), v), vec, at);
+    return AllReduceOp::create(ib, type, grid, axes, vec, ReductionKind::Sum)
+        .getResult();
+  }
+  /// The guess of process q: the sum of the counts before q.
+  Value buildGuessOf(ImplicitLocOpBuilder &ib, Value q) {
+    Value c0 = arith::ConstantIndexOp::create(ib, 0);
+    Value c1 = arith::ConstantIndexOp::create(ib, 1);
+    auto sum = scf::ForOp::create(
+        ib, c0, q, c1, ValueRange{c0},
+        [&](OpBuilder &fb, Location fl, Value r, ValueRange acc) {
+          scf::YieldOp::create(
+              fb, fl,
+              arith::AddIOp::create(fb, fl, acc[0], element(fb, fl, counts, r))
+                  .getResult());
+        });
+    return sum.getResult(0);
+  }
+
+  /// 1. Every process's count and row count (slot 2P: a 1 from each
+  /// process, the number of processes running); this process's guessed
+  /// start and N_in.
+  void buildCounts() {
+    Value c0 = index(0), c1 = index(1);
+    Value nLocal = tensor::DimOp::create(b, inIdx, c0);
+    Value count = SliceGradCountOp::create(b, b.getIndexType(), grad, inIdx,
+                                           start, outIdx);
+    counts = allSum(b,
+                    {{count, me},
+                     {nLocal, arith::AddIOp::create(b, cP, me)},
+                     {c1, index(2 * numProcs)}},
+                    2 * numProcs + 1);
+    processes = element(b, b.getLoc(), counts, index(2 * numProcs));
+    auto sums = scf::ForOp::create(
+        b, c0, cP, c1, ValueRange{c0, c0},
+        [&](OpBuilder &nb, Location l, Value q, ValueRange acc) {
+          Value c = element(nb, l, counts, q);
+          Value before =
+              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, q, me);
+          Value add = arith::SelectOp::create(nb, l, before, c, c0);
+          Value n = element(nb, l, counts, arith::AddIOp::create(nb, l, q, cP));
+          scf::YieldOp::create(
+              nb, l,
+              ValueRange{arith::AddIOp::create(nb, l, acc[0], add),
+                         arith::AddIOp::create(nb, l, acc[1], n)});
+        });
+    guess = sums.getResult(0);
+    nIn = sums.getResult(1);
+  }
+
+  /// 2. TensorFlow's loop on this process's rows from the guess; every
+  /// process's end.
+  void buildGuessedRun() {
+    guessed =
+        SliceGradResumeOp::create(b, TypeRange{resultType, b.getIndexType()},
+                                  grad, inIdx, start, outIdx, guess,
+                                  /*out=*/Value());
+    ends = allSum(b, {{guessed.getEnd(), me}}, numProcs);
+  }
+
+  /// 3a. The first process whose guess differs from its predecessor's end
+  /// (P if none).
+  Value buildFirstWrong() {
+    Value c0 = index(0), c1 = index(1);
+    auto firstWrong = scf::ForOp::create(
+        b, c0, cP, c1, ValueRange{c0, cP},
+        [&](OpBuilder &nb, Location l, Value q, ValueRange acc) {
+          Value prefix = acc[0], first = acc[1];
+          Value notFirst =
+              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ugt, q, c0);
+          Value prevEnd = element(
+              nb, l, ends,
+              arith::SelectOp::create(nb, l, notFirst,
+                                      arith::SubIOp::create(nb, l, q, c1), c0));
+          Value wrong = arith::AndIOp::create(
+              nb, l, notFirst,
+              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ne, prevEnd,
+                                    prefix));
+          Value none =
+              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, first, cP);
+          Value take = arith::AndIOp::create(nb, l, wrong, none);
+          scf::YieldOp::create(
+              nb, l,
+              ValueRange{arith::AddIOp::create(nb, l, prefix,
+                                               element(nb, l, counts, q)),
+                         arith::SelectOp::create(nb, l, take, q, first)});
+        });
+    return firstWrong.getResult(1);
+  }
+
+  /// 3b. The guessed run where every guess was right; else the exact
+  /// starts passed on from the first wrong process.
+  Operation *buildExactRun(Value first) {
+    Value lastEnd =
+        element(b, b.getLoc(), ends, arith::SubIOp::create(b, cP, index(1)));
+    Value allRight =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::eq, first, cP);
+    return scf::IfOp::create(
+        b, allRight,
+        [&](OpBuilder &tb, Location tl) {
+          scf::YieldOp::create(tb, tl,
+                               ValueRange{guessed.getValGrad(), lastEnd});
+        },
+        [&](OpBuilder &eb, Location el) {
+          ImplicitLocOpBuilder e(el, eb);
+          // The exact start of the first wrong process: its predecessor's
+          // end. Then each process in turn.
+          Value c1 = arith::ConstantIndexOp::create(e, 1);
+          Value j0 = element(eb, el, ends, arith::SubIOp::create(e, first, c1));
+          auto chain = scf::ForOp::create(
+              e, first, cP, c1, ValueRange{j0, guessed.getValGrad()},
+              [&](OpBuilder &nb, Location l, Value q, ValueRange acc) {
+                ImplicitLocOpBuilder n(l, nb);
+                scf::YieldOp::create(nb, l,
+                                     buildChainStep(n, q, acc[0], acc[1]));
+              });
+          scf::YieldOp::create(
+              eb, el, ValueRange{chain.getResult(1), chain.getResult(0)});
+        });
+  }
+
+  /// One process q of the chain from exact start j: where the guess was
+  /// right, its end is known to all; else q reruns its rows from j and an
+  /// all_reduce hands its end to the others. Returns (q's end, val_grad).
+  SmallVector<Value> buildChainStep(ImplicitLocOpBuilder &n, Value q, Value j,
+                                    Value vals) {
+    Value c0 = arith::ConstantIndexOp::create(n, 0);
+    Value right = arith::CmpIOp::create(n, arith::CmpIPredicate::eq,
+                                        buildGuessOf(n, q), j);
+    auto step = scf::IfOp::create(
+        n, right,
+        [&](OpBuilder &tb, Location tl) {
+          scf::YieldOp::create(tb, tl,
+                               ValueRange{element(tb, tl, ends, q), vals});
+        },
+        [&](OpBuilder &fb, Location fl) {
+          ImplicitLocOpBuilder f(fl, fb);
+          Value mine =
+              arith::CmpIOp::create(f, arith::CmpIPredicate::eq, q, me);
+          auto rerun = scf::IfOp::create(
+              f, mine,
+              [&](OpBuilder &rb, Location rl) {
+                auto again = SliceGradResumeOp::create(
+                    rb, rl, TypeRange{resultType, rb.getIndexType()}, grad,
+                    inIdx, start, outIdx, j, /*out=*/Value());
+                scf::YieldOp::create(
+                    rb, rl, ValueRange{again.getValGrad(), again.getEnd()});
+              },
+              [&](OpBuilder &rb, Location rl) {
+                scf::YieldOp::create(rb, rl, ValueRange{vals, c0});
+              });
+          Value end = allSum(f, {{rerun.getResult(1), c0}}, 1);
+          scf::YieldOp::create(
+              fb, fl, ValueRange{element(fb, fl, end, c0), rerun.getResult(0)});
+        });
+    return SmallVector<Value>(step.getResults());
+  }
+
+  ImplicitLocOpBuilder &b;
+  StringRef grid;
+  ArrayRef<GridAxis> axes;
+  int64_t numProcs;
+  Value grad, inIdx, start, outIdx;
+  RankedTensorType resultType;
+  /// This process's index on the axes, and P.
+  Value me, cP;
+  /// Step 1: the reduced counts, the processes running, the guess, N_in.
+  Value counts, processes, guess, nIn;
+  /// Step 2: the run from the guess and every process's end.
+  SliceGradResumeOp guessed;
+  Value ends;
+};
 
 struct SliceGradShardingInterface
     : public ShardingInterface::ExternalModel<SliceGradShardingInterface,
@@ -181,176 +404,11 @@ struct SliceGradShardingInterface
       return op->emitOpError("sharding needs a static number of processes "
                              "on the split axes");
     ImplicitLocOpBuilder b(op->getLoc(), builder);
-    Value grad = partitionedOperands[kGrad];
-    Value inIdx = partitionedOperands[kInIdx];
-    Value start = partitionedOperands[kStart];
-    Value outIdx = partitionedOperands[kOutIdx];
-    StringRef grid = gridOp.getSymName();
-    Type i64 = b.getI64Type(), index = b.getIndexType();
-    auto cst = [&](int64_t v) {
-      return arith::ConstantIndexOp::create(b, v).getResult();
-    };
-    auto toI64 = [&](OpBuilder &nb, Location l, Value v) {
-      return arith::IndexCastOp::create(nb, l, i64, v).getResult();
-    };
-    auto toIndex = [&](OpBuilder &nb, Location l, Value v) {
-      return arith::IndexCastOp::create(nb, l, index, v).getResult();
-    };
-    // A vector of n words, zero but for `v` at `at`, summed over the group.
-    auto allSumOfOne = [&](ImplicitLocOpBuilder &ib,
-                           ArrayRef<std::pair<Value, Value>> entries,
-                           int64_t n) {
-      auto type = RankedTensorType::get({n}, i64);
-      Value vec = arith::ConstantOp::create(
-          ib, DenseElementsAttr::get(type, ib.getI64IntegerAttr(0)));
-      for (auto [v, at] : entries)
-        vec = tensor::InsertOp::create(ib, toI64(ib, ib.getLoc(), v), vec, at);
-      return AllReduceOp::create(ib, type, grid, axes, vec, ReductionKind::Sum)
-          .getResult();
-    };
-    auto element = [&](OpBuilder &nb, Location l, Value vec, Value at) {
-      return toIndex(nb, l, tensor::ExtractOp::create(nb, l, vec, at));
-    };
-
-    Value me = createProcessLinearIndex(grid, axes, b);
-    Value c0 = cst(0), c1 = cst(1), cP = cst(numProcs);
-    Value nOut = tensor::DimOp::create(b, outIdx, c0);
-    Value nLocal = tensor::DimOp::create(b, inIdx, c0);
-
-    // 1. The counts and row counts of all processes; my guessed start.
-    Value count =
-        SliceGradCountOp::create(b, index, grad, inIdx, start, outIdx);
-    // Slot 2P: a 1 from each process, the number of processes running.
-    Value counts = allSumOfOne(b,
-                               {{count, me},
-                                {nLocal, arith::AddIOp::create(b, cP, me)},
-                                {c1, cst(2 * numProcs)}},
-                               2 * numProcs + 1);
-    Value processes = element(b, b.getLoc(), counts, cst(2 * numProcs));
-    auto sums = scf::ForOp::create(
-        b, c0, cP, c1, ValueRange{c0, c0},
-        [&](OpBuilder &nb, Location l, Value q, ValueRange acc) {
-          Value c = element(nb, l, counts, q);
-          Value before =
-              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, q, me);
-          Value add = arith::SelectOp::create(nb, l, before, c, c0);
-          Value n = element(nb, l, counts, arith::AddIOp::create(nb, l, q, cP));
-          scf::YieldOp::create(
-              nb, l,
-              ValueRange{arith::AddIOp::create(nb, l, acc[0], add),
-                         arith::AddIOp::create(nb, l, acc[1], n)});
-        });
-    Value guess = sums.getResult(0), nIn = sums.getResult(1);
-
-    // 2. TensorFlow's loop on my rows from the guess; everyone's ends.
-    auto resultType = RankedTensorType::get(
-        {cast<RankedTensorType>(inIdx.getType()).getDimSize(0)},
-        cast<RankedTensorType>(grad.getType()).getElementType());
-    auto guessed = SliceGradResumeOp::create(b, TypeRange{resultType, index},
-                                             grad, inIdx, start, outIdx, guess,
-                                             /*out=*/Value());
-    Value ends = allSumOfOne(b, {{guessed.getEnd(), me}}, numProcs);
-
-    // 3. The first process whose guess differs from its predecessor's end
-    // (P if none), with every process's guess on the way.
-    auto firstWrong = scf::ForOp::create(
-        b, c0, cP, c1, ValueRange{c0, cP},
-        [&](OpBuilder &nb, Location l, Value q, ValueRange acc) {
-          Value prefix = acc[0], first = acc[1];
-          Value notFirst =
-              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ugt, q, c0);
-          Value prevEnd = element(
-              nb, l, ends,
-              arith::SelectOp::create(nb, l, notFirst,
-                                      arith::SubIOp::create(nb, l, q, c1), c0));
-          Value wrong = arith::AndIOp::create(
-              nb, l, notFirst,
-              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ne, prevEnd,
-                                    prefix));
-          Value none =
-              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, first, cP);
-          Value take = arith::AndIOp::create(nb, l, wrong, none);
-          scf::YieldOp::create(
-              nb, l,
-              ValueRange{arith::AddIOp::create(nb, l, prefix,
-                                               element(nb, l, counts, q)),
-                         arith::SelectOp::create(nb, l, take, q, first)});
-        });
-    Value first = firstWrong.getResult(1);
-    Value lastEnd =
-        element(b, b.getLoc(), ends, arith::SubIOp::create(b, cP, c1));
-    Value allRight =
-        arith::CmpIOp::create(b, arith::CmpIPredicate::eq, first, cP);
-    auto outcome = scf::IfOp::create(
-        b, allRight,
-        [&](OpBuilder &tb, Location tl) {
-          scf::YieldOp::create(tb, tl,
-                               ValueRange{guessed.getValGrad(), lastEnd});
-        },
-        [&](OpBuilder &eb, Location el) {
-          ImplicitLocOpBuilder e(el, eb);
-          // The exact start of the first wrong process: its predecessor's
-          // end. Then each process in turn.
-          Value j0 = element(eb, el, ends, arith::SubIOp::create(e, first, c1));
-          auto chain = scf::ForOp::create(
-              e, first, cP, c1, ValueRange{j0, guessed.getValGrad()},
-              [&](OpBuilder &nb, Location l, Value q, ValueRange acc) {
-                ImplicitLocOpBuilder n(l, nb);
-                Value j = acc[0], vals = acc[1];
-                // q's guess: the sum of the counts before q.
-                auto prefixLoop = scf::ForOp::create(
-                    n, c0, q, c1, ValueRange{c0},
-                    [&](OpBuilder &fb, Location fl, Value r, ValueRange pacc) {
-                      scf::YieldOp::create(
-                          fb, fl,
-                          arith::AddIOp::create(fb, fl, pacc[0],
-                                                element(fb, fl, counts, r))
-                              .getResult());
-                    });
-                Value right = arith::CmpIOp::create(n, arith::CmpIPredicate::eq,
-                                                    prefixLoop.getResult(0), j);
-                auto step = scf::IfOp::create(
-                    n, right,
-                    [&](OpBuilder &tb, Location tl) {
-                      // q's end is known to every process.
-                      scf::YieldOp::create(
-                          tb, tl, ValueRange{element(tb, tl, ends, q), vals});
-                    },
-                    [&](OpBuilder &fb, Location fl) {
-                      ImplicitLocOpBuilder f(fl, fb);
-                      Value mine = arith::CmpIOp::create(
-                          f, arith::CmpIPredicate::eq, q, me);
-                      // Process q reruns its rows from j; the others wait
-                      // for its end.
-                      auto rerun = scf::IfOp::create(
-                          f, mine,
-                          [&](OpBuilder &rb, Location rl) {
-                            auto again = SliceGradResumeOp::create(
-                                rb, rl, TypeRange{resultType, index}, grad,
-                                inIdx, start, outIdx, j, /*out=*/Value());
-                            scf::YieldOp::create(
-                                rb, rl,
-                                ValueRange{again.getValGrad(), again.getEnd()});
-                          },
-                          [&](OpBuilder &rb, Location rl) {
-                            scf::YieldOp::create(rb, rl, ValueRange{vals, c0});
-                          });
-                      Value end = allSumOfOne(f, {{rerun.getResult(1), c0}}, 1);
-                      scf::YieldOp::create(fb, fl,
-                                           ValueRange{element(fb, fl, end, c0),
-                                                      rerun.getResult(0)});
-                    });
-                scf::YieldOp::create(nb, l, step.getResults());
-              });
-          scf::YieldOp::create(
-              eb, el, ValueRange{chain.getResult(1), chain.getResult(0)});
-        });
-
-    // 4. TensorFlow's checks on all rows.
-    SliceGradGlobalChecksOp::create(b, nIn, nOut, outcome.getResult(1),
-                                    processes, cP);
-    partitionMap.map(op->getResult(0), outcome.getResult(0));
-    partitionMap.map(op, outcome.getOperation());
+    Operation *outcome =
+        SliceGradPartitioner(b, gridOp, axes, numProcs, partitionedOperands)
+            .build();
+    partitionMap.map(op->getResult(0), outcome->getResult(0));
+    partitionMap.map(op, outcome);
     return success();
   }
 };
