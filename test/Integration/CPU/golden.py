@@ -18,7 +18,7 @@ lib.CONFIGS["parallel-chunk1-t2"] = ((lib._pipeline(
     "strategy=parallel chunk-rows=1 vector-width=2"),), 2)
 
 data, cases = lib.golden_cases(sys.argv[1])
-# An optional second argument replaces the configurations (test/GPU).
+# An optional second argument replaces the configurations (test/Integration/GPU).
 configs = sys.argv[2].split(",") if len(sys.argv) > 2 else (
     "sequential", "parallel-t2", "parallel-chunk1-t2", "gpu-algorithm-t2")
 ok_cases = [c for c in cases if c["expected_error"] is None]

@@ -16,7 +16,7 @@
 #
 # The same modules through sparse-to-nvvm to a gpu.binary (compile only:
 # the GPU tests run them where a device is present; opt-level=0 halves the
-# time, and test/GPU/ptx_types.py assembles every kernel at -O3).
+# time, and test/Pipelines/GPU/ptx_types.py assembles every kernel at -O3).
 # RUN: %test_python %s --compile-only --configs nvvm | FileCheck %s --check-prefix=NVVM
 # NVVM: contexts: {{[1-9][0-9]*}} contexts, 1 configs, {{[0-9]+}} runs, 0 failures
 

@@ -4,7 +4,7 @@
 // the counts, TensorFlow's loop from the guessed start, an all_reduce of
 // the ends, the chain where a guess was wrong, the process count and
 // TensorFlow's global checks).
-// (invalid.mlir: splitting another operand is refused with a diagnostic.)
+// (sharding-invalid.mlir: splitting another operand is refused with a diagnostic.)
 // RUN: sparse-opt %s --pass-pipeline='builtin.module(func.func(sharding-propagation,shard-partition))' | FileCheck %s
 // RUN: sparse-opt %s --sparse-shard-to-llvm | FileCheck %s --check-prefix=LLVM --implicit-check-not=shard. --implicit-check-not=sparse. --implicit-check-not=MPI_Comm_split
 

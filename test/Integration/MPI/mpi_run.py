@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "lib"))
 import numpy as np  # noqa: E402
 import slicegrad_testlib as lib  # noqa: E402
 
@@ -56,7 +56,7 @@ def cases(rng, count, golden=True):
     out = []
     if golden:
         _, tf_cases = lib.golden_cases(os.path.join(
-            os.path.dirname(__file__), "..", "golden", "tf_cases.json"))
+            os.path.dirname(__file__), "..", "..", "golden", "tf_cases.json"))
         out = [c for c in tf_cases if c["ii"].ndim == 2 and c["oi"].ndim == 2
                and c["g"].ndim == 1 and c["s"].ndim == 1]
     kinds = ["sorted", "unpropagated", "shuffled", "blocks", "duplicates",
