@@ -13,7 +13,11 @@ BUILD_DIR=build-san bash scripts/build.sh sparse-opt sparse-capi-test
   build-san/test/Dialect \
   build-san/test/Conversion \
   build-san/test/sparse-opt \
-  build-san/test/Pipelines \
+  build-san/test/Transforms \
+  build-san/test/Pipelines/nested-module.mlir \
+  build-san/test/Pipelines/sparse-lower-to-llvm.mlir \
+  build-san/test/Pipelines/sparse-shard-to-llvm.mlir \
+  build-san/test/Pipelines/GPU/options.mlir \
   build-san/test/Integration/CPU/runtime-errors.mlir \
   build-san/test/Integration/CPU/tf-import-ranks.py \
   build-san/test/Integration/CPU/tf-import.mlir
