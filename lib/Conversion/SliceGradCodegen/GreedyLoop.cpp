@@ -45,7 +45,9 @@ SliceGradBuilder::buildRunOrScalarSteps(OpBuilder &b, Value i, Value j) {
   Value cW = constantIndex(b, loc, width);
   // A run: the next vectorWidth rows are the next vectorWidth output rows
   // (a dense slice), so the loop matches them all.
-  Value isRun = buildIsRun(b, i, j);
+  Value same = buildStepCompare(b, arith::CmpIPredicate::eq, i, j);
+  Value isRun =
+      vector::ReductionOp::create(b, loc, vector::CombiningKind::AND, same);
   auto step = scf::IfOp::create(
       b, loc, isRun,
       [&](OpBuilder &tb, Location tl) {

@@ -553,7 +553,11 @@ Value LookBackBuilder::buildZeroStep(OpBuilder &b, Value i) {
 
 Value LookBackBuilder::buildRunStep(OpBuilder &b, Value i, Value pos) {
   // The next output rows and gradients with plain loads.
-  Value good = pb.buildIsRun(b, i, pos);
+  Value differs = pb.buildStepCompare(b, arith::CmpIPredicate::ne, i, pos);
+  Value anyBad =
+      vector::ReductionOp::create(b, loc, vector::CombiningKind::OR, differs);
+  Value good =
+      arith::XOrIOp::create(b, loc, anyBad, constantBool(b, loc, true));
   scf::IfOp::create(b, loc, good, [&](OpBuilder &gb, Location gl) {
     auto valuesType = VectorType::get({width}, ops.eltType);
     Value v =
@@ -655,7 +659,8 @@ std::pair<Value, Value> LookBackBuilder::buildWrite(OpBuilder &b, Value lo,
       [&](OpBuilder &nb, Location l, ValueRange args) {
         Value i = args[0], pos = args[1];
         Value flag = buildInside(nb, i);
-        Value same = pb.buildRowEqual(nb, i, pos);
+        // Scalar loads: the loop runs over the rows the vector steps left.
+        Value same = buildRowsEqual(nb, l, ops, pb.startCols, i, pos);
         Value bad = arith::AndIOp::create(
             nb, l, flag, arith::XOrIOp::create(nb, l, same, isTrue));
         Value g = memref::LoadOp::create(nb, l, ops.grad, pos);

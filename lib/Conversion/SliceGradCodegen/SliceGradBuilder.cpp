@@ -77,7 +77,9 @@ Value SliceGradBuilder::buildRowEqual(OpBuilder &b, Value row, Value j) {
   return buildRowsEqual(b, loc, ops, startCols, row, j, {inFlat, outFlat});
 }
 
-Value SliceGradBuilder::buildIsRun(OpBuilder &b, Value i, Value j) {
+Value SliceGradBuilder::buildStepCompare(OpBuilder &b,
+                                         arith::CmpIPredicate pred, Value i,
+                                         Value j) {
   int64_t numDims = ops.staticNumDims;
   auto flatType = VectorType::get({vectorWidth * numDims}, b.getI64Type());
   Value cR = constantIndex(b, loc, numDims);
@@ -87,10 +89,6 @@ Value SliceGradBuilder::buildIsRun(OpBuilder &b, Value i, Value j) {
   Value e =
       vector::LoadOp::create(b, loc, flatType, outFlat,
                              ValueRange{arith::MulIOp::create(b, loc, j, cR)});
-  Value differs =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, rows,
-                            arith::AddIOp::create(b, loc, e, startPat));
-  Value anyDiffers =
-      vector::ReductionOp::create(b, loc, vector::CombiningKind::OR, differs);
-  return arith::XOrIOp::create(b, loc, anyDiffers, constantBool(b, loc, true));
+  return arith::CmpIOp::create(b, loc, pred, rows,
+                               arith::AddIOp::create(b, loc, e, startPat));
 }

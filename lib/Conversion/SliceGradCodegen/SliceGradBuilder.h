@@ -47,9 +47,13 @@ public:
   /// a static R >= 4 and contiguous operands, one vector compare.
   Value buildRowEqual(OpBuilder &b, Value row, Value j);
 
-  /// i1: the vectorWidth input rows from i are the vectorWidth output rows
-  /// from j, shifted (a run of a dense slice; canVectorizeExpand only).
-  Value buildIsRun(OpBuilder &b, Value i, Value j);
+  /// The "is this step a run" test of both CPU strategies, lane by lane:
+  /// the vectorWidth input rows from i `pred` the vectorWidth output rows
+  /// from j, shifted (canVectorizeExpand only). All lanes eq: a run of a
+  /// dense slice. (Each caller reduces it in the form its IR always had:
+  /// the generated code, block layout included, stays what it was.)
+  Value buildStepCompare(OpBuilder &b, arith::CmpIPredicate pred, Value i,
+                         Value j);
 
   /// `cols` (R values) repeated in the vectorWidth x R lanes of a flat
   /// vector of rows.
