@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "SliceGrad/InitSliceGrad.h"
+#include "SliceGrad/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -36,8 +37,16 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
   mlir::PassManager pm(&context, mlir::ModuleOp::getOperationName());
-  if (mlir::failed(mlir::parsePassPipeline(argv[2], pm, llvm::errs())) ||
-      mlir::failed(pm.run(*module)))
+  // "options-struct": the C++ way in, the pipeline built from its options
+  // struct (the installed Pipelines.h with what it includes).
+  if (llvm::StringRef(argv[2]) == "options-struct") {
+    mlir::sparse::SparseLowerToLLVMOptions options;
+    options.strategy = mlir::sparse::SliceGradStrategy::Sequential;
+    mlir::sparse::buildSparseLowerToLLVMPipeline(pm, options);
+  } else if (mlir::failed(mlir::parsePassPipeline(argv[2], pm, llvm::errs()))) {
+    return 1;
+  }
+  if (mlir::failed(pm.run(*module)))
     return 1;
   module->print(llvm::outs());
   llvm::outs() << "\n";
