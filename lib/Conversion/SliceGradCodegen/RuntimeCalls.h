@@ -2,8 +2,8 @@
 //
 // How lowered code reports a failed check: the "@function (location)"
 // string of the op, the call of the runtime's check function, and the
-// declarations of those functions. This is all the TensorFlow importer
-// needs of the code generation.
+// declarations of those functions. With the leaf (CodegenUtils.h), this is
+// all the TensorFlow importer needs of the code generation.
 //
 //===----------------------------------------------------------------------===//
 

@@ -1,7 +1,7 @@
 //===- SequentialLowering.cpp - TensorFlow's loop for slice_grad ----------===//
 //
 // TensorFlow's CPU kernel on one thread: the greedy loop over every row
-// (GreedyLoop.cpp), which writes each value once (no separate zeroing).
+// (GreedyLoop.cpp): the rows are zeroed, then the matches stored.
 //
 //===----------------------------------------------------------------------===//
 

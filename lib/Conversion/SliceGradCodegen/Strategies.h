@@ -1,9 +1,10 @@
 //===- Strategies.h - The CPU strategies' entry points ----------*- C++ -*-===//
 //
 // What convert-sparse-to-loops (and the GPU lowering's host fallback)
-// call: each builds TensorFlow's result for one op's operands and returns
-// the j that TensorFlow's loop ends with, which the caller checks
-// (emitAllPropagatedCheck) or hands on (sparse.slice_grad_resume).
+// call: the two strategies' loops build TensorFlow's result for one op's
+// operands and return the j that TensorFlow's loop ends with, which the
+// caller checks (emitAllPropagatedCheck) or hands on
+// (sparse.slice_grad_resume); buildBoxCount is the partition's count.
 //
 //===----------------------------------------------------------------------===//
 

@@ -11,6 +11,7 @@
 
 #include "SliceGrad/Conversion/Passes.h"
 #include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
+#include "SliceGradCodegen/CodegenUtils.h"
 #include "SliceGradCodegen/RuntimeCalls.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -264,13 +265,10 @@ private:
     Value grad = operands[0], inIdx = operands[1], start = operands[2],
           outIdx = operands[3];
     Value where = lowering::buildWhere(b, op);
-    auto cst = [&](int64_t v) -> Value {
-      return arith::ConstantIndexOp::create(b, loc, v);
-    };
     auto rankIsNot = [&](Value v, int64_t rank) -> Value {
       Value r = tensor::RankOp::create(b, loc, v);
       return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, r,
-                                   cst(rank));
+                                   lowering::constantIndex(b, loc, rank));
     };
     auto dim = [&](Value v, int64_t d) -> Value {
       return tensor::DimOp::create(b, loc, v, d);
@@ -289,8 +287,7 @@ private:
         Block *body =
             b.createBlock(&shape.getBody(), {}, {b.getIndexType()}, {loc});
         Value d = tensor::DimOp::create(b, loc, v, body->getArgument(0));
-        tensor::YieldOp::create(
-            b, loc, arith::IndexCastOp::create(b, loc, b.getI64Type(), d));
+        tensor::YieldOp::create(b, loc, lowering::toI64(b, loc, d));
       }
       auto memrefType = MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
       return bufferization::ToBufferOp::create(b, loc, memrefType, shape,
