@@ -31,8 +31,8 @@ struct SparseCheckSliceGradShardedPass
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    if (func.getOps<shard::ShardOp>().empty() &&
-        !func.walk([](shard::ShardOp) { return WalkResult::interrupt(); })
+    // Only functions with shardings are partitioned.
+    if (!func.walk([](shard::ShardOp) { return WalkResult::interrupt(); })
              .wasInterrupted())
       return;
     func.walk([&](sparse::SliceGradOp op) {

@@ -21,6 +21,14 @@ static Value shiftedCoordinate(OpBuilder &b, Location loc,
   return arith::AddIOp::create(b, loc, o, start);
 }
 
+SmallVector<Value> lowering::buildEmptyBounds(OpBuilder &b, Location loc,
+                                              int64_t r) {
+  SmallVector<Value> bounds(
+      r, constantI64(b, loc, std::numeric_limits<int64_t>::max()));
+  bounds.append(r, constantI64(b, loc, std::numeric_limits<int64_t>::min()));
+  return bounds;
+}
+
 SmallVector<Value> lowering::buildStaticRowBounds(OpBuilder &b, Location loc,
                                                   const SliceGradOperands &ops,
                                                   ArrayRef<Value> startCols,
@@ -46,14 +54,13 @@ void lowering::buildDynamicRowBounds(
     OpBuilder &b, Location loc, const SliceGradOperands &ops, Value lo,
     Value hi, Value step,
     function_ref<void(OpBuilder &, Location, Value, Value, Value)> store) {
-  Value highest = constantI64(b, loc, std::numeric_limits<int64_t>::max());
-  Value lowest = constantI64(b, loc, std::numeric_limits<int64_t>::min());
+  SmallVector<Value> empty = buildEmptyBounds(b, loc, 1);
   scf::ForOp::create(
       b, loc, constantIndex(b, loc, 0), ops.numDims, constantIndex(b, loc, 1),
       ValueRange{}, [&](OpBuilder &db, Location dl, Value d, ValueRange) {
         Value s = memref::LoadOp::create(db, dl, ops.start, d);
         auto rows = scf::ForOp::create(
-            db, dl, lo, hi, step, ValueRange{highest, lowest},
+            db, dl, lo, hi, step, empty,
             [&](OpBuilder &fb, Location fl, Value j, ValueRange acc) {
               Value v = shiftedCoordinate(fb, fl, ops, j, d, s);
               scf::YieldOp::create(

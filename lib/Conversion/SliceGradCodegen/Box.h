@@ -17,6 +17,10 @@ namespace mlir {
 namespace sparse {
 namespace lowering {
 
+/// The bounds of an empty box, where every fold of rows starts: r copies
+/// of INT64_MAX (the minima), then r of INT64_MIN (the maxima).
+SmallVector<Value> buildEmptyBounds(OpBuilder &b, Location loc, int64_t r);
+
 /// Static R: `init` (R minima, then R maxima) widened by the shifted
 /// output rows lo, lo + step, ... below hi; returns the 2R bounds. Every
 /// row is read once, all columns at a time.

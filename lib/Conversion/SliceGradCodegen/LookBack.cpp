@@ -21,8 +21,6 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
-#include <limits>
-
 using namespace mlir;
 using namespace mlir::sparse;
 using namespace mlir::sparse::lowering;
@@ -215,9 +213,7 @@ void LookBackBuilder::buildStaticPartialBox(OpBuilder &b, Value lo, Value hi,
                                             Value parts, Value loBase,
                                             Value hiBase) {
   int64_t r = ops.staticNumDims;
-  SmallVector<Value> init(
-      r, constantI64(b, loc, std::numeric_limits<int64_t>::max()));
-  init.append(r, constantI64(b, loc, std::numeric_limits<int64_t>::min()));
+  SmallVector<Value> init = buildEmptyBounds(b, loc, r);
   Value tailLo = lo;
   if (pb.canVectorizeExpand()) {
     // Whole vector steps first; the rows left go one by one.
@@ -247,14 +243,12 @@ LookBackBuilder::buildVectorPartialBounds(OpBuilder &b, Value lo, Value tailLo,
   int64_t r = ops.staticNumDims;
   auto flatType = VectorType::get({width * r}, b.getI64Type());
   Value cW = constantIndex(b, loc, width), cR = constantIndex(b, loc, r);
-  auto splat = [&](int64_t v) {
-    return vector::BroadcastOp::create(b, loc, flatType, constantI64(b, loc, v))
-        .getResult();
+  SmallVector<Value> empty = buildEmptyBounds(b, loc, 1);
+  auto splat = [&](Value v) {
+    return vector::BroadcastOp::create(b, loc, flatType, v).getResult();
   };
   auto vecLoop = scf::ForOp::create(
-      b, loc, lo, tailLo, cW,
-      ValueRange{splat(std::numeric_limits<int64_t>::max()),
-                 splat(std::numeric_limits<int64_t>::min())},
+      b, loc, lo, tailLo, cW, ValueRange{splat(empty[0]), splat(empty[1])},
       [&](OpBuilder &fb, Location fl, Value j, ValueRange acc) {
         Value rows = vector::LoadOp::create(
             fb, fl, flatType, pb.outFlat,
@@ -303,15 +297,14 @@ void LookBackBuilder::buildCombinedBox(OpBuilder &b, Value parts,
         c2 = constantIndex(b, loc, 2);
   Value numDims = ops.numDims;
   auto wordsType = MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
-  Value maxV = constantI64(b, loc, std::numeric_limits<int64_t>::max());
-  Value minV = constantI64(b, loc, std::numeric_limits<int64_t>::min());
+  SmallVector<Value> empty = buildEmptyBounds(b, loc, 1);
   boxLo = memref::AllocOp::create(b, loc, wordsType, numDims);
   boxHi = memref::AllocOp::create(b, loc, wordsType, numDims);
   scf::ForOp::create(
       b, loc, c0, numDims, c1, ValueRange{},
       [&](OpBuilder &db, Location dl, Value d, ValueRange) {
         auto loop = scf::ForOp::create(
-            db, dl, c0, nParts, c1, ValueRange{maxV, minV},
+            db, dl, c0, nParts, c1, empty,
             [&](OpBuilder &fb, Location fl, Value k, ValueRange acc) {
               Value loAt = arith::AddIOp::create(
                   fb, fl,

@@ -39,8 +39,6 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
-#include <limits>
-
 using namespace mlir;
 using namespace mlir::sparse;
 using namespace mlir::sparse::gpu_lowering;
@@ -291,11 +289,9 @@ private:
     }
     // Rows outer, the 2R bounds in registers: each row read once.
     int64_t r = ops.staticNumDims;
-    SmallVector<Value> init(
-        r, constantI64(b, l, std::numeric_limits<int64_t>::max()));
-    init.append(r, constantI64(b, l, std::numeric_limits<int64_t>::min()));
-    SmallVector<Value> bounds = buildStaticRowBounds(b, l, ops, startCols(b, l),
-                                                     k, ops.nOut, leaves, init);
+    SmallVector<Value> bounds =
+        buildStaticRowBounds(b, l, ops, startCols(b, l), k, ops.nOut, leaves,
+                             buildEmptyBounds(b, l, r));
     for (int64_t d = 0; d < 2 * r; ++d)
       memref::StoreOp::create(b, l, bounds[d], box,
                               add(b, l, base, constantIndex(b, l, d)));
@@ -305,14 +301,14 @@ private:
   /// minimum for w < R, else a maximum.
   void buildBoxNode(OpBuilder &b, Location l, Value lo, Value hi,
                     Value parent) {
-    Value lowest = constantI64(b, l, std::numeric_limits<int64_t>::min());
-    Value highest = constantI64(b, l, std::numeric_limits<int64_t>::max());
+    SmallVector<Value> empty = buildEmptyBounds(b, l, 1);
     scf::ForOp::create(
         b, l, constantIndex(b, l, 0), boxWords, constantIndex(b, l, 1),
         ValueRange{}, [&](OpBuilder &wb, Location wl, Value w, ValueRange) {
           Value isMin = arith::CmpIOp::create(wb, wl, arith::CmpIPredicate::ult,
                                               w, ops.numDims);
-          Value init = arith::SelectOp::create(wb, wl, isMin, highest, lowest);
+          Value init =
+              arith::SelectOp::create(wb, wl, isMin, empty[0], empty[1]);
           auto children = scf::ForOp::create(
               wb, wl, lo, hi, constantIndex(wb, wl, 1), ValueRange{init},
               [&](OpBuilder &nb, Location cl, Value c, ValueRange acc) {
