@@ -56,8 +56,13 @@ struct SparseFinishShardToMPIPass
       OpBuilder b(op);
       Location loc = op.getLoc();
       auto type = cast<MemRefType>(op.getRecvbuf().getType());
+      SmallVector<Value> sizes;
+      for (int64_t d = 0; d < type.getRank(); ++d)
+        if (type.isDynamicDim(d))
+          sizes.push_back(memref::DimOp::create(b, loc, op.getRecvbuf(), d));
       Value received = memref::AllocOp::create(
-          b, loc, MemRefType::get(type.getShape(), type.getElementType()));
+          b, loc, MemRefType::get(type.getShape(), type.getElementType()),
+          sizes);
       op.getRecvbufMutable().assign(received);
       b.setInsertionPointAfter(op);
       // Buffer deallocation frees `received`.

@@ -41,6 +41,21 @@ func.func @separate(%a: memref<2xi64>, %b: memref<2xi64>) {
   return
 }
 
+// A dynamic or strided buffer (never what convert-shard-to-mpi makes, but
+// the pass is on the command line): the receive buffer has its sizes.
+// CHECK-LABEL: func.func @dynamic(
+//  CHECK-SAME:     %[[D:.*]]: memref<?xi64, strided<[2]>>)
+//       CHECK:   %[[C0:.*]] = arith.constant 0 : index
+//       CHECK:   %[[N:.*]] = memref.dim %[[D]], %[[C0]]
+//       CHECK:   %[[R:.*]] = memref.alloc(%[[N]]) : memref<?xi64>
+//       CHECK:   mpi.allreduce(%[[D]], %[[R]], MPI_SUM, %{{.*}}) : memref<?xi64, strided<[2]>>, memref<?xi64>
+//       CHECK:   memref.copy %[[R]], %[[D]]
+func.func @dynamic(%d: memref<?xi64, strided<[2]>>) {
+  %world = mpi.comm_world : !mpi.comm
+  mpi.allreduce(%d, %d, MPI_SUM, %world) : memref<?xi64, strided<[2]>>, memref<?xi64, strided<[2]>>
+  return
+}
+
 func.func @uses_grid() -> index {
   %i = shard.process_linear_index on @used : index
   return %i : index

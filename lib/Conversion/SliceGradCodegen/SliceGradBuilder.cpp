@@ -56,8 +56,8 @@ bool SliceGradBuilder::canVectorize() const {
   auto identity = [](Value v) {
     return !v || cast<MemRefType>(v.getType()).getLayout().isIdentity();
   };
-  return vectorWidth > 1 && ops.staticNumDims != ShapedType::kDynamic &&
-         ops.staticNumDims > 0 && identity(ops.inIdx) && identity(ops.out) &&
+  return vectorWidth > 1 && ops.hasStaticNumDims() && ops.staticNumDims > 0 &&
+         identity(ops.inIdx) && identity(ops.out) &&
          VectorType::isValidElementType(ops.eltType) &&
          !isa<ComplexType>(ops.eltType);
 }
