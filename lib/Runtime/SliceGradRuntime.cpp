@@ -1,11 +1,13 @@
 //===- SliceGradRuntime.cpp - Run-time support of lowered code ------------===//
 
 #include "SliceGrad/Runtime/SliceGradRuntime.h"
+#include "SliceGrad/Runtime/SparseSliceChecks.h"
 
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 using mlir::sparse::SliceGradCheck;
 
@@ -19,11 +21,13 @@ std::atomic<int> state{0};
 /// The recorded error (written only by the thread that moved state 0 -> 1).
 std::string where, message;
 SparseSliceGradError recorded;
+/// The op whose check failed, for the default handler's line.
+const char *recordedOp = "sparse.slice_grad";
 
 void defaultHandler(const SparseSliceGradError *error, void *) {
   // Keep what the program printed before the error in order with it.
   std::fflush(stdout);
-  std::fprintf(stderr, "sparse.slice_grad in %s: %s: %s\n", error->where,
+  std::fprintf(stderr, "%s in %s: %s: %s\n", recordedOp, error->where,
                error->codeName, error->message);
   std::fflush(stderr);
   // Not exit(): other threads may be running the same code, and exit's
@@ -44,14 +48,14 @@ std::string shapeString(const StridedMemRefType<int64_t, 1> *shape) {
 
 /// Records the first failure and hands it to the handler; later failures
 /// return quietly until the error is taken.
-void report(const char *at, SliceGradCheck check, std::string text) {
+void report(const char *at, std::string text, bool internal,
+            const char *op = "sparse.slice_grad") {
   int expected = 0;
   if (!state.compare_exchange_strong(expected, 1))
     return;
   where = at ? at : "?";
   message = std::move(text);
-  bool internal = check == SliceGradCheck::AllPropagated ||
-                  check == SliceGradCheck::GPUVerificationFailed;
+  recordedOp = op;
   recorded = {where.c_str(),
               internal ? SPARSE_SLICE_GRAD_INTERNAL
                        : SPARSE_SLICE_GRAD_INVALID_ARGUMENT,
@@ -61,6 +65,18 @@ void report(const char *at, SliceGradCheck check, std::string text) {
   (h ? h : defaultHandler)(&recorded, handlerData.load());
 }
 
+void report(const char *at, SliceGradCheck check, std::string text) {
+  report(at, std::move(text),
+         check == SliceGradCheck::AllPropagated ||
+             check == SliceGradCheck::GPUVerificationFailed);
+}
+
+std::vector<int64_t> elements(const StridedMemRefType<int64_t, 1> *m) {
+  std::vector<int64_t> v(m->sizes[0]);
+  for (int64_t d = 0; d < m->sizes[0]; ++d)
+    v[d] = m->data[m->offset + d * m->strides[0]];
+  return v;
+}
 } // namespace
 
 extern "C" SparseSliceGradErrorHandler
@@ -101,4 +117,26 @@ _mlir_ciface_sparseSliceGradShapeCheckFailed(const char *at, int32_t check,
     text = "unknown shape check failed (" + shapeString(a) + ", " +
            shapeString(b) + ")";
   report(at, kind, std::move(text));
+}
+
+extern "C" int32_t _mlir_ciface_sparseSliceCheckAndShape(
+    const char *at, int64_t indicesRows, int64_t indicesCols, int64_t values,
+    StridedMemRefType<int64_t, 1> *shape, StridedMemRefType<int64_t, 1> *start,
+    StridedMemRefType<int64_t, 1> *size,
+    StridedMemRefType<int64_t, 1> *outShape) {
+  namespace checks = mlir::sparse::slice_checks;
+  std::optional<std::string> error =
+      checks::checkSizes({indicesRows, indicesCols, values, shape->sizes[0],
+                          start->sizes[0], size->sizes[0]});
+  std::vector<int64_t> out;
+  if (!error)
+    error = checks::outputShape(elements(shape), elements(start),
+                                elements(size), out);
+  if (error) {
+    report(at, std::move(*error), /*internal=*/false, "sparse.slice");
+    return 0;
+  }
+  for (size_t d = 0; d < out.size(); ++d)
+    outShape->data[outShape->offset + d * outShape->strides[0]] = out[d];
+  return 1;
 }

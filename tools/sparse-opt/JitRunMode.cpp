@@ -424,6 +424,10 @@ runtimeSymbols(llvm::orc::MangleAndInterner interner) {
       llvm::orc::ExecutorAddr::fromPtr(
           &_mlir_ciface_sparseSliceGradShapeCheckFailed),
       llvm::JITSymbolFlags::Exported};
+  symbols[interner(std::string("_mlir_ciface_") +
+                   kSparseSliceCheckAndShapeName)] = {
+      llvm::orc::ExecutorAddr::fromPtr(&_mlir_ciface_sparseSliceCheckAndShape),
+      llvm::JITSymbolFlags::Exported};
   return symbols;
 }
 

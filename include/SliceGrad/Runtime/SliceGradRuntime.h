@@ -28,6 +28,8 @@ inline constexpr const char *kSparseSliceGradCheckFailedName =
     "sparseSliceGradCheckFailed";
 inline constexpr const char *kSparseSliceGradShapeCheckFailedName =
     "sparseSliceGradShapeCheckFailed";
+inline constexpr const char *kSparseSliceCheckAndShapeName =
+    "sparseSliceCheckAndShape";
 
 extern "C" {
 /// TensorFlow's error codes (tensorflow/core/protobuf/error_codes.proto).
@@ -67,6 +69,18 @@ int sparseSliceGradTakeError(SparseSliceGradError *error);
 /// the values TensorFlow's message shows (`SliceGradCheck`).
 void sparseSliceGradCheckFailed(const char *where, int32_t check, int64_t a,
                                 int64_t b);
+
+/// TensorFlow's size checks of one sparse.slice and its output shape
+/// (SparseSliceChecks.h): if all pass, writes the output shape (`shape`'s
+/// length) to `outShape` and returns 1; otherwise reports the first failed
+/// check (INVALID_ARGUMENT, reported as an error of sparse.slice) and
+/// returns 0. `start` and `size` are read only once their lengths are
+/// known to be `shape`'s.
+int32_t _mlir_ciface_sparseSliceCheckAndShape(
+    const char *where, int64_t indicesRows, int64_t indicesCols, int64_t values,
+    StridedMemRefType<int64_t, 1> *shape, StridedMemRefType<int64_t, 1> *start,
+    StridedMemRefType<int64_t, 1> *size,
+    StridedMemRefType<int64_t, 1> *outShape);
 
 /// The same for a check whose message shows shapes (`a`, `b`: the sizes of
 /// each dimension; `b` may be empty).

@@ -21,7 +21,7 @@ LogicalResult lowering::lowerSliceGradOps(
   bool found = false;
   WalkResult walk = module.walk([&](Operation *op) {
     if (!isa<SliceGradOp, SliceGradCountOp, SliceGradResumeOp,
-             SliceGradGlobalChecksOp>(op))
+             SliceGradGlobalChecksOp, SliceOp, SliceGradScatterOp>(op))
       return WalkResult::advance();
     found = true;
     if (!deviceMemory && llvm::any_of(op->getOperandTypes(), [](Type t) {
@@ -57,7 +57,7 @@ LogicalResult lowering::lowerSliceGradOps(
 
   ConversionTarget target(*module.getContext());
   target.addIllegalOp<SliceGradOp, SliceGradCountOp, SliceGradResumeOp,
-                      SliceGradGlobalChecksOp>();
+                      SliceGradGlobalChecksOp, SliceOp, SliceGradScatterOp>();
   target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
   RewritePatternSet patterns(module.getContext());
   addPatterns(patterns);

@@ -32,6 +32,20 @@ void lowering::declareRuntimeFunctions(ModuleOp module, OpBuilder &b) {
     func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                   b.getUnitAttr());
   }
+  if (!module.lookupSymbol(kSparseSliceCheckAndShapeName)) {
+    auto vec = MemRefType::get({ShapedType::kDynamic}, b.getI64Type(),
+                               StridedLayoutAttr::get(b.getContext(),
+                                                      ShapedType::kDynamic,
+                                                      {ShapedType::kDynamic}));
+    Type i64 = b.getI64Type();
+    auto type = b.getFunctionType({ptr, i64, i64, i64, vec, vec, vec, vec},
+                                  {b.getI32Type()});
+    auto func = func::FuncOp::create(b, module.getLoc(),
+                                     kSparseSliceCheckAndShapeName, type);
+    func.setPrivate();
+    func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                  b.getUnitAttr());
+  }
 }
 
 Value lowering::buildWhere(OpBuilder &b, Operation *op) {

@@ -11,6 +11,7 @@
 
 #include "SliceGradCodegen/CodegenUtils.h"
 #include "SliceGradCodegen/ConversionDriver.h"
+#include "SliceGradCodegen/SliceCompaction.h"
 #include "SliceGradCodegen/Strategies.h"
 
 // The pass's dependent dialects.
@@ -165,6 +166,47 @@ struct SliceGradGlobalChecksToLoops
   }
 };
 
+/// The compaction of sparse.slice and its gradient scatter: blocks of
+/// chunk-rows rows on threads (parallel), or one block (sequential).
+lowering::CompactionOptions
+compactionOptions(const ConvertSparseToLoopsPassOptions &options) {
+  lowering::CompactionOptions compaction;
+  compaction.parallel = options.strategy == SliceGradStrategy::Parallel;
+  compaction.chunkRows = options.chunkRows;
+  return compaction;
+}
+
+struct SliceToLoops : public WithOptions<SliceOp> {
+  using WithOptions::WithOptions;
+
+  LogicalResult
+  matchAndRewrite(SliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!op.hasBufferSemantics())
+      return rewriter.notifyMatchFailure(op, "tensor form: bufferize first");
+    rewriter.replaceOp(op,
+                       lowering::buildSlice(rewriter, op, adaptor.getOperands(),
+                                            compactionOptions(options)));
+    return success();
+  }
+};
+
+struct SliceGradScatterToLoops : public WithOptions<SliceGradScatterOp> {
+  using WithOptions::WithOptions;
+
+  LogicalResult
+  matchAndRewrite(SliceGradScatterOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!op.hasBufferSemantics())
+      return rewriter.notifyMatchFailure(op, "tensor form: bufferize first");
+    lowering::buildSliceGradScatter(rewriter, op, adaptor.getBackpropValGrad(),
+                                    adaptor.getPositions(), adaptor.getOut(),
+                                    compactionOptions(options));
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 struct ConvertSparseToLoopsPass
     : public sparse::impl::ConvertSparseToLoopsPassBase<
           ConvertSparseToLoopsPass> {
@@ -186,7 +228,8 @@ struct ConvertSparseToLoopsPass
 void sparse::populateSparseToLoopsConversionPatterns(
     RewritePatternSet &patterns,
     const ConvertSparseToLoopsPassOptions &options) {
-  patterns.add<SliceGradToLoops, SliceGradResumeToLoops, SliceGradCountToLoops>(
-      patterns.getContext(), options);
+  patterns.add<SliceGradToLoops, SliceGradResumeToLoops, SliceGradCountToLoops,
+               SliceToLoops, SliceGradScatterToLoops>(patterns.getContext(),
+                                                      options);
   patterns.add<SliceGradGlobalChecksToLoops>(patterns.getContext());
 }

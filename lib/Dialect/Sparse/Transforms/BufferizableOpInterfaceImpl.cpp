@@ -36,6 +36,22 @@ static Operation *createMemrefForm(RewriterBase &rewriter, Location loc,
       buffers[2], buffers[3], op.getFrom(), alloc);
 }
 
+static Operation *createMemrefForm(RewriterBase &rewriter, Location loc,
+                                   SliceGradScatterOp, ArrayRef<Value> buffers,
+                                   Value alloc) {
+  return SliceGradScatterOp::create(rewriter, loc, TypeRange{}, buffers[0],
+                                    buffers[1], buffers[2], alloc);
+}
+
+/// The tensor operands (the partition's `from` is an index) and the one
+/// whose rows the result has.
+static unsigned numTensorOperands(Operation *op) {
+  return isa<SliceGradScatterOp>(op) ? 3 : 4;
+}
+static unsigned rowsOperand(Operation *op) {
+  return isa<SliceGradScatterOp>(op) ? 2 : 1;
+}
+
 /// The ops read their tensor operands, write none of them and alias none:
 /// the result is a new buffer.
 template <typename ConcreteModel, typename OpTy>
@@ -90,8 +106,9 @@ struct SliceGradOpInterface
                           BufferizationState &state) const {
     auto sliceGrad = cast<OpTy>(op);
     Location loc = op->getLoc();
-    FailureOr<SmallVector<Value, 4>> maybeBuffers =
-        getBuffers(rewriter, op->getOperands().take_front(4), options, state);
+    FailureOr<SmallVector<Value, 4>> maybeBuffers = getBuffers(
+        rewriter, op->getOperands().take_front(numTensorOperands(op)), options,
+        state);
     if (failed(maybeBuffers))
       return failure();
     SmallVector<Value, 4> &buffers = *maybeBuffers;
@@ -102,7 +119,8 @@ struct SliceGradOpInterface
         MemRefType::get(resultType.getShape(), resultType.getElementType());
     SmallVector<Value, 1> dynSizes;
     if (resultType.isDynamicDim(0))
-      dynSizes.push_back(memref::DimOp::create(rewriter, loc, buffers[1], 0));
+      dynSizes.push_back(
+          memref::DimOp::create(rewriter, loc, buffers[rowsOperand(op)], 0));
     FailureOr<Value> alloc =
         options.createAlloc(rewriter, loc, memrefType, dynSizes);
     if (failed(alloc))
@@ -133,6 +151,37 @@ struct SliceGradCountOpInterface
     return success();
   }
 };
+/// sparse.slice reads its operands and allocates its results (their row
+/// counts are data dependent): the memref form of the same op.
+struct SliceOpInterface : public ReadsOperandsModel<SliceOpInterface, SliceOp> {
+  bool bufferizesToAllocation(Operation *, Value) const { return true; }
+
+  FailureOr<BufferLikeType> getBufferType(Operation *, Value value,
+                                          const BufferizationOptions &,
+                                          const BufferizationState &,
+                                          SmallVector<Value> &) const {
+    auto type = cast<RankedTensorType>(value.getType());
+    return cast<BufferLikeType>(
+        MemRefType::get(type.getShape(), type.getElementType()));
+  }
+
+  LogicalResult bufferize(Operation *op, RewriterBase &rewriter,
+                          const BufferizationOptions &options,
+                          BufferizationState &state) const {
+    FailureOr<SmallVector<Value, 4>> buffers =
+        getBuffers(rewriter, op->getOperands(), options, state);
+    if (failed(buffers))
+      return failure();
+    SmallVector<Type, 4> types;
+    for (Type t : op->getResultTypes()) {
+      auto type = cast<RankedTensorType>(t);
+      types.push_back(MemRefType::get(type.getShape(), type.getElementType()));
+    }
+    auto memrefForm = SliceOp::create(rewriter, op->getLoc(), types, *buffers);
+    replaceOpWithBufferizedValues(rewriter, op, memrefForm->getResults());
+    return success();
+  }
+};
 } // namespace
 
 void mlir::sparse::registerBufferizableOpInterfaceExternalModels(
@@ -142,5 +191,8 @@ void mlir::sparse::registerBufferizableOpInterfaceExternalModels(
     SliceGradResumeOp::attachInterface<SliceGradOpInterface<SliceGradResumeOp>>(
         *ctx);
     SliceGradCountOp::attachInterface<SliceGradCountOpInterface>(*ctx);
+    SliceGradScatterOp::attachInterface<
+        SliceGradOpInterface<SliceGradScatterOp>>(*ctx);
+    SliceOp::attachInterface<SliceOpInterface>(*ctx);
   });
 }

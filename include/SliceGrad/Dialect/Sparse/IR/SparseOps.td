@@ -1,6 +1,8 @@
 //===- SparseOps.td - sparse dialect ops -------------------*- tablegen -*-===//
 //
-// sparse.slice_grad: TensorFlow's SparseSliceGrad on tensors and on memrefs.
+// sparse.slice_grad: TensorFlow's SparseSliceGrad on tensors and on memrefs;
+// sparse.slice: TensorFlow's SparseSlice; the ops of their partition and
+// fusion.
 //
 //===----------------------------------------------------------------------===//
 
@@ -150,6 +152,178 @@ def Sparse_SliceGradOp : Sparse_Op<"slice_grad", [
   let hasVerifier = 1;
   let hasFolder = 1;
   let hasCanonicalizer = 1;
+}
+
+// SparseSlice's value types: SparseSliceGrad's and bool (TF_CALL_ALL_TYPES
+// less strings, resources and variants).
+def Sparse_SliceValueElementType : AnyTypeOf<[
+    I1, F16, BF16, F32, F64, Complex<F32>, Complex<F64>,
+    I8, I16, I32, I64, SI8, SI16, SI32, SI64, UI8, UI16, UI32, UI64],
+    "TensorFlow number type or i1"> {
+  let cppFunctionName = "isSliceValueType";
+}
+
+def Sparse_SliceValueTensorOrMemRef : AnyTypeOf<[
+    RankedTensorOf<[Sparse_SliceValueElementType]>,
+    MemRefOf<[Sparse_SliceValueElementType]>],
+    "ranked tensor or memref of TensorFlow number type or i1">;
+
+def Sparse_SliceOp : Sparse_Op<"slice", [
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "The part of a sparse tensor inside a box (TF's SparseSlice)";
+  let description = [{
+    Computes TensorFlow's `SparseSlice`: the rows of a sparse tensor in COO
+    form (`indices`, `values`, dense `shape`) whose coordinates lie in the
+    box `start <= x < start + size`, in their input order, shifted by
+    `start`, and the shape of the slice. Operands and results in
+    TensorFlow's order:
+
+    | operand / result | shape | meaning |
+    | --- | --- | --- |
+    | `indices` | `N x R`, i64 | coordinates of the input's values |
+    | `values` | `N` | the input's values |
+    | `shape` | `R`, i64 | the input's dense shape |
+    | `start`, `size` | `R`, i64 | the box |
+    | `output_indices` | `M x R`, i64 | coordinates of the kept rows, minus `start` |
+    | `output_values` | `M` | the kept values |
+    | `output_shape` | `R`, i64 | the slice's dense shape (`size`, clipped to `shape`) |
+    | `positions` (optional) | `M`, i64 | the input row of each kept row |
+
+    M is known only at run time, so result row counts are dynamic. The
+    semantics are those of TensorFlow's CPU kernel on every input:
+
+    ```
+    TensorFlow's checks of the sizes and of shape (its messages, INVALID_ARGUMENT)
+    for d in 0..R: output_shape[d] = size[d]           if start[d] < shape[d] - size[d]
+                                     shape[d] - start[d] else if start[d] < shape[d]
+                                     0                  otherwise
+                   (an error if negative or if the elements overflow int64)
+    for i in 0..N:
+      if start[d] <= indices[i][d] < start[d] + size[d] for all d:
+        append (indices[i] - start, values[i]) and, with positions, i
+    ```
+
+    Coordinates add and subtract with two's-complement wrap-around (TF's
+    int64 arithmetic); unsorted and duplicate rows are kept as they come;
+    R = 0 keeps every row. `positions` is not TensorFlow's: the fusion with
+    the gradient (`sparse-fuse-slice-grad`) adds it, so that the gradient
+    becomes `sparse.slice_grad_scatter`.
+
+    Two forms, told apart by the types:
+
+    * On ranked tensors (what a frontend emits). `one-shot-bufferize` turns
+      it into the memref form.
+    * On memrefs: the op allocates its results (their sizes are data
+      dependent: the lowering counts the kept rows, then allocates and
+      writes them), which the buffer deallocation pipeline frees as it
+      frees a `memref.alloc`. docs/Rationale.md says why this form and not
+      a count op with a destination.
+
+    The verifier applies TensorFlow's size checks where the static shapes
+    decide them; the lowering runs the rest, and the output shape's, at run
+    time through the runtime's recoverable errors. If a check fails and the
+    error handler returns, the results are empty (M = 0).
+
+    Value element types: those of `sparse.slice_grad` and i1.
+
+    Example:
+
+    ```mlir
+    %oi, %ov, %os = sparse.slice %ii, %v, %shape, %start, %size
+        : tensor<?x2xi64>, tensor<?xf32>, tensor<2xi64>, tensor<2xi64>,
+          tensor<2xi64> -> tensor<?x2xi64>, tensor<?xf32>, tensor<2xi64>
+    ```
+  }];
+
+  let arguments = (ins
+    Sparse_IndexTensorOrMemRef:$indices,
+    Sparse_SliceValueTensorOrMemRef:$values,
+    Sparse_IndexTensorOrMemRef:$shape,
+    Sparse_IndexTensorOrMemRef:$start,
+    Sparse_IndexTensorOrMemRef:$size);
+  let results = (outs
+    Sparse_IndexTensorOrMemRef:$output_indices,
+    Sparse_SliceValueTensorOrMemRef:$output_values,
+    Sparse_IndexTensorOrMemRef:$output_shape,
+    Optional<Sparse_IndexTensorOrMemRef>:$positions);
+
+  let assemblyFormat = [{
+    $indices `,` $values `,` $shape `,` $start `,` $size
+    attr-dict `:` type($indices) `,` type($values) `,` type($shape) `,`
+    type($start) `,` type($size) `->` type($output_indices) `,`
+    type($output_values) `,` type($output_shape)
+    (`,` `positions` type($positions)^)?
+  }];
+
+  let builders = [
+    // Result types from the operands' (dynamic M), of the operands' form;
+    // with `positions`, the fourth result.
+    OpBuilder<(ins "::mlir::Value":$indices, "::mlir::Value":$values,
+                   "::mlir::Value":$shape, "::mlir::Value":$start,
+                   "::mlir::Value":$size, CArg<"bool", "false">:$withPositions)>,
+  ];
+
+  let extraClassDeclaration = [{
+    /// True for the memref form.
+    bool hasBufferSemantics() {
+      return ::mlir::isa<::mlir::MemRefType>(getIndices().getType());
+    }
+    /// The result types of a slice of these operand types (dynamic M).
+    static ::llvm::SmallVector<::mlir::Type, 4> inferResultTypes(
+        ::mlir::Type indices, ::mlir::Type values, ::mlir::Type shape,
+        bool withPositions);
+  }];
+
+  let hasVerifier = 1;
+  let hasCanonicalizer = 1;
+}
+
+def Sparse_SliceGradScatterOp : Sparse_Op<"slice_grad_scatter", [
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "SparseSliceGrad of a sparse.slice, from its positions";
+  let description = [{
+    The gradient of a `sparse.slice` with respect to its input values, from
+    the positions the slice kept (its `positions` result): N_in zeros, and
+    `backprop_val_grad[j]` at row `positions[j]`. `sparse-fuse-slice-grad`
+    rewrites a `sparse.slice_grad` of a slice's output indices (same
+    indices, same start) to this: TensorFlow's loop then matches exactly the
+    kept rows in order (docs/Rationale.md), so it needs neither the output
+    indices nor their verification. The check that can still fail stays:
+    TensorFlow's "# elements of backprop_val_grad and # rows of
+    output_indices should match" (M is the number of positions). A position
+    outside `[0, N_in)` (possible only in hand-written IR) is skipped.
+
+    `input_indices` gives N_in (its rows); only its shape is read.
+
+    ```mlir
+    %g = sparse.slice_grad_scatter %bvg, %positions, %ii
+        : tensor<?xf32>, tensor<?xi64>, tensor<?x2xi64> -> tensor<?xf32>
+    sparse.slice_grad_scatter %bvg, %positions, %ii
+        : memref<?xf32>, memref<?xi64>, memref<?x2xi64> into %out : memref<?xf32>
+    ```
+  }];
+  let arguments = (ins
+    Sparse_ValueTensorOrMemRef:$backprop_val_grad,
+    Sparse_IndexTensorOrMemRef:$positions,
+    Sparse_IndexTensorOrMemRef:$input_indices,
+    Optional<MemRefOf<[Sparse_ValueElementType]>>:$out);
+  let results = (outs
+    Optional<RankedTensorOf<[Sparse_ValueElementType]>>:$val_grad);
+  let assemblyFormat = [{
+    $backprop_val_grad `,` $positions `,` $input_indices
+    attr-dict `:` type($backprop_val_grad) `,` type($positions) `,`
+    type($input_indices)
+    (`->` type($val_grad)^)? (`into` $out^ `:` type($out))?
+  }];
+  let extraClassDeclaration = [{
+    bool hasBufferSemantics() { return getOut() != nullptr; }
+    ::mlir::Value getValGradOrOut() {
+      if (hasBufferSemantics())
+        return getOut();
+      return getValGrad();
+    }
+  }];
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
