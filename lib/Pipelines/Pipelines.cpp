@@ -132,14 +132,18 @@ static void addThreadsAndLLVM(OpPassManager &pm,
 
 void sparse::buildSparseLowerToLLVMPipeline(
     OpPassManager &pm, const SparseLowerToLLVMOptions &options) {
+  // The gradient of a slice from its kept positions (inlining only the
+  // calls that hold the forward a gradient needs).
+  if (options.fuseSliceGrad)
+    pm.addPass(createSparseFuseSliceGradPass());
   addBufferization(pm);
   addDeallocation(pm, options.deallocate);
-  // Our op to loops, with its run-time checks, after deallocation: both
-  // lowerings free the scratch buffers they allocate.
+  // Our ops to loops, with their run-time checks, after deallocation: the
+  // lowerings free the scratch buffers they allocate. With gpu-algorithm,
+  // the GPU kernels lower sparse.slice_grad and the loops the rest.
   if (options.gpuAlgorithm)
     pm.addPass(createConvertSparseToGPUPass(options.sparseToGPUOptions()));
-  else
-    pm.addPass(createConvertSparseToLoopsPass(options.sparseToLoopsOptions()));
+  pm.addPass(createConvertSparseToLoopsPass(options.sparseToLoopsOptions()));
   addThreadsAndLLVM(pm, options, /*mpi=*/false);
 }
 

@@ -68,7 +68,8 @@ void report(const char *at, std::string text, bool internal,
 void report(const char *at, SliceGradCheck check, std::string text) {
   report(at, std::move(text),
          check == SliceGradCheck::AllPropagated ||
-             check == SliceGradCheck::GPUVerificationFailed);
+             check == SliceGradCheck::GPUVerificationFailed,
+         mlir::sparse::checkedOpName(check));
 }
 
 std::vector<int64_t> elements(const StridedMemRefType<int64_t, 1> *m) {

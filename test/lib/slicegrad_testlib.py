@@ -269,6 +269,9 @@ CONFIGS = {
     # TensorFlow's loop without vector steps (the default has them).
     "sequential-scalar": ((_pipeline("strategy=sequential vector-width=0"),),
                           None),
+    # The pair (sparse.slice, then its gradient) without the fusion:
+    # TensorFlow's loop over the slice's output indices.
+    "unfused": ((_pipeline("fuse-slice-grad=false"),), None),
     # The folds and canonicalizations first: constants fold at compile time.
     "canonicalize": ((_pipeline("", "inline,canonicalize,"),), None),
     "parallel-inorder": ((_pipeline("strategy=parallel chunk-rows=3 "

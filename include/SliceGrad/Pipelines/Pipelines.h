@@ -117,6 +117,13 @@ struct SparseLowerToLLVMOptions
                      "(false, for tests of the kernels: a failed "
                      "verification is an error)"),
       llvm::cl::init(true)};
+  Option<bool> fuseSliceGrad{
+      *this, "fuse-slice-grad",
+      llvm::cl::desc("Compute each sparse.slice_grad of a sparse.slice's "
+                     "output indices from the slice's kept positions "
+                     "(sparse-fuse-slice-grad); false keeps TensorFlow's "
+                     "loop"),
+      llvm::cl::init(true)};
 
   /// convert-sparse-to-gpu's options (gpu-algorithm): the kernels on host
   /// buffers.

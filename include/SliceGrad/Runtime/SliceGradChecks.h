@@ -31,7 +31,23 @@ enum class SliceGradCheck : int32_t {
   ProcessCount, // a = processes of its grid axes, b = processes running it
   // convert-sparse-to-gpu{fallback=false} (tests of its kernels).
   GPUVerificationFailed, // a = rows inside the box, b = N_out
+  // sparse.slice (TensorFlow's SparseSlice): its operands' checks.
+  SliceIndicesMatrix, // a = indices' rank
+  SliceValuesVector,  // a = values' rank
+  SliceShapeVector,   // a = shape's rank
+  SliceValuesLength,  // a = N (indices' rows), b = values' length
+  SliceIndexRank,     // a = R (indices' columns), b = shape's length
+  SliceStartVector,   // a = start's shape
+  SliceSizeVector,    // a = size's shape
+  SliceStartLength,   // a = shape's length, b = start's
+  SliceSizeLength,    // a = shape's length, b = size's
 };
+
+/// The op whose check `check` is, as the default error handler names it.
+inline const char *checkedOpName(SliceGradCheck check) {
+  return check >= SliceGradCheck::SliceIndicesMatrix ? "sparse.slice"
+                                                     : "sparse.slice_grad";
+}
 
 /// TensorFlow's message for `check` with {0} and {1} replaced by `a` and
 /// `b`; empty for a number that is not a check.

@@ -15,6 +15,8 @@
 #ifndef SLICEGRAD_RUNTIME_SPARSESLICECHECKS_H
 #define SLICEGRAD_RUNTIME_SPARSESLICECHECKS_H
 
+#include "SliceGrad/Runtime/SliceGradChecks.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -163,21 +165,24 @@ struct OperandSizes {
 /// ValidateSparseTensor's and SparseSliceOpImpl's size checks, in order
 /// (the rank checks are the caller's: the op's types are ranked). Unknown
 /// sizes pass.
-inline std::optional<std::string> checkSizes(const OperandSizes &s) {
+/// With `onlySparseTensor`, ValidateSparseTensor's two only (TensorFlow
+/// checks the ranks of start and size between them and the others).
+inline std::optional<std::string> checkSizes(const OperandSizes &s,
+                                             bool onlySparseTensor = false) {
   auto known = [](int64_t a, int64_t b) { return a >= 0 && b >= 0; };
-  auto str = [](int64_t v) { return std::to_string(v); };
+  auto message = [](SliceGradCheck check, int64_t a, int64_t b) {
+    return formatSliceGradMessage(check, std::to_string(a), std::to_string(b));
+  };
   if (known(s.values, s.indicesRows) && s.values != s.indicesRows)
-    return "Number of elements in indices (" + str(s.indicesRows) +
-           ") and values (" + str(s.values) + ") do not match";
+    return message(SliceGradCheck::SliceValuesLength, s.indicesRows, s.values);
   if (known(s.shape, s.indicesCols) && s.shape != s.indicesCols)
-    return "Index rank (" + str(s.indicesCols) + ") and shape rank (" +
-           str(s.shape) + ") do not match";
+    return message(SliceGradCheck::SliceIndexRank, s.indicesCols, s.shape);
+  if (onlySparseTensor)
+    return std::nullopt;
   if (known(s.shape, s.start) && s.start != s.shape)
-    return "Expected start to be a vector of length " + str(s.shape) +
-           " but got length " + str(s.start);
+    return message(SliceGradCheck::SliceStartLength, s.shape, s.start);
   if (known(s.shape, s.size) && s.size != s.shape)
-    return "Expected size to be a vector of length " + str(s.shape) +
-           " but got length " + str(s.size);
+    return message(SliceGradCheck::SliceSizeLength, s.shape, s.size);
   return std::nullopt;
 }
 

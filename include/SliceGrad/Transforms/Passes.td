@@ -1,7 +1,8 @@
 //===- Passes.td - The pipelines' helper passes ------------*- tablegen -*-===//
 //
-// Passes the pipelines run around upstream ones, each for a gap of MLIR 22
-// (docs/Upstream.md lists them with what to delete on an upgrade).
+// Passes the pipelines run around upstream ones: the dialect's rewrites
+// (sparse-fuse-slice-grad), and one pass for each gap of MLIR 22
+// (docs/Upstream.md lists those with what to delete on an upgrade).
 //
 //===----------------------------------------------------------------------===//
 
@@ -9,6 +10,43 @@
 #define SLICEGRAD_TRANSFORMS_PASSES_TD
 
 include "mlir/Pass/PassBase.td"
+
+def SparseFuseSliceGradPass
+    : Pass<"sparse-fuse-slice-grad", "::mlir::ModuleOp"> {
+  let summary = "Compute the gradient of a sparse.slice from the rows it kept";
+  let description = [{
+    Rewrites every tensor-form `sparse.slice_grad` whose `output_indices`
+    are the output indices of a `sparse.slice` of the same `input_indices`
+    and the same `input_start` (the same values, through `tensor.cast`s;
+    or equal constants) to `sparse.slice_grad_scatter` of the slice's
+    kept positions: the slice gains its `positions` result (the other uses
+    of its results are left as they are), and the gradient then reads only
+    the positions and `backprop_val_grad`. TensorFlow's loop over such
+    output indices matches exactly the kept rows, in order
+    (docs/Rationale.md), so the result is TensorFlow's, and the only check
+    that can still fail stays (the gradient's length against M).
+
+    A gradient whose output indices are the result of a call first gets
+    the call inlined where the callee holds a `sparse.slice` (so the pair
+    fuses when the forward and the gradient sit in different functions);
+    no other call is inlined, so the program and the functions its run-time
+    errors name stay as they were. `sparse-lower-to-llvm` runs it first,
+    unless its option `fuse-slice-grad=false`.
+
+    Before:
+    ```mlir
+    %oi, %ov, %os = sparse.slice %ii, %v, %shape, %start, %size : ...
+    %g = sparse.slice_grad %bvg, %ii, %start, %oi : ...
+    ```
+    After:
+    ```mlir
+    %oi, %ov, %os, %pos = sparse.slice %ii, %v, %shape, %start, %size
+        : ... -> ..., positions tensor<?xi64>
+    %g = sparse.slice_grad_scatter %bvg, %pos, %ii : ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
 
 def SparseCheckSliceGradShardedPass
     : Pass<"sparse-check-slice-grad-sharded", "::mlir::func::FuncOp"> {

@@ -11,9 +11,11 @@ using namespace mlir;
 using namespace mlir::sparse;
 using namespace mlir::sparse::lowering;
 
-LogicalResult lowering::lowerSliceGradOps(
-    ModuleOp module, StringRef passName, int64_t chunkRows,
-    function_ref<void(RewritePatternSet &)> addPatterns, bool deviceMemory) {
+LogicalResult
+lowering::lowerSliceGradOps(ModuleOp module, StringRef passName,
+                            int64_t chunkRows,
+                            function_ref<void(RewritePatternSet &)> addPatterns,
+                            bool deviceMemory, bool lowersSlices) {
   if (chunkRows < 1)
     return emitError(module.getLoc())
            << passName << ": chunk-rows must be at least 1, got " << chunkRows;
@@ -23,6 +25,14 @@ LogicalResult lowering::lowerSliceGradOps(
     if (!isa<SliceGradOp, SliceGradCountOp, SliceGradResumeOp,
              SliceGradGlobalChecksOp, SliceOp, SliceGradScatterOp>(op))
       return WalkResult::advance();
+    if (!lowersSlices && isa<SliceOp, SliceGradScatterOp>(op)) {
+      if (!deviceMemory)
+        return WalkResult::advance();
+      op->emitOpError("has no GPU lowering yet (convert-sparse-to-gpu "
+                      "lowers sparse.slice_grad only): lower it on the "
+                      "host with sparse-lower-to-llvm");
+      return WalkResult::interrupt();
+    }
     found = true;
     if (!deviceMemory && llvm::any_of(op->getOperandTypes(), [](Type t) {
           auto memref = dyn_cast<MemRefType>(t);
@@ -57,7 +67,9 @@ LogicalResult lowering::lowerSliceGradOps(
 
   ConversionTarget target(*module.getContext());
   target.addIllegalOp<SliceGradOp, SliceGradCountOp, SliceGradResumeOp,
-                      SliceGradGlobalChecksOp, SliceOp, SliceGradScatterOp>();
+                      SliceGradGlobalChecksOp>();
+  if (lowersSlices)
+    target.addIllegalOp<SliceOp, SliceGradScatterOp>();
   target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
   RewritePatternSet patterns(module.getContext());
   addPatterns(patterns);

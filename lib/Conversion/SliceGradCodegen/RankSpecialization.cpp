@@ -68,14 +68,23 @@ Value lowering::buildForEachRank(
       v = castOp.getSource();
     }
   };
+  // Sizes that disagree (possible once inlining exposes constants behind
+  // casts) fail a run-time check first: the code after it is dead, and
+  // casts to either size would be invalid IR, so it is the generic code.
+  int64_t fixed = ShapedType::kDynamic;
   for (auto [v, dim] :
        {std::pair{ops.start, 0u}, {ops.inIdx, 1u}, {ops.outIdx, 1u}}) {
     int64_t r = staticSize(v, dim);
-    if (r != ShapedType::kDynamic) {
-      if (r > kMaxSpecializedRank)
-        return generic();
-      return build(b, withRank(b, loc, ops, r));
-    }
+    if (r == ShapedType::kDynamic)
+      continue;
+    if (fixed != ShapedType::kDynamic && fixed != r)
+      return generic();
+    fixed = r;
+  }
+  if (fixed != ShapedType::kDynamic) {
+    if (fixed > kMaxSpecializedRank)
+      return generic();
+    return build(b, withRank(b, loc, ops, fixed));
   }
   // R known only at run time (what TensorFlow's exports give): one case per
   // R in 1..kMaxSpecializedRank, on memrefs cast to that static R; the

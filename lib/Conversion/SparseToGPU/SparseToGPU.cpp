@@ -170,7 +170,8 @@ struct ConvertSparseToGPUPass
     options.fallback = fallback;
     if (failed(lowering::lowerSliceGradOps(
             getOperation(), getArgument(), options,
-            populateSparseToGPUConversionPatterns, deviceMemory)))
+            populateSparseToGPUConversionPatterns, deviceMemory,
+            /*lowersSlices=*/false)))
       signalPassFailure();
   }
 };

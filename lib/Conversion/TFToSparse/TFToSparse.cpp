@@ -21,6 +21,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 #include "llvm/ADT/StringSwitch.h"
@@ -36,6 +37,7 @@ using namespace mlir;
 using namespace mlir::sparse;
 
 static constexpr llvm::StringLiteral kTFOpName = "tf.SparseSliceGrad";
+static constexpr llvm::StringLiteral kTFSliceName = "tf.SparseSlice";
 /// The other TF ops of TensorFlow's export that the pass imports.
 static constexpr llvm::StringLiteral kConstOp = "tf.Const";
 static constexpr llvm::StringLiteral kIdentityOps[] = {"tf.Identity",
@@ -46,7 +48,7 @@ static constexpr llvm::StringLiteral kCallOps[] = {
 /// Every TF op the pass imports (built once).
 static ArrayRef<StringRef> importedTFOps() {
   static const SmallVector<StringRef> names = [] {
-    SmallVector<StringRef> all = {kTFOpName, kConstOp};
+    SmallVector<StringRef> all = {kTFOpName, kTFSliceName, kConstOp};
     all.append(std::begin(kIdentityOps), std::end(kIdentityOps));
     all.append(std::begin(kCallOps), std::end(kCallOps));
     return all;
@@ -156,6 +158,62 @@ LogicalResult checkTFOp(Operation *op) {
              << " must be a vector with one value per row of input_indices";
   }
   // The replacement is not a terminator.
+  if (op->getNextNode() == nullptr && op->getBlock()->getParentOp() &&
+      !op->getBlock()->getParentOp()->hasTrait<OpTrait::NoTerminator>())
+    return op->emitOpError("cannot end its block: its block needs a "
+                           "terminator after it");
+  return success();
+}
+
+/// Checks one tf.SparseSlice; emits a diagnostic and fails on anything the
+/// conversion could not express.
+LogicalResult checkTFSliceOp(Operation *op) {
+  if (op->getNumOperands() != 5 || op->getNumResults() != 3)
+    return op->emitOpError("expects 5 operands (indices, values, shape, start, "
+                           "size) and 3 results, got ")
+           << op->getNumOperands() << " operands and " << op->getNumResults()
+           << " results";
+  static constexpr const char *names[] = {"indices", "values", "shape", "start",
+                                          "size"};
+  for (auto [name, value] : llvm::zip(names, op->getOperands()))
+    if (!isa<TensorType>(value.getType()))
+      return op->emitOpError()
+             << name << " must be a tensor, got " << value.getType();
+  for (Type t : op->getResultTypes())
+    if (!isa<TensorType>(t))
+      return op->emitOpError() << "results must be tensors, got " << t;
+  for (unsigned i : {0, 2, 3, 4}) {
+    Type elt = cast<TensorType>(op->getOperand(i).getType()).getElementType();
+    if (!elt.isSignlessInteger(64))
+      return op->emitOpError()
+             << names[i] << " must have element type i64 (tf.int64), got "
+             << elt;
+  }
+  Type valueElt =
+      cast<TensorType>(op->getOperand(1).getType()).getElementType();
+  Type resultElt =
+      cast<TensorType>(op->getResult(1).getType()).getElementType();
+  if (valueElt != resultElt)
+    return op->emitOpError() << "output_values element type " << resultElt
+                             << " must match values' " << valueElt;
+  if (auto t = dyn_cast_if_present<TypeAttr>(op->getAttr("T"));
+      t && t.getValue() != valueElt)
+    return op->emitOpError()
+           << "T = " << t.getValue() << " disagrees with values' element type "
+           << valueElt;
+  Type valueType = valueElt;
+  if (Type storage = quantizedStorageType(valueElt))
+    valueType = storage;
+  if (!sparse::isSliceValueType(valueType))
+    return op->emitOpError()
+           << "element type " << valueElt
+           << " is not one of the value types sparse.slice supports "
+              "(TensorFlow's number types, quantized types and bool)";
+  for (unsigned i : {0, 2})
+    if (!cast<TensorType>(op->getResult(i).getType())
+             .getElementType()
+             .isSignlessInteger(64))
+      return op->emitOpError("output_indices and output_shape must be i64");
   if (op->getNextNode() == nullptr && op->getBlock()->getParentOp() &&
       !op->getBlock()->getParentOp()->hasTrait<OpTrait::NoTerminator>())
     return op->emitOpError("cannot end its block: its block needs a "
@@ -380,6 +438,177 @@ private:
   }
 };
 
+/// tf.SparseSlice: sparse.slice, its results cast to TensorFlow's types.
+/// Unranked operands get TensorFlow's checks of their ranks at run time, in
+/// its order (ValidateSparseTensor's ranks, then, where start or size is
+/// unranked, its two size checks, then start's and size's ranks); the op
+/// checks the rest.
+struct TFSliceToSparse : public ConversionPattern {
+  TFSliceToSparse(const TypeConverter &converter, MLIRContext *ctx)
+      : ConversionPattern(converter, kTFSliceName, /*benefit=*/1, ctx) {}
+
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                  ConversionPatternRewriter &rewriter) const override {
+    SmallVector<Type, 3> wanted;
+    if (failed(getTypeConverter()->convertTypes(op->getResultTypes(), wanted)))
+      return rewriter.notifyMatchFailure(op, "result types");
+    Location loc = op->getLoc();
+    auto isUnranked = [](Value v) {
+      return isa<UnrankedTensorType>(v.getType());
+    };
+    if (llvm::none_of(operands, isUnranked)) {
+      rewriter.replaceOp(op, buildOp(rewriter, loc, operands, wanted));
+      return success();
+    }
+    OpBuilder &b = rewriter;
+    Value where = lowering::buildWhere(b, op);
+    Value indices = operands[0], values = operands[1], shape = operands[2],
+          start = operands[3], size = operands[4];
+    auto rank = [&](Value v) -> Value {
+      return tensor::RankOp::create(b, loc, v);
+    };
+    auto dim = [&](Value v, int64_t d) -> Value {
+      return tensor::DimOp::create(b, loc, v, d);
+    };
+    // (failed?, report) in TensorFlow's order.
+    SmallVector<std::pair<std::function<Value()>, std::function<void()>>>
+        checks;
+    auto rankCheck = [&](Value v, int64_t want, SliceGradCheck check) {
+      if (!isUnranked(v))
+        return;
+      checks.push_back({[&, v, want] {
+                          return arith::CmpIOp::create(
+                                     b, loc, arith::CmpIPredicate::ne, rank(v),
+                                     lowering::constantIndex(b, loc, want))
+                              .getResult();
+                        },
+                        [&, v, check] {
+                          lowering::emitCheckFailedCall(b, loc, where, check,
+                                                        rank(v), rank(v));
+                        }});
+    };
+    rankCheck(indices, 2, SliceGradCheck::SliceIndicesMatrix);
+    rankCheck(values, 1, SliceGradCheck::SliceValuesVector);
+    rankCheck(shape, 1, SliceGradCheck::SliceShapeVector);
+    if (isUnranked(start) || isUnranked(size)) {
+      for (auto [a, ad, c, cd, check] :
+           {std::tuple{indices, 0, values, 0,
+                       SliceGradCheck::SliceValuesLength},
+            {indices, 1, shape, 0, SliceGradCheck::SliceIndexRank}})
+        checks.push_back(
+            {[&, a, ad, c, cd] {
+               return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                            dim(a, ad), dim(c, cd))
+                   .getResult();
+             },
+             [&, a, ad, c, cd, check] {
+               lowering::emitCheckFailedCall(b, loc, where, check, dim(a, ad),
+                                             dim(c, cd));
+             }});
+      for (auto [v, check] :
+           {std::pair{start, SliceGradCheck::SliceStartVector},
+            {size, SliceGradCheck::SliceSizeVector}})
+        if (isUnranked(v))
+          checks.push_back(
+              {[&, v] {
+                 return arith::CmpIOp::create(
+                            b, loc, arith::CmpIPredicate::ne, rank(v),
+                            lowering::constantIndex(b, loc, 1))
+                     .getResult();
+               },
+               [&, v, check] { reportShape(b, loc, where, check, v); }});
+    }
+    // Empty results where a check failed (the host sees the error).
+    auto emptyResults = [&]() {
+      SmallVector<Value, 3> results;
+      for (Type t : wanted) {
+        auto ranked = dyn_cast<RankedTensorType>(t);
+        SmallVector<int64_t> shapeOf;
+        if (ranked)
+          for (int64_t d : ranked.getShape())
+            shapeOf.push_back(ShapedType::isDynamic(d) ? 0 : d);
+        else
+          shapeOf = {0};
+        auto type = RankedTensorType::get(shapeOf,
+                                          cast<TensorType>(t).getElementType());
+        Value e = tensor::EmptyOp::create(b, loc, type.getShape(),
+                                          type.getElementType());
+        if (type != t)
+          e = tensor::CastOp::create(b, loc, t, e);
+        results.push_back(e);
+      }
+      return results;
+    };
+    std::function<SmallVector<Value, 3>(size_t)> build =
+        [&](size_t k) -> SmallVector<Value, 3> {
+      if (k == checks.size())
+        return buildOp(b, loc, operands, wanted);
+      auto ifOp = scf::IfOp::create(
+          b, loc, checks[k].first(),
+          [&](OpBuilder &, Location) {
+            checks[k].second();
+            scf::YieldOp::create(b, loc, emptyResults());
+          },
+          [&](OpBuilder &, Location) {
+            scf::YieldOp::create(b, loc, build(k + 1));
+          });
+      return SmallVector<Value, 3>(ifOp.getResults());
+    };
+    rewriter.replaceOp(op, build(0));
+    return success();
+  }
+
+private:
+  /// sparse.slice on `operands` (unranked ones cast to the ranks the op
+  /// needs), its results cast to `wanted`.
+  static SmallVector<Value, 3> buildOp(OpBuilder &b, Location loc,
+                                       ArrayRef<Value> operands,
+                                       ArrayRef<Type> wanted) {
+    auto ranked = [&](Value v, int64_t rank) -> Value {
+      auto type = dyn_cast<UnrankedTensorType>(v.getType());
+      if (!type)
+        return v;
+      return tensor::CastOp::create(
+          b, loc,
+          RankedTensorType::get(
+              SmallVector<int64_t>(rank, ShapedType::kDynamic),
+              type.getElementType()),
+          v);
+    };
+    auto slice = SliceOp::create(
+        b, loc, ranked(operands[0], 2), ranked(operands[1], 1),
+        ranked(operands[2], 1), ranked(operands[3], 1), ranked(operands[4], 1));
+    SmallVector<Value, 3> results;
+    for (auto [v, t] : llvm::zip(slice.getResults(), wanted))
+      results.push_back(
+          v.getType() == t ? v : Value(tensor::CastOp::create(b, loc, t, v)));
+    return results;
+  }
+
+  /// Reports `check` with `v`'s shape (the runtime formats it).
+  static void reportShape(OpBuilder &b, Location loc, Value where,
+                          SliceGradCheck check, Value v) {
+    Value r = tensor::RankOp::create(b, loc, v);
+    auto type = RankedTensorType::get({ShapedType::kDynamic}, b.getI64Type());
+    auto shape = tensor::GenerateOp::create(b, loc, type, ValueRange{r});
+    {
+      OpBuilder::InsertionGuard guard(b);
+      Block *body =
+          b.createBlock(&shape.getBody(), {}, {b.getIndexType()}, {loc});
+      Value d = tensor::DimOp::create(b, loc, v, body->getArgument(0));
+      tensor::YieldOp::create(b, loc, lowering::toI64(b, loc, d));
+    }
+    auto memrefType = MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
+    Value m = bufferization::ToBufferOp::create(b, loc, memrefType, shape,
+                                                /*readOnly=*/true);
+    Value code = arith::ConstantIntOp::create(
+        b, loc, static_cast<int64_t>(check), /*width=*/32);
+    func::CallOp::create(b, loc, kSparseSliceGradShapeCheckFailedName,
+                         TypeRange{}, ValueRange{where, code, m, m});
+  }
+};
+
 /// A pattern on the (unregistered) TF op `name`.
 struct TFOpPattern : public ConversionPattern {
   TFOpPattern(const TypeConverter &converter, MLIRContext *ctx, StringRef name)
@@ -468,8 +697,8 @@ struct ConvertTFToSparsePass
     bool unranked = false;
     module.walk([&](Operation *op) {
       StringRef name = op->getName().getStringRef();
-      if (name == kTFOpName) {
-        if (failed(checkTFOp(op)))
+      if (name == kTFOpName || name == kTFSliceName) {
+        if (failed(name == kTFOpName ? checkTFOp(op) : checkTFSliceOp(op)))
           failedCheck = true;
         unranked |= llvm::any_of(op->getOperandTypes(), [](Type t) {
           return isa<UnrankedTensorType>(t);
@@ -480,7 +709,8 @@ struct ConvertTFToSparsePass
       if (op->getName().getDialectNamespace() == "tf" &&
           !isImportedTFOp(name)) {
         op->emitOpError("is not imported by convert-tf-to-sparse, which takes "
-                        "tf.SparseSliceGrad, tf.Identity, tf.IdentityN, "
+                        "tf.SparseSlice, tf.SparseSliceGrad, tf.Identity, "
+                        "tf.IdentityN, "
                         "tf.Const and tf.PartitionedCall/"
                         "StatefulPartitionedCall: lower it with the host "
                         "compiler's own TensorFlow legalization first");
@@ -521,9 +751,12 @@ struct ConvertTFToSparsePass
     if (failed(applyPartialConversion(module, target, std::move(patterns))))
       return signalPassFailure();
     // TensorFlow's shape checks on the imported ops, with its messages.
-    WalkResult verified = module.walk([](SliceGradOp op) {
-      return failed(op.verify()) ? WalkResult::interrupt()
-                                 : WalkResult::advance();
+    WalkResult verified = module.walk([](Operation *op) {
+      if (!isa<SliceGradOp, SliceOp>(op))
+        return WalkResult::advance();
+      return failed(mlir::verify(op, /*verifyRecursively=*/false))
+                 ? WalkResult::interrupt()
+                 : WalkResult::advance();
     });
     if (verified.wasInterrupted())
       signalPassFailure();
@@ -534,7 +767,7 @@ struct ConvertTFToSparsePass
 void sparse::populateTFToSparseConversionPatterns(
     RewritePatternSet &patterns, const TypeConverter &converter) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<TFSliceGradToSparse>(converter, ctx);
+  patterns.add<TFSliceGradToSparse, TFSliceToSparse>(converter, ctx);
   patterns.add<TFConstToArith>(converter, ctx, kConstOp);
   for (StringRef name : kIdentityOps)
     patterns.add<TFIdentityToOperands>(converter, ctx, name);

@@ -125,7 +125,39 @@ func.func @function_constant() {
 // -----
 
 func.func @other_tf_op(%g: tensor<?xf32>) -> tensor<?xf32> {
-  // expected-error @below {{'tf.Mul' op is not imported by convert-tf-to-sparse, which takes tf.SparseSliceGrad, tf.Identity, tf.IdentityN, tf.Const and tf.PartitionedCall/StatefulPartitionedCall: lower it with the host compiler's own TensorFlow legalization first}}
+  // expected-error @below {{'tf.Mul' op is not imported by convert-tf-to-sparse, which takes tf.SparseSlice, tf.SparseSliceGrad, tf.Identity, tf.IdentityN, tf.Const and tf.PartitionedCall/StatefulPartitionedCall: lower it with the host compiler's own TensorFlow legalization first}}
   %0 = "tf.Mul"(%g, %g) : (tensor<?xf32>, tensor<?xf32>) -> tensor<?xf32>
   return %0 : tensor<?xf32>
+}
+
+// -----
+
+func.func @slice_operand_count(%ii: tensor<?x?xi64>, %v: tensor<?xf32>, %s: tensor<2xi64>) {
+  // expected-error @below {{'tf.SparseSlice' op expects 5 operands (indices, values, shape, start, size) and 3 results, got 4 operands and 3 results}}
+  %0:3 = "tf.SparseSlice"(%ii, %v, %s, %s) : (tensor<?x?xi64>, tensor<?xf32>, tensor<2xi64>, tensor<2xi64>) -> (tensor<?x?xi64>, tensor<?xf32>, tensor<2xi64>)
+  return
+}
+
+// -----
+
+func.func @slice_i32_start(%ii: tensor<?x?xi64>, %v: tensor<?xf32>, %s: tensor<2xi64>, %st: tensor<2xi32>) {
+  // expected-error @below {{'tf.SparseSlice' op start must have element type i64 (tf.int64), got 'i32'}}
+  %0:3 = "tf.SparseSlice"(%ii, %v, %s, %st, %s) : (tensor<?x?xi64>, tensor<?xf32>, tensor<2xi64>, tensor<2xi32>, tensor<2xi64>) -> (tensor<?x?xi64>, tensor<?xf32>, tensor<2xi64>)
+  return
+}
+
+// -----
+
+func.func @slice_string_values(%ii: tensor<?x?xi64>, %v: tensor<?x!tf_type.string>, %s: tensor<2xi64>) {
+  // expected-error @below {{is not one of the value types sparse.slice supports}}
+  %0:3 = "tf.SparseSlice"(%ii, %v, %s, %s, %s) : (tensor<?x?xi64>, tensor<?x!tf_type.string>, tensor<2xi64>, tensor<2xi64>, tensor<2xi64>) -> (tensor<?x?xi64>, tensor<?x!tf_type.string>, tensor<2xi64>)
+  return
+}
+
+// -----
+
+func.func @slice_static_sizes(%ii: tensor<5x2xi64>, %v: tensor<4xf32>, %s: tensor<2xi64>) {
+  // expected-error @below {{Number of elements in indices (5) and values (4) do not match}}
+  %0:3 = "tf.SparseSlice"(%ii, %v, %s, %s, %s) : (tensor<5x2xi64>, tensor<4xf32>, tensor<2xi64>, tensor<2xi64>, tensor<2xi64>) -> (tensor<?x2xi64>, tensor<?xf32>, tensor<2xi64>)
+  return
 }

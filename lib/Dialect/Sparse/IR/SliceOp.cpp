@@ -80,24 +80,27 @@ LogicalResult SliceOp::verify() {
        start = cast<ShapedType>(getStart().getType()),
        size = cast<ShapedType>(getSize().getType());
   // TensorFlow's rank checks (ValidateSparseTensor, SparseSliceOpImpl).
+  auto tfError = [&](SliceGradCheck check, const std::string &a) {
+    return emitOpError(formatSliceGradMessage(check, a, ""));
+  };
   if (indices.getRank() != 2)
-    return emitOpError("Sparse indices must be rank 2 but is rank ")
-           << rankString(indices);
+    return tfError(SliceGradCheck::SliceIndicesMatrix, rankString(indices));
   if (values.getRank() != 1)
-    return emitOpError("Sparse values must be rank 1 but is rank ")
-           << rankString(values);
+    return tfError(SliceGradCheck::SliceValuesVector, rankString(values));
   if (shape.getRank() != 1)
-    return emitOpError("Sparse shape must be rank 1 but is rank ")
-           << rankString(shape);
-  for (auto [type, name] : {std::pair{start, "start"}, {size, "size"}})
-    if (type.getRank() != 1)
-      return emitOpError("Input ")
-             << name << " should be a vector but received shape "
-             << shapeString(type);
-  if (std::optional<std::string> error = slice_checks::checkSizes(
-          {dimOrUnknown(indices, 0), dimOrUnknown(indices, 1),
-           dimOrUnknown(values, 0), dimOrUnknown(shape, 0),
-           dimOrUnknown(start, 0), dimOrUnknown(size, 0)}))
+    return tfError(SliceGradCheck::SliceShapeVector, rankString(shape));
+  slice_checks::OperandSizes sizes{
+      dimOrUnknown(indices, 0), dimOrUnknown(indices, 1),
+      dimOrUnknown(values, 0),  dimOrUnknown(shape, 0),
+      dimOrUnknown(start, 0),   dimOrUnknown(size, 0)};
+  if (std::optional<std::string> error =
+          slice_checks::checkSizes(sizes, /*onlySparseTensor=*/true))
+    return emitOpError(*error);
+  if (start.getRank() != 1)
+    return tfError(SliceGradCheck::SliceStartVector, shapeString(start));
+  if (size.getRank() != 1)
+    return tfError(SliceGradCheck::SliceSizeVector, shapeString(size));
+  if (std::optional<std::string> error = slice_checks::checkSizes(sizes))
     return emitOpError(*error);
 
   // The results: M rows (known only at run time) of R columns, the values'

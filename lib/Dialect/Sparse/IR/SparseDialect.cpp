@@ -10,11 +10,24 @@
 
 #include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
 #include "mlir/Dialect/Shard/Interfaces/ShardingInterface.h"
+#include "mlir/Transforms/InliningUtils.h"
 
 using namespace mlir;
 using namespace mlir::sparse;
 
 #include "SliceGrad/Dialect/Sparse/IR/SparseOpsDialect.cpp.inc"
+
+namespace {
+/// Every op of the dialect may be inlined: none refers to its enclosing
+/// function (the run-time checks name it once lowered, after inlining).
+struct SparseInlinerInterface : public DialectInlinerInterface {
+  using DialectInlinerInterface::DialectInlinerInterface;
+
+  bool isLegalToInline(Operation *, Region *, bool, IRMapping &) const final {
+    return true;
+  }
+};
+} // namespace
 
 void SparseDialect::initialize() {
   addOperations<
@@ -24,8 +37,12 @@ void SparseDialect::initialize() {
   // The bufferization and sharding models live in SparseTransforms
   // (registerSliceGradDialects attaches them); fail clearly when a user
   // bufferizes or shards without registering them.
+  addInterfaces<SparseInlinerInterface>();
   declarePromisedInterface<bufferization::BufferizableOpInterface,
                            SliceGradOp>();
+  declarePromisedInterface<bufferization::BufferizableOpInterface, SliceOp>();
+  declarePromisedInterface<bufferization::BufferizableOpInterface,
+                           SliceGradScatterOp>();
   declarePromisedInterface<shard::ShardingInterface, SliceGradOp>();
 }
 
