@@ -33,7 +33,16 @@ parser.add_argument("--reps", type=int, default=9)
 parser.add_argument("--classes",
                     default="sorted,shuffled,blocks,duplicates,prefix")
 parser.add_argument("--ranks", default="1,2,4,8")
+parser.add_argument("--malloc-cache", action="store_true",
+                    help="run TensorFlow and sparse-opt with glibc malloc "
+                    "keeping freed memory (no mmap/trim of large blocks), as "
+                    "a framework's caching allocator would")
 args = parser.parse_args()
+TUNABLES = "glibc.malloc.mmap_threshold=268435456:" \
+    "glibc.malloc.trim_threshold=1073741824"
+if args.malloc_cache and os.environ.get("GLIBC_TUNABLES") != TUNABLES:
+    os.execve(sys.executable, [sys.executable] + sys.argv,
+              dict(os.environ, GLIBC_TUNABLES=TUNABLES))
 SPARSE_OPT = os.path.join(args.build_dir, "bin", "sparse-opt")
 TMP = tempfile.mkdtemp(prefix="slice-bench-")
 SIDE0, SIDE = 1000, 16  # column 0's range; the other columns'
@@ -199,8 +208,9 @@ for r in [int(x) for x in args.ranks.split(",")]:
                            "%.2fx" % (pu / pf)))
             print(rows[-1], flush=True)
 print()
-print("N_in = %d, f32, %d threads, median of %d calls" % (
-    args.rows, os.cpu_count(), args.reps))
+print("N_in = %d, f32, %d threads, median of %d calls, %s" % (
+    args.rows, os.cpu_count(), args.reps,
+    "malloc keeping freed memory" if args.malloc_cache else "default malloc"))
 print("| class | R | kept | TF SparseSlice ms | forward, static R | forward, "
       "run-time R | JAX bcoo_slice / TF (time) | fused pair vs TF's two | "
       "unfused pair vs TF's two | fused vs unfused |")

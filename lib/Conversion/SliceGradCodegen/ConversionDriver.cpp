@@ -15,7 +15,7 @@ LogicalResult
 lowering::lowerSliceGradOps(ModuleOp module, StringRef passName,
                             int64_t chunkRows,
                             function_ref<void(RewritePatternSet &)> addPatterns,
-                            bool deviceMemory, bool lowersSlices) {
+                            bool deviceMemory, bool lowersScatter) {
   if (chunkRows < 1)
     return emitError(module.getLoc())
            << passName << ": chunk-rows must be at least 1, got " << chunkRows;
@@ -25,11 +25,10 @@ lowering::lowerSliceGradOps(ModuleOp module, StringRef passName,
     if (!isa<SliceGradOp, SliceGradCountOp, SliceGradResumeOp,
              SliceGradGlobalChecksOp, SliceOp, SliceGradScatterOp>(op))
       return WalkResult::advance();
-    if (!lowersSlices && isa<SliceOp, SliceGradScatterOp>(op)) {
+    if (!lowersScatter && isa<SliceGradScatterOp>(op)) {
       if (!deviceMemory)
         return WalkResult::advance();
-      op->emitOpError("has no GPU lowering yet (convert-sparse-to-gpu "
-                      "lowers sparse.slice_grad only): lower it on the "
+      op->emitOpError("has no GPU lowering yet: lower the fused pair on the "
                       "host with sparse-lower-to-llvm");
       return WalkResult::interrupt();
     }
@@ -67,9 +66,9 @@ lowering::lowerSliceGradOps(ModuleOp module, StringRef passName,
 
   ConversionTarget target(*module.getContext());
   target.addIllegalOp<SliceGradOp, SliceGradCountOp, SliceGradResumeOp,
-                      SliceGradGlobalChecksOp>();
-  if (lowersSlices)
-    target.addIllegalOp<SliceOp, SliceGradScatterOp>();
+                      SliceGradGlobalChecksOp, SliceOp>();
+  if (lowersScatter)
+    target.addIllegalOp<SliceGradScatterOp>();
   target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
   RewritePatternSet patterns(module.getContext());
   addPatterns(patterns);

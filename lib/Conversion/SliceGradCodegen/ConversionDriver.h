@@ -22,13 +22,13 @@ namespace lowering {
 /// form (a diagnostic naming the reason otherwise), declares the run-time
 /// check functions, and converts every op with the patterns `addPatterns`
 /// adds. Ops on device memory (#gpu.address_space<global>) are refused
-/// unless `deviceMemory`. Without `lowersSlices` (convert-sparse-to-gpu),
-/// sparse.slice and sparse.slice_grad_scatter are left to
-/// convert-sparse-to-loops on host memory and refused on device memory.
+/// unless `deviceMemory`. Without `lowersScatter` (convert-sparse-to-gpu),
+/// sparse.slice_grad_scatter is left to convert-sparse-to-loops on host
+/// memory and refused on device memory.
 LogicalResult
 lowerSliceGradOps(ModuleOp module, StringRef passName, int64_t chunkRows,
                   function_ref<void(RewritePatternSet &)> addPatterns,
-                  bool deviceMemory = false, bool lowersSlices = true);
+                  bool deviceMemory = false, bool lowersScatter = true);
 
 /// lowerSliceGradOps for a pass whose options struct has `chunkRows`, with
 /// the patterns `populate` adds for those options.
@@ -36,11 +36,11 @@ template <typename Options>
 LogicalResult
 lowerSliceGradOps(ModuleOp module, StringRef passName, const Options &options,
                   void (*populate)(RewritePatternSet &, const Options &),
-                  bool deviceMemory = false, bool lowersSlices = true) {
+                  bool deviceMemory = false, bool lowersScatter = true) {
   return lowerSliceGradOps(
       module, passName, static_cast<int64_t>(options.chunkRows),
       [&](RewritePatternSet &patterns) { populate(patterns, options); },
-      deviceMemory, lowersSlices);
+      deviceMemory, lowersScatter);
 }
 
 } // namespace lowering

@@ -175,7 +175,13 @@ std::pair<Value, Value> blockRows(OpBuilder &b, Location loc, Value block,
 SmallVector<Value, 3>
 buildCompaction(OpBuilder &b, Location loc, const SliceRows &rows, Value n,
                 MemRefType outIdxType, MemRefType outValsType,
-                MemRefType positionsType, const CompactionOptions &options) {
+                MemRefType positionsType, const CompactionOptions &options,
+                const KernelBuffers *kernels) {
+  auto alloc = [&](MemRefType type, ValueRange sizes) -> Value {
+    if (kernels)
+      return kernels->alloc(b, loc, type, sizes);
+    return memref::AllocOp::create(b, loc, type, sizes);
+  };
   Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1);
   // Blocks of rows: one for the sequential strategy.
   Value chunk = options.parallel
@@ -183,9 +189,9 @@ buildCompaction(OpBuilder &b, Location loc, const SliceRows &rows, Value n,
                     : Value(arith::MaxUIOp::create(b, loc, n, c1).getResult());
   Value numBlocks = arith::CeilDivUIOp::create(b, loc, n, chunk);
   // offsets[b]: block b's kept rows (pass 1), then its first output row.
-  Value offsets = memref::AllocOp::create(
-      b, loc, MemRefType::get({ShapedType::kDynamic}, b.getIndexType()),
-      ValueRange{arith::AddIOp::create(b, loc, numBlocks, c1).getResult()});
+  auto offsetsType = MemRefType::get({ShapedType::kDynamic}, b.getIndexType());
+  Value numOffsets = arith::AddIOp::create(b, loc, numBlocks, c1);
+  Value offsets = alloc(offsetsType, ValueRange{numOffsets});
 
   // Pass 1: count.
   forEachBlock(
@@ -208,29 +214,37 @@ buildCompaction(OpBuilder &b, Location loc, const SliceRows &rows, Value n,
             });
         memref::StoreOp::create(nb, nloc, count.getResult(0), offsets, block);
       });
-  // The exclusive prefix over blocks, in order; M.
+  // The exclusive prefix over blocks, in order, on the host; M.
+  Value hostOffsets = offsets;
+  if (kernels && kernels->copy) {
+    hostOffsets =
+        memref::AllocOp::create(b, loc, offsetsType, ValueRange{numOffsets});
+    kernels->copy(b, loc, offsets, hostOffsets);
+  }
   auto prefix = scf::ForOp::create(
       b, loc, c0, numBlocks, c1, ValueRange{c0},
       [&](OpBuilder &nb, Location nloc, Value block, ValueRange acc) {
-        Value count = memref::LoadOp::create(nb, nloc, offsets, block);
-        memref::StoreOp::create(nb, nloc, acc[0], offsets, block);
+        Value count = memref::LoadOp::create(nb, nloc, hostOffsets, block);
+        memref::StoreOp::create(nb, nloc, acc[0], hostOffsets, block);
         scf::YieldOp::create(
             nb, nloc,
             arith::AddIOp::create(nb, nloc, acc[0], count).getResult());
       });
   Value m = prefix.getResult(0);
-  memref::StoreOp::create(b, loc, m, offsets, numBlocks);
+  memref::StoreOp::create(b, loc, m, hostOffsets, numBlocks);
+  if (hostOffsets != offsets) {
+    kernels->copy(b, loc, hostOffsets, offsets);
+    memref::DeallocOp::create(b, loc, hostOffsets);
+  }
 
   // The results, M rows.
   SmallVector<Value, 3> results;
   SmallVector<Value, 2> idxSizes{m};
   if (outIdxType.isDynamicDim(1))
     idxSizes.push_back(rows.numDims);
-  results.push_back(memref::AllocOp::create(b, loc, outIdxType, idxSizes));
-  results.push_back(
-      memref::AllocOp::create(b, loc, outValsType, ValueRange{m}));
-  results.push_back(positionsType ? Value(memref::AllocOp::create(
-                                        b, loc, positionsType, ValueRange{m}))
+  results.push_back(alloc(outIdxType, idxSizes));
+  results.push_back(alloc(outValsType, ValueRange{m}));
+  results.push_back(positionsType ? alloc(positionsType, ValueRange{m})
                                   : Value());
 
   // Pass 2: write each block's kept rows from its offset.
@@ -290,7 +304,10 @@ buildCompaction(OpBuilder &b, Location loc, const SliceRows &rows, Value n,
               });
         }
       });
-  memref::DeallocOp::create(b, loc, offsets);
+  if (kernels)
+    kernels->free(b, loc, offsets);
+  else
+    memref::DeallocOp::create(b, loc, offsets);
   return results;
 }
 
@@ -340,7 +357,8 @@ int64_t staticColumns(Value v) {
 
 SmallVector<Value, 4> lowering::buildSlice(OpBuilder &b, SliceOp op,
                                            ValueRange operands,
-                                           const CompactionOptions &options) {
+                                           const CompactionOptions &options,
+                                           const KernelBuffers *kernels) {
   Location loc = op.getLoc();
   Value indices = operands[0], values = operands[1], shape = operands[2],
         start = operands[3], size = operands[4];
@@ -387,8 +405,22 @@ SmallVector<Value, 4> lowering::buildSlice(OpBuilder &b, SliceOp op,
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(ifOk.thenBlock());
 
+  // The kernels take a static R (the bounds as kernel arguments) on
+  // operands gpu.memcpy can copy.
+  auto identity = [](Value v) {
+    return cast<MemRefType>(v.getType()).getLayout().isIdentity();
+  };
+  // Where the kernels do not run, the host loops run in order: every
+  // parallel loop that convert-sparse-to-gpu emits becomes a kernel.
+  CompactionOptions hostOptions = options;
+  if (kernels)
+    hostOptions.parallel = false;
+  if (kernels && !(identity(indices) && identity(values)))
+    kernels = nullptr;
+
   // The compaction for a static R, with the box's bounds in registers.
   auto buildForRank = [&](OpBuilder &rb, int64_t r) {
+    const KernelBuffers *kb = ShapedType::isDynamic(r) ? nullptr : kernels;
     SliceRows rows;
     rows.values = values;
     rows.numDims = numDims;
@@ -408,7 +440,7 @@ SmallVector<Value, 4> lowering::buildSlice(OpBuilder &b, SliceOp op,
       int64_t offset;
       SmallVector<int64_t> strides;
       auto indicesType = cast<MemRefType>(rows.indices.getType());
-      if (r >= 4 &&
+      if (r >= 4 && !kb &&
           succeeded(indicesType.getStridesAndOffset(strides, offset)) &&
           strides.back() == 1) {
         auto vecType = VectorType::get({r}, rb.getI64Type());
@@ -440,8 +472,44 @@ SmallVector<Value, 4> lowering::buildSlice(OpBuilder &b, SliceOp op,
     MemRefType rankIdxType = outIdxType;
     if (!ShapedType::isDynamic(r))
       rankIdxType = MemRefType::get({ShapedType::kDynamic, r}, rb.getI64Type());
-    SmallVector<Value, 3> results = buildCompaction(
-        rb, loc, rows, n, rankIdxType, outValsType, positionsType, options);
+    // Kernel buffers: the rows copied there (where they are not already).
+    SmallVector<Value, 2> copies;
+    if (kb && kb->copy) {
+      for (Value *v : {&rows.indices, &rows.values}) {
+        auto type = cast<MemRefType>(v->getType());
+        SmallVector<Value, 2> sizes;
+        for (int64_t d = 0; d < type.getRank(); ++d)
+          if (type.isDynamicDim(d))
+            sizes.push_back(memref::DimOp::create(rb, loc, *v, d));
+        Value copy = kb->alloc(
+            rb, loc, MemRefType::get(type.getShape(), type.getElementType()),
+            sizes);
+        kb->copy(rb, loc, *v, copy);
+        copies.push_back(copy);
+        *v = copy;
+      }
+    }
+    SmallVector<Value, 3> results =
+        buildCompaction(rb, loc, rows, n, rankIdxType, outValsType,
+                        positionsType, kb ? options : hostOptions, kb);
+    if (kb && kb->copy) {
+      // The results back to host buffers.
+      for (Value &result : results) {
+        if (!result)
+          continue;
+        auto type = cast<MemRefType>(result.getType());
+        SmallVector<Value, 2> sizes;
+        for (int64_t d = 0; d < type.getRank(); ++d)
+          if (type.isDynamicDim(d))
+            sizes.push_back(memref::DimOp::create(rb, loc, result, d));
+        Value host = memref::AllocOp::create(rb, loc, type, sizes);
+        kb->copy(rb, loc, result, host);
+        kb->free(rb, loc, result);
+        result = host;
+      }
+      for (Value copy : copies)
+        kb->free(rb, loc, copy);
+    }
     if (results[0].getType() != outIdxType)
       results[0] = memref::CastOp::create(rb, loc, outIdxType, results[0]);
     if (!positionsType)

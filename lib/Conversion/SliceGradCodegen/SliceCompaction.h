@@ -15,6 +15,8 @@
 
 #include "mlir/IR/Builders.h"
 
+#include <functional>
+
 namespace mlir {
 namespace sparse {
 namespace lowering {
@@ -26,11 +28,25 @@ struct CompactionOptions {
   int64_t chunkRows = 4096;
 };
 
+/// Where the compaction's parallel loops read and write when they become
+/// GPU kernels (convert-sparse-to-gpu): buffers that `alloc` makes (device
+/// memory, or host memory for the kernels on CPU threads), `copy` between
+/// them and host buffers (null: they are host buffers), and `free`.
+struct KernelBuffers {
+  std::function<Value(OpBuilder &, Location, MemRefType, ValueRange)> alloc;
+  std::function<void(OpBuilder &, Location, Value, Value)> copy;
+  std::function<void(OpBuilder &, Location, Value)> free;
+};
+
 /// The memref form of `op` on `operands` (its converted operands): the
 /// results' values, in order (output indices, values, shape, positions if
-/// the op has them).
+/// the op has them). With `kernels`, the loops run on kernel buffers (the
+/// indices and values copied there, the results copied back; the prefix
+/// over blocks and the checks on the host), for a static R up to 8 with
+/// identity layouts; other slices run the host loops in order.
 SmallVector<Value, 4> buildSlice(OpBuilder &b, SliceOp op, ValueRange operands,
-                                 const CompactionOptions &options);
+                                 const CompactionOptions &options,
+                                 const KernelBuffers *kernels = nullptr);
 
 /// The memref form of sparse.slice_grad_scatter on its converted operands:
 /// TensorFlow's length check, then zeros and the scattered gradients.

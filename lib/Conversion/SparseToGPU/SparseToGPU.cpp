@@ -16,6 +16,7 @@
 #include "SliceGradCodegen/CodegenUtils.h"
 #include "SliceGradCodegen/ConversionDriver.h"
 #include "SliceGradCodegen/RuntimeCalls.h"
+#include "SliceGradCodegen/SliceCompaction.h"
 #include "SliceGradCodegen/Strategies.h"
 
 #include "SliceGrad/Dialect/Sparse/IR/Sparse.h"
@@ -158,6 +159,46 @@ private:
   Buffers buffers;
 };
 
+/// sparse.slice: the compaction's count and write loops as kernels on
+/// device copies of the indices and values (or, on host buffers, on CPU
+/// threads), one block of chunk-rows rows per GPU thread; the checks, the
+/// output shape and the prefix over blocks on the host.
+struct SliceToGPU : public OpConversionPattern<SliceOp> {
+  SliceToGPU(MLIRContext *ctx, const ConvertSparseToGPUPassOptions &options)
+      : OpConversionPattern(ctx), chunkRows(options.chunkRows),
+        buffers{options.deviceMemory} {}
+
+  LogicalResult
+  matchAndRewrite(SliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!op.hasBufferSemantics())
+      return rewriter.notifyMatchFailure(op, "tensor form: bufferize first");
+    lowering::KernelBuffers kernels;
+    Buffers where = buffers;
+    kernels.alloc = [where](OpBuilder &b, Location loc, MemRefType type,
+                            ValueRange sizes) {
+      return where.alloc(b, loc, type, sizes);
+    };
+    if (where.device)
+      kernels.copy = [where](OpBuilder &b, Location loc, Value from,
+                             Value to) { where.copy(b, loc, from, to); };
+    kernels.free = [where](OpBuilder &b, Location loc, Value buffer) {
+      where.free(b, loc, buffer);
+    };
+    lowering::CompactionOptions options;
+    options.parallel = true;
+    options.chunkRows = chunkRows;
+    rewriter.replaceOp(op, lowering::buildSlice(rewriter, op,
+                                                adaptor.getOperands(), options,
+                                                &kernels));
+    return success();
+  }
+
+private:
+  int64_t chunkRows;
+  Buffers buffers;
+};
+
 struct ConvertSparseToGPUPass
     : public sparse::impl::ConvertSparseToGPUPassBase<ConvertSparseToGPUPass> {
   using Base::Base;
@@ -171,7 +212,7 @@ struct ConvertSparseToGPUPass
     if (failed(lowering::lowerSliceGradOps(
             getOperation(), getArgument(), options,
             populateSparseToGPUConversionPatterns, deviceMemory,
-            /*lowersSlices=*/false)))
+            /*lowersScatter=*/false)))
       signalPassFailure();
   }
 };
@@ -179,5 +220,5 @@ struct ConvertSparseToGPUPass
 
 void sparse::populateSparseToGPUConversionPatterns(
     RewritePatternSet &patterns, const ConvertSparseToGPUPassOptions &options) {
-  patterns.add<SliceGradToGPU>(patterns.getContext(), options);
+  patterns.add<SliceGradToGPU, SliceToGPU>(patterns.getContext(), options);
 }

@@ -14,10 +14,18 @@
 # RUN: %test_python %s --dtype i16 --configs default,sequential-scalar | FileCheck %s
 # CHECK: contexts: {{[1-9][0-9]*}} contexts, {{[1-9]}} configs, {{[0-9]+}} runs, 0 failures
 #
+# --pair: every op is a sparse.slice (start %s, size [3, 3], so that it
+# keeps exactly the output rows of the input) followed by sparse.slice_grad
+# of its output indices: the pair the default pipeline fuses, in every
+# context, against the same reference.
+# RUN: %test_python %s --pair --configs default,unfused,sequential,gpu-algorithm-t2 | FileCheck %s
+# RUN: %test_python %s --pair --dtype i16 --configs parallel-nodealloc | FileCheck %s
+#
 # The same modules through sparse-to-nvvm to a gpu.binary (compile only:
 # the GPU tests run them where a device is present; opt-level=0 halves the
 # time, and test/Pipelines/GPU/ptx_types.py assembles every kernel at -O3).
 # RUN: %test_python %s --compile-only --configs nvvm | FileCheck %s --check-prefix=NVVM
+# RUN: %test_python %s --pair --compile-only --configs nvvm | FileCheck %s --check-prefix=NVVM
 # NVVM: contexts: {{[1-9][0-9]*}} contexts, 1 configs, {{[0-9]+}} runs, 0 failures
 
 import argparse
@@ -33,6 +41,9 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--dtype", default="f32")
 parser.add_argument("--configs", default="default")
 parser.add_argument("--compile-only", action="store_true")
+parser.add_argument("--pair", action="store_true",
+                    help="each op a sparse.slice and the gradient of its "
+                    "output indices")
 parser.add_argument("--only", help="comma-separated contexts to generate")
 parser.add_argument("--emit", choices=["static", "dynamic"],
                     help="print the module instead of running it")
@@ -247,10 +258,34 @@ if args.only:
                 if k in args.only.split(",")}
 
 
+def pair_op(t):
+    """A sparse.slice of %ii at %s with size [3, 3] (it keeps exactly the
+    rows of %oi, in order), then the gradient of its output indices."""
+    dyn = t["ii"].startswith("tensor<?")
+    tv = "tensor<?xi64>" if dyn else "tensor<%dxi64>" % N_IN
+    toi = "tensor<?x?xi64>" if dyn else "tensor<?x2xi64>"
+    text = (
+        "%{0}_v0 = arith.constant dense<7> : tensor<@N@xi64>\n"
+        "  %{0}_v = tensor.cast %{0}_v0 : tensor<@N@xi64> to @TV@\n"
+        "  %{0}_sh0 = arith.constant dense<6> : tensor<2xi64>\n"
+        "  %{0}_sh = tensor.cast %{0}_sh0 : tensor<2xi64> to {T_s}\n"
+        "  %{0}_sz0 = arith.constant dense<3> : tensor<2xi64>\n"
+        "  %{0}_sz = tensor.cast %{0}_sz0 : tensor<2xi64> to {T_s}\n"
+        "  %{0}_oi, %{0}_ov, %{0}_os = sparse.slice %ii, %{0}_v, %{0}_sh, %s, "
+        "%{0}_sz : {T_ii}, @TV@, {T_s}, {T_s}, {T_s} -> @TOI@, tensor<?xi64>, "
+        "{T_s}\n"
+        "  %{0} = sparse.slice_grad %g, %ii, %s, %{0}_oi : {T_g}, {T_ii}, "
+        "{T_s}, @TOI@ -> {T_r}")
+    return text.replace("@N@", str(N_IN)).replace("@TV@", tv).replace(
+        "@TOI@", toi)
+
+
 def expand(body, t, dtype):
     import re
     op = ("%{0} = sparse.slice_grad %g, %ii, %s, %oi : {T_g}, {T_ii}, {T_s}, "
           "{T_oi} -> {T_r}")
+    if args.pair:
+        op = pair_op(t)
     pr = ("%{0}_p = tensor.cast %{0} : {T_r} to tensor<?x{elt}>\n"
           "  func.call @print_{dtype}(%{0}_p) : (tensor<?x{elt}>) -> ()")
     subst = {"T_" + k: v for k, v in t.items()}
@@ -268,11 +303,9 @@ def module(dynamic, dtype):
     lines = [lib.PRINT_FUNC.format(name=dtype, elt=elt,
                                    body=lib.print_body(dtype))]
     sig = "%g: {g}, %ii: {ii}, %s: {s}, %oi: {oi}".format(**t)
-    lines.append("func.func private @helper(%s) -> %s {\n"
-                 "  %%r = sparse.slice_grad %%g, %%ii, %%s, %%oi : %s, %s, %s,"
-                 " %s -> %s\n  return %%r : %s\n}"
-                 % (sig, t["r"], t["g"], t["ii"], t["s"], t["oi"], t["r"],
-                    t["r"]))
+    lines.append("func.func private @helper(%s) -> %s {\n  %s\n"
+                 "  return %%r : %s\n}"
+                 % (sig, t["r"], expand("{op:r}", t, dtype), t["r"]))
     for name, (body, _) in CONTEXTS.items():
         lines.append("func.func private @ctx_%s(%s) {%s  return\n}"
                      % (name, sig, expand(body, t, dtype)))
