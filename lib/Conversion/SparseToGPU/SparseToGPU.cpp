@@ -180,17 +180,18 @@ struct SliceToGPU : public OpConversionPattern<SliceOp> {
       return where.alloc(b, loc, type, sizes);
     };
     if (where.device)
-      kernels.copy = [where](OpBuilder &b, Location loc, Value from,
-                             Value to) { where.copy(b, loc, from, to); };
+      kernels.copy = [where](OpBuilder &b, Location loc, Value from, Value to) {
+        where.copy(b, loc, from, to);
+      };
     kernels.free = [where](OpBuilder &b, Location loc, Value buffer) {
       where.free(b, loc, buffer);
     };
     lowering::CompactionOptions options;
     options.parallel = true;
     options.chunkRows = chunkRows;
-    rewriter.replaceOp(op, lowering::buildSlice(rewriter, op,
-                                                adaptor.getOperands(), options,
-                                                &kernels));
+    rewriter.replaceOp(op,
+                       lowering::buildSlice(rewriter, op, adaptor.getOperands(),
+                                            options, &kernels));
     return success();
   }
 
