@@ -26,6 +26,7 @@
 #include "mlir/Transforms/Passes.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 using namespace mlir::sparse;
@@ -55,8 +56,14 @@ LogicalResult SparseToNVVMOptions::verify(StringRef pipeline,
   if (!llvm::is_contained(formats, StringRef(format)))
     return error(pipeline + ": format must be isa, bin or fatbin, got '" +
                  format + "'");
-  if (chip.empty())
-    return error(pipeline + ": chip must name an NVIDIA GPU, e.g. sm_90");
+  // sm_ and a compute capability, with an optional suffix (sm_90a, sm_100f).
+  StringRef capability(chip);
+  if (!capability.consume_front("sm_") || capability.empty() ||
+      !llvm::isDigit(capability.front()) ||
+      !llvm::all_of(capability.rtrim("af"), llvm::isDigit))
+    return error(pipeline +
+                 ": chip must name an NVIDIA GPU, e.g. sm_90, got '" + chip +
+                 "'");
   return success();
 }
 
@@ -83,8 +90,10 @@ static void addBufferization(OpPassManager &pm) {
 /// The host's loops and memrefs to the LLVM dialect, OpenMP included if
 /// asked.
 static void addHostToLLVM(OpPassManager &pm, bool openmp) {
-  pm.addPass(createLowerAffinePass());
+  // expand-strided-metadata emits affine.apply for strided views (e.g. a
+  // strided tensor.extract_slice): lower-affine after it.
   pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createSCFToControlFlowPass());
   if (openmp)
@@ -144,6 +153,7 @@ void sparse::buildSparseLowerToLLVMPipeline(
   if (options.gpuAlgorithm)
     pm.addPass(createConvertSparseToGPUPass(options.sparseToGPUOptions()));
   pm.addPass(createConvertSparseToLoopsPass(options.sparseToLoopsOptions()));
+  pm.addPass(createSparseCheckAllocationsPass());
   addThreadsAndLLVM(pm, options, /*mpi=*/false);
 }
 
@@ -162,6 +172,7 @@ void sparse::buildSparseShardToLLVMPipeline(
   addBufferization(pm);
   addDeallocation(pm, options.deallocate);
   pm.addPass(createConvertSparseToLoopsPass(options.sparseToLoopsOptions()));
+  pm.addPass(createSparseCheckAllocationsPass());
   addThreadsAndLLVM(pm, options, /*mpi=*/true);
 }
 
@@ -214,6 +225,13 @@ static void registerPipeline(StringRef name, StringRef description,
       name, description,
       [argument, build](OpPassManager &pm, StringRef text,
                         function_ref<LogicalResult(const Twine &)> error) {
+        // The pipelines run module passes: nested under another op (e.g.
+        // `func.func(sparse-lower-to-llvm)`) the pass manager would abort.
+        if (pm.getOpAnchorName() != ModuleOp::getOperationName())
+          return error(
+              argument + " runs on builtin.module, not nested under '" +
+              pm.getOpAnchorName() +
+              "' (e.g. --pass-pipeline='builtin.module(" + argument + ")')");
         Options options;
         if (failed(options.parseFromString(text)) ||
             failed(options.verify(argument, error)))

@@ -30,6 +30,9 @@ inline llvm::cl::ValuesClass sliceGradStrategyValues() {
                  "verify, TensorFlow's loop from the first row that differs"));
 }
 
+/// The widest vector step convert-sparse-to-loops takes (vector-width).
+constexpr unsigned kMaxVectorWidth = 64;
+
 #define GEN_PASS_DECL
 #include "SliceGrad/Conversion/Passes.h.inc"
 

@@ -80,7 +80,7 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
            "How to lower the op",
            [{::mlir::sparse::sliceGradStrategyValues()}]>,
     Option<"vectorWidth", "vector-width", "unsigned", "8",
-           "Rows per vector step (0 or 1: scalar code only)">,
+           "Rows per vector step (0 or 1: scalar code only; at most 64)">,
     Option<"chunkRows", "chunk-rows", "int64_t", "8192",
            "Input rows per block of the parallel strategy (the unit of work "
            "of one scf.parallel iteration; a block should fit the L2 "

@@ -51,7 +51,7 @@ struct SparseCPUPipelineOptions : public PassPipelineOptions<Derived> {
   Option<unsigned> vectorWidth{
       *this, "vector-width",
       llvm::cl::desc("convert-sparse-to-loops vector-width: rows per vector "
-                     "step (0 or 1: scalar code only)"),
+                     "step (0 or 1: scalar code only; at most 64)"),
       llvm::cl::init(8)};
   Option<int64_t> chunkRows{
       *this, "chunk-rows",
@@ -93,6 +93,12 @@ struct SparseCPUPipelineOptions : public PassPipelineOptions<Derived> {
 
   /// Refuses what the passes cannot take, with a message naming the option.
   LogicalResult verify(StringRef pipeline, PipelineOptionError error) const {
+    if (vectorWidth > kMaxVectorWidth)
+      return error(pipeline + ": vector-width must be at most " +
+                   Twine(kMaxVectorWidth) + ", got " + Twine(vectorWidth));
+    if (chunkRows < 1)
+      return error(pipeline + ": chunk-rows must be at least 1, got " +
+                   Twine(chunkRows));
     if (numThreads > kMaxNumThreads)
       return error(pipeline + ": num-threads must be at most " +
                    Twine(kMaxNumThreads) + ", got " + Twine(numThreads));

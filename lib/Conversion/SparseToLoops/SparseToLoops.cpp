@@ -11,7 +11,9 @@
 
 #include "SliceGradCodegen/CodegenUtils.h"
 #include "SliceGradCodegen/ConversionDriver.h"
+#include "SliceGradCodegen/RuntimeCalls.h"
 #include "SliceGradCodegen/SliceCompaction.h"
+#include "SliceGradCodegen/SliceGradOperands.h"
 #include "SliceGradCodegen/Strategies.h"
 
 // The pass's dependent dialects.
@@ -199,6 +201,10 @@ struct SliceGradScatterToLoops : public WithOptions<SliceGradScatterOp> {
                   ConversionPatternRewriter &rewriter) const override {
     if (!op.hasBufferSemantics())
       return rewriter.notifyMatchFailure(op, "tensor form: bufferize first");
+    lowering::emitDestinationOverlapChecks(
+        rewriter, op.getLoc(), lowering::buildWhere(rewriter, op),
+        adaptor.getOut(),
+        {adaptor.getBackpropValGrad(), adaptor.getPositions()});
     lowering::buildSliceGradScatter(rewriter, op, adaptor.getBackpropValGrad(),
                                     adaptor.getPositions(), adaptor.getOut(),
                                     compactionOptions(options));
@@ -217,6 +223,14 @@ struct ConvertSparseToLoopsPass
     options.strategy = strategy;
     options.vectorWidth = vectorWidth;
     options.chunkRows = chunkRows;
+    // Wider steps unroll into code that grows with the width (1024 takes
+    // 20 s to compile) without being faster.
+    if (vectorWidth > kMaxVectorWidth) {
+      emitError(getOperation().getLoc())
+          << getArgument() << ": vector-width must be at most "
+          << kMaxVectorWidth << ", got " << static_cast<uint64_t>(vectorWidth);
+      return signalPassFailure();
+    }
     if (failed(lowering::lowerSliceGradOps(
             getOperation(), getArgument(), options,
             populateSparseToLoopsConversionPatterns)))
