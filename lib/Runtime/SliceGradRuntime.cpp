@@ -46,23 +46,40 @@ std::string shapeString(const StridedMemRefType<int64_t, 1> *shape) {
   return s + "]";
 }
 
+const char *codeName(int32_t code) {
+  switch (code) {
+  case SPARSE_SLICE_GRAD_INTERNAL:
+    return "INTERNAL";
+  case SPARSE_SLICE_GRAD_RESOURCE_EXHAUSTED:
+    return "RESOURCE_EXHAUSTED";
+  default:
+    return "INVALID_ARGUMENT";
+  }
+}
+
 /// Records the first failure and hands it to the handler; later failures
-/// return quietly until the error is taken.
-void report(const char *at, std::string text, bool internal,
+/// return quietly (false) until the error is taken.
+bool report(const char *at, std::string text, int32_t code,
             const char *op = "sparse.slice_grad") {
   int expected = 0;
   if (!state.compare_exchange_strong(expected, 1))
-    return;
+    return false;
   where = at ? at : "?";
   message = std::move(text);
   recordedOp = op;
-  recorded = {where.c_str(),
-              internal ? SPARSE_SLICE_GRAD_INTERNAL
-                       : SPARSE_SLICE_GRAD_INVALID_ARGUMENT,
-              internal ? "INTERNAL" : "INVALID_ARGUMENT", message.c_str()};
+  recorded = {where.c_str(), code, codeName(code), message.c_str()};
   state.store(2);
   SparseSliceGradErrorHandler h = handler.load();
   (h ? h : defaultHandler)(&recorded, handlerData.load());
+  return true;
+}
+
+void report(const char *at, std::string text, bool internal,
+            const char *op = "sparse.slice_grad") {
+  report(at, std::move(text),
+         internal ? SPARSE_SLICE_GRAD_INTERNAL
+                  : SPARSE_SLICE_GRAD_INVALID_ARGUMENT,
+         op);
 }
 
 void report(const char *at, SliceGradCheck check, std::string text) {
@@ -140,4 +157,21 @@ extern "C" int32_t _mlir_ciface_sparseSliceCheckAndShape(
   for (size_t d = 0; d < out.size(); ++d)
     outShape->data[outShape->offset + d * outShape->strides[0]] = out[d];
   return 1;
+}
+
+extern "C" void
+_mlir_ciface_sparseAllocationFailed(const char *at, const char *type,
+                                    StridedMemRefType<int64_t, 1> *shape) {
+  std::string text = "OOM when allocating tensor with shape" +
+                     shapeString(shape) + " and type " + (type ? type : "?");
+  // Reported once; if an earlier error is still recorded, or the handler
+  // returns, the message still goes out before the process ends.
+  const char *op = "memref.alloc";
+  if (!report(at, text, SPARSE_SLICE_GRAD_RESOURCE_EXHAUSTED, op)) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "%s in %s: RESOURCE_EXHAUSTED: %s\n", op,
+                 at ? at : "?", text.c_str());
+  }
+  std::fflush(stderr);
+  std::_Exit(EXIT_FAILURE);
 }

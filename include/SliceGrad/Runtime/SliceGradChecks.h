@@ -41,12 +41,16 @@ enum class SliceGradCheck : int32_t {
   SliceSizeVector,    // a = size's shape
   SliceStartLength,   // a = shape's length, b = start's
   SliceSizeLength,    // a = shape's length, b = size's
+  // A memref form's destination (sparse.slice_grad, slice_grad_scatter).
+  DestinationOverlaps, // a = the operand's number (1: backprop_val_grad)
 };
 
 /// The op whose check `check` is, as the default error handler names it.
 inline const char *checkedOpName(SliceGradCheck check) {
-  return check >= SliceGradCheck::SliceIndicesMatrix ? "sparse.slice"
-                                                     : "sparse.slice_grad";
+  return check >= SliceGradCheck::SliceIndicesMatrix &&
+                 check <= SliceGradCheck::SliceSizeLength
+             ? "sparse.slice"
+             : "sparse.slice_grad";
 }
 
 /// TensorFlow's message for `check` with {0} and {1} replaced by `a` and

@@ -30,11 +30,14 @@ inline constexpr const char *kSparseSliceGradShapeCheckFailedName =
     "sparseSliceGradShapeCheckFailed";
 inline constexpr const char *kSparseSliceCheckAndShapeName =
     "sparseSliceCheckAndShape";
+inline constexpr const char *kSparseAllocationFailedName =
+    "sparseAllocationFailed";
 
 extern "C" {
 /// TensorFlow's error codes (tensorflow/core/protobuf/error_codes.proto).
 enum SparseSliceGradErrorCode : int32_t {
   SPARSE_SLICE_GRAD_INVALID_ARGUMENT = 3,
+  SPARSE_SLICE_GRAD_RESOURCE_EXHAUSTED = 8,
   SPARSE_SLICE_GRAD_INTERNAL = 13,
 };
 
@@ -42,7 +45,8 @@ enum SparseSliceGradErrorCode : int32_t {
 struct SparseSliceGradError {
   /// The op: "@function" and its source location where known.
   const char *where;
-  /// TensorFlow's code and its name ("INVALID_ARGUMENT", "INTERNAL").
+  /// TensorFlow's code and its name ("INVALID_ARGUMENT", "INTERNAL",
+  /// "RESOURCE_EXHAUSTED").
   int32_t code;
   const char *codeName;
   /// TensorFlow's message, with the sizes filled in.
@@ -81,6 +85,16 @@ int32_t _mlir_ciface_sparseSliceCheckAndShape(
     StridedMemRefType<int64_t, 1> *shape, StridedMemRefType<int64_t, 1> *start,
     StridedMemRefType<int64_t, 1> *size,
     StridedMemRefType<int64_t, 1> *outShape);
+
+/// A buffer of `shape` and TensorFlow type `type` ("float") that cannot be
+/// allocated (its byte count overflows, or malloc returned null; see
+/// sparse-check-allocations): reports RESOURCE_EXHAUSTED with TensorFlow's
+/// "OOM when allocating tensor with shape[...] and type ..." and ends the
+/// process even if the handler returns, since the code cannot go on without
+/// the buffer.
+[[noreturn]] void
+_mlir_ciface_sparseAllocationFailed(const char *where, const char *type,
+                                    StridedMemRefType<int64_t, 1> *shape);
 
 /// The same for a check whose message shows shapes (`a`, `b`: the sizes of
 /// each dimension; `b` may be empty).

@@ -64,6 +64,34 @@ def SparseCheckSliceGradShardedPass
   let dependentDialects = ["::mlir::shard::ShardDialect"];
 }
 
+def SparseCheckAllocationsPass
+    : Pass<"sparse-check-allocations", "::mlir::ModuleOp"> {
+  let summary = "Fail with TensorFlow's ResourceExhausted where a buffer's "
+                "run-time size overflows or malloc returns null";
+  let description = [{
+    Before every `memref.alloc` with run-time sizes, computes its byte count
+    with overflow checks (a result of 2^62 rows of f32 would otherwise ask
+    malloc for 0 bytes); after it, checks malloc's pointer. Where either
+    fails, the code calls the runtime's `sparseAllocationFailed`, which
+    reports TensorFlow's error (RESOURCE_EXHAUSTED, "OOM when allocating
+    tensor with shape[...] and type ...") through the error handler and
+    ends the process: unlike a failed check of the op, the program cannot go
+    on without the buffer. The CPU pipelines run it after the op's lowering,
+    before memrefs go to LLVM.
+
+    ```mlir
+    %a = memref.alloc(%n) : memref<?xf32>
+    // becomes: bytes = 4 * n (overflow: call), %a = memref.alloc(%n),
+    // aligned pointer of %a == 0 and bytes != 0: call
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
 def SparseLowerDeviceMemorySpacePass
     : Pass<"sparse-lower-device-memory-space", "::mlir::ModuleOp"> {
   let summary = "Map #gpu.address_space<global> to the NVPTX address space 1 "
