@@ -7,6 +7,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Interfaces/DataLayoutInterfaces.h"
 
 using namespace mlir;
 using namespace mlir::sparse;
@@ -65,7 +66,63 @@ SliceGradOperands lowering::emitShapeChecks(OpBuilder &b, Operation *op,
     emitCheck(b, loc, ops.where, arith::CmpIPredicate::ne,
               SliceGradCheck::DestinationLength, nDest, ops.nIn);
   }
+  if (out)
+    emitDestinationOverlapChecks(b, loc, ops.where, out,
+                                 {grad, inIdx, start, outIdx});
   return ops;
+}
+
+/// The bytes [begin, end) that memref `v` spans (begin == end if empty).
+static std::pair<Value, Value> byteRange(OpBuilder &b, Location loc, Value v) {
+  auto type = cast<MemRefType>(v.getType());
+  int64_t bytes = DataLayout::closest(v.getParentBlock()->getParentOp())
+                      .getTypeSize(type.getElementType())
+                      .getFixedValue();
+  auto metadata = memref::ExtractStridedMetadataOp::create(b, loc, v);
+  Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1);
+  Value width = constantIndex(b, loc, bytes);
+  Value begin = arith::AddIOp::create(
+      b, loc, memref::ExtractAlignedPointerAsIndexOp::create(b, loc, v),
+      arith::MulIOp::create(b, loc, metadata.getOffset(), width));
+  // 1 + sum (size - 1) * stride elements, none if a size is 0.
+  Value extent = c1, empty = arith::ConstantIntOp::create(b, loc, 0, 1);
+  for (auto [size, stride] :
+       llvm::zip(metadata.getSizes(), metadata.getStrides())) {
+    empty = arith::OrIOp::create(
+        b, loc, empty,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, size, c0));
+    Value last = arith::SubIOp::create(b, loc, size, c1);
+    extent = arith::AddIOp::create(b, loc, extent,
+                                   arith::MulIOp::create(b, loc, last, stride));
+  }
+  extent = arith::SelectOp::create(b, loc, empty, c0, extent);
+  Value end = arith::AddIOp::create(
+      b, loc, begin, arith::MulIOp::create(b, loc, extent, width));
+  return {begin, end};
+}
+
+void lowering::emitDestinationOverlapChecks(OpBuilder &b, Location loc,
+                                            Value where, Value out,
+                                            ValueRange operands) {
+  auto [outBegin, outEnd] = byteRange(b, loc, out);
+  for (auto [number, operand] : llvm::enumerate(operands)) {
+    auto [begin, end] = byteRange(b, loc, operand);
+    // Two non-empty ranges overlap iff each begins before the other ends.
+    auto less = [&](Value x, Value y) {
+      return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
+    };
+    Value overlap = arith::AndIOp::create(
+        b, loc,
+        arith::AndIOp::create(b, loc, less(outBegin, end), less(begin, outEnd)),
+        arith::AndIOp::create(b, loc, less(outBegin, outEnd),
+                              less(begin, end)));
+    // The operand's number where they overlap, else 0.
+    Value zero = constantIndex(b, loc, 0);
+    Value failed = arith::SelectOp::create(
+        b, loc, overlap, constantIndex(b, loc, number + 1), zero);
+    emitCheck(b, loc, where, arith::CmpIPredicate::ne,
+              SliceGradCheck::DestinationOverlaps, failed, zero);
+  }
 }
 
 void lowering::emitAllPropagatedCheck(OpBuilder &b, Location loc,

@@ -43,6 +43,12 @@ SliceGradOperands emitShapeChecks(OpBuilder &b, Operation *op, Value grad,
                                   Value inIdx, Value start, Value outIdx,
                                   Value out, bool oneProcessRows = false);
 
+/// Fails (DestinationOverlaps) where the bytes of `out` overlap those of one
+/// of `operands` (numbered from 1): the op would read what it already
+/// wrote. Leaves `b` where no operand overlaps.
+void emitDestinationOverlapChecks(OpBuilder &b, Location loc, Value where,
+                                  Value out, ValueRange operands);
+
 /// TensorFlow's run-time error unless every gradient found its row: `used`
 /// is the j that TensorFlow's loop ends with.
 void emitAllPropagatedCheck(OpBuilder &b, Location loc,

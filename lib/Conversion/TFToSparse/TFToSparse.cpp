@@ -298,6 +298,12 @@ private:
     auto inType = cast<RankedTensorType>(inIdx.getType());
     int64_t nIn =
         inType.getRank() == 2 ? inType.getDimSize(0) : ShapedType::kDynamic;
+    // A static declared length with run-time rows is the op's own result
+    // type, so that the op checks it at run time ("destination must have
+    // one element per row"); a cast to it would be unchecked.
+    auto declared = dyn_cast<RankedTensorType>(wanted);
+    if (ShapedType::isDynamic(nIn) && declared && declared.getRank() == 1)
+      nIn = declared.getDimSize(0);
     auto resultType = RankedTensorType::get({nIn}, valueType);
     auto newOp =
         SliceGradOp::create(b, loc, resultType, grad, inIdx, start, outIdx);

@@ -1,8 +1,8 @@
 //===- OpForms.h - Tensor and memref forms of the sparse ops ----*- C++ -*-===//
 //
 // What sparse.slice_grad and the ops of its partition share about their two
-// forms: operands all tensors or all memrefs, and the memref form's memory
-// effects.
+// forms: operands all tensors or all memrefs, a destination of its own, and
+// the memref form's memory effects.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,6 +23,19 @@ inline LogicalResult verifyOneForm(Operation *op, ValueRange operands,
   for (Value v : operands)
     if (isa<RankedTensorType>(v.getType()) != isTensor)
       return op->emitOpError("operands must be all tensors or all memrefs");
+  return success();
+}
+
+/// Fails with a diagnostic on `op` where the destination `out` (null: the
+/// tensor form) is one of `operands`: the op would read what it wrote. A
+/// partial overlap is found at run time (DestinationOverlaps).
+inline LogicalResult verifySeparateDestination(Operation *op, Value out,
+                                               ValueRange operands) {
+  for (auto [number, operand] : llvm::enumerate(operands))
+    if (out && operand == out)
+      return op->emitOpError("destination is operand #")
+             << number + 1
+             << ": a memref form needs a separate destination buffer";
   return success();
 }
 

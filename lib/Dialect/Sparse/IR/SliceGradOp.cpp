@@ -83,6 +83,9 @@ LogicalResult SliceGradOp::verify() {
   if (!isTensor && (!getOut() || getValGrad()))
     return emitOpError("on memrefs takes a destination after 'into' and has "
                        "no result");
+  if (failed(verifySeparateDestination(*this, getOut(),
+                                       {grad, inIdx, start, outIdx})))
+    return failure();
   return verifyShapes(grad.getType(), inIdx.getType(), start.getType(),
                       outIdx.getType(), getValGradOrOut().getType(),
                       [&] { return emitOpError(); });

@@ -173,6 +173,8 @@ LogicalResult SliceGradScatterOp::verify() {
   if (!isTensor && (!getOut() || getValGrad()))
     return emitOpError("on memrefs takes a destination after 'into' and has "
                        "no result");
+  if (failed(verifySeparateDestination(*this, getOut(), operands)))
+    return failure();
   auto grad = cast<ShapedType>(getBackpropValGrad().getType()),
        positions = cast<ShapedType>(getPositions().getType()),
        inIdx = cast<ShapedType>(getInputIndices().getType()),
