@@ -10,15 +10,21 @@
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/DebugStringHelper.h"
 
 #include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/Endian.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <unistd.h>
 
 #include <charconv>
 #include <cstdlib>
@@ -42,17 +48,30 @@ int64_t HostArray::numElements() const {
   return n;
 }
 
-void HostArray::allocate(size_t size) {
+/// The machine's memory in bytes (0 if unknown): more cannot be held.
+static uint64_t physicalMemory() {
+  long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && pageSize > 0 ? uint64_t(pages) * uint64_t(pageSize) : 0;
+}
+
+llvm::Error HostArray::allocate(size_t size) {
+  uint64_t memory = physicalMemory();
+  if (memory && size > memory)
+    return makeError("needs " + llvm::Twine(size) +
+                     " bytes, more than this machine's memory (" +
+                     llvm::Twine(memory) + " bytes)");
   // 64-byte aligned like numpy's own files, so that vector loads of any
   // element type are aligned.
   size_t rounded = llvm::alignTo(std::max<size_t>(size, 1), 64);
   owned = {static_cast<char *>(std::aligned_alloc(64, rounded)), &std::free};
   if (!owned)
-    llvm::report_fatal_error("sparse-opt: out of memory for an input");
-  std::memset(owned.get(), 0, rounded);
+    return makeError("cannot allocate " + llvm::Twine(size) + " bytes");
+  // Only the padding: the caller writes every byte of the data.
+  std::memset(owned.get() + size, 0, rounded - size);
   file.reset();
   data = owned.get();
   bytes = size;
+  return llvm::Error::success();
 }
 
 unsigned elementBytes(Type type) {
@@ -85,10 +104,12 @@ std::string npyDescr(Type type) {
   char kind = 'i';
   if (type.isInteger(1))
     kind = 'b';
-  else if (type.isUnsignedInteger() || type.isBF16())
+  else if (type.isUnsignedInteger())
     kind = 'u';
-  else if (isa<FloatType>(type))
+  else if (type.isF16() || type.isF32() || type.isF64())
     kind = 'f';
+  else if (isa<FloatType>(type))
+    kind = 'u'; // bf16, the f8 types: numpy has none, their bits go
   else if (isa<ComplexType>(type))
     kind = 'c';
   return (llvm::Twine(bytes == 1 ? '|' : '<') + llvm::Twine(kind) +
@@ -173,9 +194,11 @@ static llvm::Error parseNpyHeader(StringRef header, HostArray &array,
     return bad("its header has no descr, fortran_order or shape");
   if (!descr->consume_front("'") || !descr->consume_back("'"))
     return bad("dtype " + *descr + " is a structured dtype");
-  if (*order != "False")
+  if (*order == "True")
     return makeError(path + ": the array is in Fortran order; save it in C "
                             "order (numpy.ascontiguousarray)");
+  if (*order != "False")
+    return bad("fortran_order is " + *order + ", not True or False");
   std::string canonical = canonicalDescr(*descr);
   StringRef d(canonical);
   unsigned itemBytes = 0;
@@ -215,7 +238,118 @@ static llvm::Error parseNpyHeader(StringRef header, HostArray &array,
   return llvm::Error::success();
 }
 
+namespace {
+/// Where a .npy file's header lies, from its first bytes.
+struct NpyPrefix {
+  size_t headerStart = 0, headerLength = 0;
+};
+} // namespace
+
+/// The magic string, the version and the header's length; `bytes` are the
+/// file's first bytes (at least 12 if the file has them).
+static llvm::Expected<NpyPrefix> parseNpyPrefix(StringRef bytes,
+                                                StringRef path) {
+  if (!bytes.starts_with("\x93NUMPY"))
+    return makeError(path + ": not a .npy file (no \\x93NUMPY magic)");
+  if (bytes.size() < 7)
+    return makeError(path + ": truncated .npy file (no version)");
+  unsigned major = static_cast<unsigned char>(bytes[6]);
+  if (major < 1 || major > 3)
+    return makeError(path + ": .npy version " + llvm::Twine(major) +
+                     " is not 1, 2 or 3");
+  NpyPrefix prefix;
+  prefix.headerStart = major == 1 ? 10 : 12;
+  if (bytes.size() < prefix.headerStart)
+    return makeError(path + ": truncated .npy file (no header length)");
+  prefix.headerLength = major == 1
+                            ? llvm::support::endian::read16le(bytes.data() + 8)
+                            : llvm::support::endian::read32le(bytes.data() + 8);
+  return prefix;
+}
+
+/// Reads up to `into.size()` bytes; fewer only at the end of the file.
+static llvm::Expected<size_t> readFully(llvm::sys::fs::file_t file,
+                                        llvm::MutableArrayRef<char> into) {
+  size_t done = 0;
+  while (done < into.size()) {
+    llvm::Expected<size_t> got =
+        llvm::sys::fs::readNativeFile(file, into.drop_front(done));
+    if (!got)
+      return got.takeError();
+    if (*got == 0)
+      break;
+    done += *got;
+  }
+  return done;
+}
+
+/// A header longer than this in a pipe or device is not numpy's.
+static constexpr size_t kMaxStreamedHeader = size_t(1) << 24;
+
+/// A .npy file that cannot be mapped (a pipe, a device): read in order,
+/// the header first, so that nothing unbounded is read before it is
+/// checked.
+static llvm::Expected<HostArray> readNpyStream(StringRef path) {
+  llvm::Expected<llvm::sys::fs::file_t> file =
+      llvm::sys::fs::openNativeFileForRead(path);
+  if (!file)
+    return makeError(path + ": " + llvm::toString(file.takeError()));
+  llvm::scope_exit closeFile([&] { llvm::sys::fs::closeFile(*file); });
+  auto ioError = [&](llvm::Error error) {
+    return makeError(path + ": " + llvm::toString(std::move(error)));
+  };
+  char first[12];
+  llvm::Expected<size_t> got = readFully(*file, {first, 10});
+  if (!got)
+    return ioError(got.takeError());
+  size_t have = *got;
+  if (have == 10 && static_cast<unsigned char>(first[6]) >= 2) {
+    if (!(got = readFully(*file, {first + 10, 2})))
+      return ioError(got.takeError());
+    have += *got;
+  }
+  llvm::Expected<NpyPrefix> prefix = parseNpyPrefix({first, have}, path);
+  if (!prefix)
+    return prefix.takeError();
+  if (prefix->headerLength > kMaxStreamedHeader)
+    return makeError(path + ": .npy header of " +
+                     llvm::Twine(prefix->headerLength) + " bytes is too long");
+  std::string header(prefix->headerLength, '\0');
+  if (!(got = readFully(*file, {header.data(), header.size()})))
+    return ioError(got.takeError());
+  if (*got != header.size())
+    return makeError(path + ": truncated .npy header");
+  HostArray array;
+  if (llvm::Error error = parseNpyHeader(header, array, path))
+    return std::move(error);
+  if (llvm::Error error = array.allocate(array.bytes))
+    return makeError(path + ": " + llvm::toString(std::move(error)));
+  if (!(got = readFully(*file, {array.data, array.bytes})))
+    return ioError(got.takeError());
+  char extra;
+  size_t data = *got;
+  if (data == array.bytes) {
+    if (!(got = readFully(*file, {&extra, 1})))
+      return ioError(got.takeError());
+    if (*got)
+      return makeError(path + ": holds more data than its shape and dtype " +
+                       "need (" + llvm::Twine(array.bytes) + " bytes)");
+  }
+  if (data != array.bytes)
+    return makeError(path + ": holds " + llvm::Twine(data) +
+                     " bytes of data, its shape and dtype need " +
+                     llvm::Twine(array.bytes));
+  return std::move(array);
+}
+
 llvm::Expected<HostArray> readNpy(StringRef path) {
+  llvm::sys::fs::file_status status;
+  if (std::error_code ec = llvm::sys::fs::status(path, status))
+    return makeError(path + ": " + ec.message());
+  if (status.type() == llvm::sys::fs::file_type::directory_file)
+    return makeError(path + ": is a directory, not a .npy file");
+  if (status.type() != llvm::sys::fs::file_type::regular_file)
+    return readNpyStream(path);
   // Mapped privately: pages are read when touched and copied only if the
   // program writes them.
   auto buffer = llvm::WritableMemoryBuffer::getFile(path);
@@ -224,26 +358,16 @@ llvm::Expected<HostArray> readNpy(StringRef path) {
   HostArray array;
   array.file = std::move(*buffer);
   StringRef contents(array.file->getBufferStart(), array.file->getBufferSize());
-  if (!contents.starts_with("\x93NUMPY") || contents.size() < 10)
-    return makeError(path + ": not a .npy file (no \\x93NUMPY magic)");
-  unsigned major = static_cast<unsigned char>(contents[6]);
-  size_t headerLength, headerStart;
-  if (major == 1) {
-    headerLength = llvm::support::endian::read16le(contents.data() + 8);
-    headerStart = 10;
-  } else if ((major == 2 || major == 3) && contents.size() >= 12) {
-    headerLength = llvm::support::endian::read32le(contents.data() + 8);
-    headerStart = 12;
-  } else {
-    return makeError(path + ": .npy version " + llvm::Twine(major) +
-                     " is not 1, 2 or 3");
-  }
-  if (headerStart + headerLength > contents.size())
+  llvm::Expected<NpyPrefix> prefix = parseNpyPrefix(contents, path);
+  if (!prefix)
+    return prefix.takeError();
+  if (prefix->headerLength > contents.size() - prefix->headerStart)
     return makeError(path + ": truncated .npy header");
   if (llvm::Error error = parseNpyHeader(
-          contents.substr(headerStart, headerLength), array, path))
+          contents.substr(prefix->headerStart, prefix->headerLength), array,
+          path))
     return std::move(error);
-  size_t dataStart = headerStart + headerLength;
+  size_t dataStart = prefix->headerStart + prefix->headerLength;
   if (contents.size() - dataStart != array.bytes)
     return makeError(
         path + ": holds " + llvm::Twine(contents.size() - dataStart) +
@@ -253,7 +377,8 @@ llvm::Expected<HostArray> readNpy(StringRef path) {
   if (reinterpret_cast<uintptr_t>(array.data) % 16 != 0) {
     std::unique_ptr<llvm::WritableMemoryBuffer> file = std::move(array.file);
     char *from = file->getBufferStart() + dataStart;
-    array.allocate(array.bytes);
+    if (llvm::Error error = array.allocate(array.bytes))
+      return makeError(path + ": " + llvm::toString(std::move(error)));
     std::memcpy(array.data, from, array.bytes);
   }
   return std::move(array);
@@ -290,7 +415,9 @@ static bool isRowMajor(const ArrayView &array) {
   return true;
 }
 
-llvm::Error writeNpy(StringRef path, const ArrayView &array) {
+/// The .npy bytes before the data: version 1 where the header's length
+/// fits its 16 bits, else version 2 (a 32-bit length, e.g. rank 25000).
+static std::string npyPrefixAndHeader(const ArrayView &array) {
   std::string header;
   llvm::raw_string_ostream os(header);
   os << "{'descr': '" << npyDescr(array.elementType)
@@ -299,19 +426,25 @@ llvm::Error writeNpy(StringRef path, const ArrayView &array) {
     os << d << (array.shape.size() == 1 ? "," : ", ");
   os << "), }";
   // Magic, version, length, header and newline: a multiple of 64 bytes.
-  size_t total = llvm::alignTo(10 + header.size() + 1, 64);
-  header.append(total - 10 - header.size() - 1, ' ');
+  size_t prefix = 10;
+  size_t total = llvm::alignTo(prefix + header.size() + 1, 64);
+  if (total - prefix > 0xFFFF) {
+    prefix = 12;
+    total = llvm::alignTo(prefix + header.size() + 1, 64);
+  }
+  header.append(total - prefix - header.size() - 1, ' ');
   header += '\n';
+  char start[12] = {'\x93', 'N', 'U', 'M', 'P', 'Y', 0, 0};
+  start[6] = prefix == 10 ? 1 : 2;
+  if (prefix == 10)
+    llvm::support::endian::write16le(start + 8, header.size());
+  else
+    llvm::support::endian::write32le(start + 8, header.size());
+  return std::string(start, prefix) + header;
+}
 
-  std::error_code ec;
-  llvm::raw_fd_ostream out(path, ec);
-  if (ec)
-    return makeError(path + ": " + ec.message());
-  out << StringRef("\x93NUMPY\x01\x00", 8);
-  char length[2];
-  llvm::support::endian::write16le(length, header.size());
-  out.write(length, 2);
-  out << header;
+static void writeNpyTo(llvm::raw_ostream &out, const ArrayView &array) {
+  out << npyPrefixAndHeader(array);
   unsigned bytes = elementBytes(array.elementType);
   if (isRowMajor(array)) {
     int64_t n = 1;
@@ -323,9 +456,47 @@ llvm::Error writeNpy(StringRef path, const ArrayView &array) {
       out.write(array.base + offset, bytes);
     });
   }
-  out.close();
-  if (out.has_error())
-    return makeError(path + ": " + out.error().message());
+}
+
+llvm::Error writeNpy(StringRef path, const ArrayView &array) {
+  // A device or a pipe (/dev/stdout, /dev/full) is written in place.
+  llvm::sys::fs::file_status status;
+  if (!llvm::sys::fs::status(path, status) &&
+      status.type() != llvm::sys::fs::file_type::regular_file &&
+      status.type() != llvm::sys::fs::file_type::file_not_found) {
+    std::error_code ec;
+    llvm::raw_fd_ostream out(path, ec);
+    if (ec)
+      return makeError(path + ": " + ec.message());
+    writeNpyTo(out, array);
+    out.close();
+    if (out.has_error()) {
+      std::error_code error = out.error();
+      out.clear_error();
+      return makeError(path + ": " + error.message());
+    }
+    return llvm::Error::success();
+  }
+  // A file is replaced only once its new contents are whole: the result may
+  // be an input's mapped buffer (--output onto its --input), and a failed
+  // write must not leave the old file truncated.
+  llvm::Expected<llvm::sys::fs::TempFile> temp =
+      llvm::sys::fs::TempFile::create(path + ".tmp-%%%%%%%%",
+                                      llvm::sys::fs::all_read |
+                                          llvm::sys::fs::all_write);
+  if (!temp)
+    return makeError(path + ": " + llvm::toString(temp.takeError()));
+  llvm::raw_fd_ostream out(temp->FD, /*shouldClose=*/false);
+  writeNpyTo(out, array);
+  out.flush();
+  if (out.has_error()) {
+    std::error_code error = out.error();
+    out.clear_error();
+    llvm::consumeError(temp->discard());
+    return makeError(path + ": " + error.message());
+  }
+  if (llvm::Error error = temp->keep(path))
+    return makeError(path + ": " + llvm::toString(std::move(error)));
   return llvm::Error::success();
 }
 
@@ -339,6 +510,25 @@ static llvm::Error parseScalar(StringRef token, Type type, char *to) {
                      debugString(type));
   };
   if (auto fp = dyn_cast<FloatType>(type)) {
+    // 0x and the bits, as printArray writes a NaN with a payload.
+    if (token.starts_with_insensitive("0x")) {
+      uint64_t bits;
+      if (token.drop_front(2).getAsInteger(16, bits) ||
+          (fp.getWidth() < 64 && bits >> fp.getWidth()))
+        return makeError("'" + token + "' is not the bits of a " +
+                         debugString(type) + " (0x and at most " +
+                         llvm::Twine(fp.getWidth() / 4) + " hex digits)");
+      std::memcpy(to, &bits, elementBytes(type)); // little-endian host
+      return llvm::Error::success();
+    }
+    // A whole decimal literal (APFloat alone takes "1.5e" as 1.5).
+    StringRef literal = token;
+    literal.consume_front("+");
+    double parsed;
+    auto [end, ec] = std::from_chars(literal.begin(), literal.end(), parsed);
+    if (end != literal.end() ||
+        (ec != std::errc() && ec != std::errc::result_out_of_range))
+      return bad();
     llvm::APFloat value(fp.getFloatSemantics());
     auto status =
         value.convertFromString(token, llvm::APFloat::rmNearestTiesToEven);
@@ -445,8 +635,13 @@ llvm::Expected<HostArray> parseInlineArray(StringRef text,
     rest = rest.drop_front(x + 1);
   }
   size_t consumed = 0;
-  Type type =
-      parseType(rest, context, &consumed, /*isKnownNullTerminated=*/false);
+  Type type;
+  {
+    // The message below names the fault; not the parser's raw line.
+    ScopedDiagnosticHandler quiet(context,
+                                  [](Diagnostic &) { return success(); });
+    type = parseType(rest, context, &consumed, /*isKnownNullTerminated=*/false);
+  }
   if (!type || consumed != rest.size() || !elementBytes(type))
     return makeError("'" + typeText +
                      "' is not DIMSxTYPE with TYPE a number type (e.g. "
@@ -458,7 +653,8 @@ llvm::Expected<HostArray> parseInlineArray(StringRef text,
       llvm::checkedMulUnsigned<uint64_t>(elements, bytes);
   if (!total || *total > (uint64_t(1) << 40))
     return makeError("'" + typeText + "' is too large to give inline");
-  array.allocate(*total);
+  if (llvm::Error error = array.allocate(*total))
+    return makeError("'" + typeText + "' " + llvm::toString(std::move(error)));
 
   llvm::SmallVector<StringRef> tokens = tokenize(valuesText);
   // One value fills the array.
@@ -479,6 +675,17 @@ llvm::Expected<HostArray> parseInlineArray(StringRef text,
 }
 
 static void printFloat(llvm::raw_ostream &os, FloatType type, const char *at) {
+  // A NaN other than the one `nan` or `-nan` reads back to: its bits, which
+  // the inline parser reads back.
+  uint64_t raw = 0;
+  std::memcpy(&raw, at, type.getWidth() / 8);
+  llvm::APFloat exact(type.getFloatSemantics(),
+                      llvm::APInt(type.getWidth(), raw));
+  if (exact.isNaN() && !exact.bitwiseIsEqual(llvm::APFloat::getQNaN(
+                           type.getFloatSemantics(), exact.isNegative()))) {
+    os << "0x" << llvm::format_hex_no_prefix(raw, type.getWidth() / 4, true);
+    return;
+  }
   char buffer[64];
   std::to_chars_result written;
   if (type.isF32()) {
@@ -529,6 +736,10 @@ void printArray(llvm::raw_ostream &os, const ArrayView &array) {
     printScalar(os, array.elementType, array.base);
     return;
   }
+  // No values, whatever the other sizes (99999999999x0 is not a billion
+  // empty brackets).
+  if (llvm::is_contained(array.shape, 0))
+    return;
   // [a b][c d] for rank 2: a bracket around each row (not around the
   // whole), as iree-run-module prints.
   std::function<void(size_t, int64_t)> print = [&](size_t dim, int64_t offset) {

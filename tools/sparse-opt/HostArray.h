@@ -45,8 +45,9 @@ struct HostArray {
   std::unique_ptr<char, void (*)(void *)> owned{nullptr, nullptr};
 
   int64_t numElements() const;
-  /// Makes the data a fresh, zeroed allocation of `bytes` bytes.
-  void allocate(size_t bytes);
+  /// Makes the data a fresh allocation of `bytes` bytes (the caller fills
+  /// it); fails for more than the machine's memory or a failed allocation.
+  llvm::Error allocate(size_t bytes);
 };
 
 /// A view of a strided array that lowered code produced.
@@ -61,8 +62,8 @@ struct ArrayView {
 /// that --input and --output do not handle.
 unsigned elementBytes(mlir::Type type);
 
-/// numpy's dtype string for `type` ('<f4', '|i1', ...); bf16 goes as its
-/// bits ('<u2'), numpy having no bfloat16.
+/// numpy's dtype string for `type` ('<f4', '|i1', ...); float types that
+/// numpy lacks (bf16, the f8 types) go as their bits ('<u2', '|u1').
 std::string npyDescr(mlir::Type type);
 
 /// Whether an array of numpy dtype `descr` can be given where `type` is

@@ -425,6 +425,10 @@ runtimeSymbols(llvm::orc::MangleAndInterner interner) {
           &_mlir_ciface_sparseSliceGradShapeCheckFailed),
       llvm::JITSymbolFlags::Exported};
   symbols[interner(std::string("_mlir_ciface_") +
+                   kSparseAllocationFailedName)] = {
+      llvm::orc::ExecutorAddr::fromPtr(&_mlir_ciface_sparseAllocationFailed),
+      llvm::JITSymbolFlags::Exported};
+  symbols[interner(std::string("_mlir_ciface_") +
                    kSparseSliceCheckAndShapeName)] = {
       llvm::orc::ExecutorAddr::fromPtr(&_mlir_ciface_sparseSliceCheckAndShape),
       llvm::JITSymbolFlags::Exported};
@@ -560,15 +564,104 @@ static FunctionType signatureOf(Operation *entry) {
   return FunctionType::get(entry->getContext(), type.getParams(), results);
 }
 
+/// Whether this process was started by an MPI launcher as one of several
+/// (MPICH's Hydra sets PMI_SIZE, Open MPI OMPI_COMM_WORLD_SIZE).
+static bool launchedAsOneOfSeveral() {
+  for (const char *name : {"PMI_SIZE", "OMPI_COMM_WORLD_SIZE"})
+    if (const char *size = std::getenv(name))
+      return std::atoi(size) > 1;
+  return false;
+}
+
+/// A process of an MPI job that fails before or outside the MPI calls ends
+/// the whole job: the others would wait for it in MPI_Init or a collective
+/// forever. MPI_Abort needs MPI initialized, which completes with the
+/// others' MPI_Init.
+static void abortMPIJob() {
+  using llvm::sys::DynamicLibrary;
+  if (!DynamicLibrary::SearchForAddressOfSymbol("MPI_Abort")) {
+    std::string error;
+    for (const std::string &lib : sharedLibs)
+      if (llvm::sys::path::filename(lib).contains("mpi"))
+        DynamicLibrary::LoadLibraryPermanently(lib.c_str(), &error);
+    DynamicLibrary::LoadLibraryPermanently(kDefaultMPILibrary, &error);
+  }
+  auto initialized = reinterpret_cast<int (*)(int *)>(
+      DynamicLibrary::SearchForAddressOfSymbol("MPI_Initialized"));
+  auto finalized = reinterpret_cast<int (*)(int *)>(
+      DynamicLibrary::SearchForAddressOfSymbol("MPI_Finalized"));
+  auto init = reinterpret_cast<int (*)(int *, char ***)>(
+      DynamicLibrary::SearchForAddressOfSymbol("MPI_Init"));
+  auto abortJob = reinterpret_cast<int (*)(int, int)>(
+      DynamicLibrary::SearchForAddressOfSymbol("MPI_Abort"));
+  if (!initialized || !finalized || !init || !abortJob ||
+      !DynamicLibrary::SearchForAddressOfSymbol("MPIR_Dup_fn"))
+    return; // no MPICH (whose MPI_COMM_WORLD is 0x44000000)
+  int isInitialized = 0, isFinalized = 0;
+  finalized(&isFinalized);
+  if (isFinalized)
+    return; // past every collective: the others finish on their own
+  initialized(&isInitialized);
+  if (!isInitialized)
+    init(nullptr, nullptr);
+  llvm::errs().flush();
+  abortJob(0x44000000, EXIT_FAILURE);
+}
+
+/// Whether the program calls MPI or will once lowered (shard or mpi ops).
+static bool callsMPI(ModuleOp module) {
+  bool found = false;
+  module.walk([&](Operation *op) {
+    StringRef dialect = op->getName().getDialectNamespace();
+    auto symbol = dyn_cast<SymbolOpInterface>(op);
+    if (dialect == "shard" || dialect == "mpi" ||
+        (symbol && symbol.getName().starts_with("MPI_")))
+      found = true;
+  });
+  return found;
+}
+
+static int runJitInProcess(StringRef inputFilename, DialectRegistry &registry,
+                           bool &usesMPI);
+
 int sparse_opt::runJit(StringRef inputFilename, DialectRegistry &registry) {
-  // An engine would warn about a library it cannot find and fail later on
+  bool usesMPI = false;
+  int status = runJitInProcess(inputFilename, registry, usesMPI);
+  if (status != EXIT_SUCCESS && usesMPI && launchedAsOneOfSeveral())
+    abortMPIJob();
+  return status;
+}
+
+static int runJitInProcess(StringRef inputFilename, DialectRegistry &registry,
+                           bool &usesMPI) {
+  // An engine would warn about a library it cannot load and fail later on
   // the first missing symbol; stop here instead.
   std::vector<std::string> libraries = jitLibraries();
-  for (const std::string &lib : sharedLibs)
+  for (const std::string &lib : sharedLibs) {
     if (!llvm::sys::fs::exists(lib)) {
       fail("--shared-libs: no such file: " + lib);
       return EXIT_FAILURE;
     }
+    std::string error;
+    if (!llvm::sys::DynamicLibrary::getPermanentLibrary(lib.c_str(), &error)
+             .isValid()) {
+      fail("--shared-libs: cannot load " + lib + ": " + error);
+      return EXIT_FAILURE;
+    }
+  }
+  if (!objectFilename.empty()) {
+    // The engine only warns when it cannot write the object.
+    StringRef dir = llvm::sys::path::parent_path(objectFilename);
+    if (dir.empty())
+      dir = ".";
+    if (!llvm::sys::fs::is_directory(dir) ||
+        llvm::sys::fs::is_directory(objectFilename.getValue()) ||
+        llvm::sys::fs::access(dir, llvm::sys::fs::AccessMode::Write)) {
+      fail("--object-filename: cannot write " + objectFilename +
+           (llvm::sys::fs::is_directory(dir) ? "" : ": no such directory"));
+      return EXIT_FAILURE;
+    }
+  }
   if (repeat == 0) {
     fail("--repeat must be at least 1");
     return EXIT_FAILURE;
@@ -606,6 +699,7 @@ int sparse_opt::runJit(StringRef inputFilename, DialectRegistry &registry) {
     fail("the input's top-level operation is not a builtin.module");
     return EXIT_FAILURE;
   }
+  usesMPI = callsMPI(module);
 
   // The entry and how to call it, checked before anything is compiled.
   Operation *entry = SymbolTable::lookupSymbolIn(module, entryName);
@@ -697,7 +791,7 @@ int sparse_opt::runJit(StringRef inputFilename, DialectRegistry &registry) {
   // A program lowered from the shard dialect calls MPI (under mpirun):
   // load MPICH's library unless --shared-libs names an MPI library, and
   // initialize MPI around the calls.
-  bool usesMPI = false;
+  usesMPI = false;
   module.walk([&](LLVM::LLVMFuncOp func) {
     if (func.isExternal() && func.getName().starts_with("MPI_"))
       usesMPI = true;
@@ -855,27 +949,32 @@ int sparse_opt::runJit(StringRef inputFilename, DialectRegistry &registry) {
         entryName.getValue(), times.size(), times.front(),
         times[times.size() / 2]);
   }
-  if (!objectFilename.empty())
+  int status = EXIT_SUCCESS;
+  if (!objectFilename.empty()) {
     (*engine)->dumpToObjectFile(objectFilename);
+    if (!llvm::sys::fs::exists(objectFilename)) {
+      fail("--object-filename: " + objectFilename + " was not written");
+      status = EXIT_FAILURE;
+    }
+  }
 
   // Results, as mlir-runner prints them for its kinds.
   switch (call) {
   case CallKind::Void:
-    return EXIT_SUCCESS;
+    return status;
   case CallKind::I32:
     llvm::outs() << *reinterpret_cast<int32_t *>(resultStorage.data()) << "\n";
-    return EXIT_SUCCESS;
+    return status;
   case CallKind::I64:
     llvm::outs() << resultStorage[0] << "\n";
-    return EXIT_SUCCESS;
+    return status;
   case CallKind::F32:
     llvm::outs() << *reinterpret_cast<float *>(resultStorage.data()) << "\n";
-    return EXIT_SUCCESS;
+    return status;
   case CallKind::Arrays:
     break;
   }
   SmallVector<ResultArray> results = readResults();
-  int status = EXIT_SUCCESS;
   for (auto [i, result] : llvm::enumerate(results)) {
     ArrayView view{result.elementType, result.shape, result.strides,
                    result.base};
