@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import numpy as np  # noqa: E402
@@ -217,6 +218,106 @@ if proc.returncode or proc.stdout.strip() != "result[1]: 1xf32=0" or \
                       proc.stderr):
     failures.append("unaligned/repeat: rc %d %r %r" % (
         proc.returncode, proc.stdout, proc.stderr[-300:]))
+
+# Hostile files (issue 23): each a message, or the right result.
+with open(os.path.join(tmp, "okg.npy"), "rb") as f:
+    okg = f.read()
+with open(os.path.join(tmp, "order0.npy"), "wb") as f:
+    f.write(okg.replace(b"'fortran_order': False", b"'fortran_order': 0    "))
+bad("fortran-0", ["--input=@" + os.path.join(tmp, "order0.npy")] + good[1:],
+    "fortran_order is 0, not True or False")
+with open(os.path.join(tmp, "v2trunc.npy"), "wb") as f:
+    f.write(b"\x93NUMPY\x02\x00\x10")
+bad("truncated-v2", ["--input=@" + os.path.join(tmp, "v2trunc.npy")] +
+    good[1:], "truncated .npy file (no header length)")
+bad("directory", ["--input=@" + tmp] + good[1:], "is a directory")
+
+# A pipe: read in order (the writer may close early when refused).
+fifo = os.path.join(tmp, "g.fifo")
+os.mkfifo(fifo)
+for label, payload, message in [("fifo", okg, None),
+                                ("fifo-garbage", b"\0" * 4096, "not a .npy")]:
+    def feed(data=payload):
+        try:
+            with open(fifo, "wb") as pipe:
+                pipe.write(data)
+        except BrokenPipeError:
+            pass
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    proc = run([lib.sparse_opt(), "--run", f32, "-e", "grad",
+                "--input=@" + fifo] + good[1:] + ["--output="])
+    writer.join(timeout=10)
+    if message:
+        n_errors += 1
+        ok_run = proc.returncode == 1 and message in proc.stderr
+    else:
+        n_values += 1
+        ok_run = proc.returncode == 0 and \
+            proc.stdout.strip() == "result[1]: 1xf32=0"
+    if not ok_run:
+        failures.append("%s: rc %d %r %r" % (label, proc.returncode,
+                                             proc.stdout, proc.stderr[-300:]))
+
+# --output onto the --input it returns (the memref form writes its
+# destination, mapped from the file): the file ends with the result.
+n_values += 1
+case = {"g": np.array([1.5, 2.5], np.float32),
+        "ii": np.array([[0, 1], [1, 1], [2, 2]], np.int64),
+        "s": np.array([0, 1], np.int64),
+        "oi": np.array([[0, 0], [2, 1]], np.int64)}
+want, _ = lib.reference(case)
+dest = os.path.join(tmp, "dest.npy")
+args = [save("mg", case["g"]), save("mii", case["ii"]), save("ms", case["s"]),
+        save("moi", case["oi"]), save("dest", np.full(3, 7, np.float32))]
+proc = run([lib.sparse_opt(), "--run", module_for("f32", "memref", case),
+            "-e", "grad"] + args + ["--output=@" + dest])
+got = np.load(dest) if os.path.exists(dest) else None
+if proc.returncode or got is None or got.tobytes() != want.tobytes():
+    failures.append("output onto input: rc %d %r, file %r, expected %r" % (
+        proc.returncode, proc.stderr[-300:], got, want))
+
+# A header longer than version 1's 16-bit length (rank 25000): version 2,
+# and it reads back.
+n_values += 1
+unranked = os.path.join(tmp, "unranked.mlir")
+with open(unranked, "w") as f:
+    f.write("func.func @u(%a: tensor<*xf32>) -> tensor<*xf32> "
+            "{ return %a : tensor<*xf32> }\n")
+big = os.path.join(tmp, "rank25000.npy")
+proc = run([lib.sparse_opt(), "--run", unranked, "-e", "u",
+            "--input=" + "x".join(["1"] * 25000) + "xf32=2.5",
+            "--output=@" + big])
+problem = "rc %d %r" % (proc.returncode, proc.stderr[-300:])
+if not proc.returncode:
+    with open(big, "rb") as f:
+        version = np.lib.format.read_magic(f)
+        shape, _, dtype = np.lib.format.read_array_header_2_0(
+            f, max_header_size=1 << 20)
+        data = f.read()
+    back = run([lib.sparse_opt(), "--run", unranked, "-e", "u",
+                "--input=@" + big, "--output="])
+    problem = None
+    if version != (2, 0) or len(shape) != 25000 or dtype != np.float32 or \
+            data != np.float32(2.5).tobytes() or back.returncode:
+        problem = "version %r rank %d %r %r" % (version, len(shape), data,
+                                                back.stderr[-200:])
+if problem:
+    failures.append("rank 25000: " + problem)
+
+# A float type numpy lacks goes as its bits.
+n_values += 1
+f8 = os.path.join(tmp, "f8.mlir")
+with open(f8, "w") as f:
+    f.write("func.func @u(%a: tensor<?xf8E4M3FN>) -> tensor<?xf8E4M3FN> "
+            "{ return %a : tensor<?xf8E4M3FN> }\n")
+out8 = os.path.join(tmp, "f8.npy")
+proc = run([lib.sparse_opt(), "--run", f8, "-e", "u",
+            "--input=2xf8E4M3FN=1 -2", "--output=@" + out8])
+got = np.load(out8) if not proc.returncode else None
+if got is None or got.dtype != np.uint8 or got.tolist() != [0x38, 0xC0]:
+    failures.append("f8E4M3FN: rc %d %r %r" % (proc.returncode,
+                                               proc.stderr[-200:], got))
 
 for f in failures:
     print("FAIL:", f)

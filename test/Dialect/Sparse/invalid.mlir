@@ -209,3 +209,20 @@ func.func @result_too_many_bytes(%g: tensor<0xf32>, %ii: tensor<4611686018427387
   %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<0xf32>, tensor<4611686018427387904x0xi64>, tensor<0xi64>, tensor<0x0xi64> -> tensor<4611686018427387904xf32>
   return
 }
+
+// -----
+
+// The memref form's destination must be a buffer of its own.
+func.func @destination_is_operand(%g: memref<?xf32>, %ii: memref<?x1xi64>, %s: memref<1xi64>, %oi: memref<?x1xi64>) {
+  // expected-error@+1 {{'sparse.slice_grad' op destination is operand #1: a memref form needs a separate destination buffer}}
+  sparse.slice_grad %g, %ii, %s, %oi : memref<?xf32>, memref<?x1xi64>, memref<1xi64>, memref<?x1xi64> into %g : memref<?xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_destination_is_operand(%g: memref<?xf32>, %p: memref<?xi64>, %ii: memref<?x1xi64>) {
+  // expected-error@+1 {{'sparse.slice_grad_scatter' op destination is operand #1: a memref form needs a separate destination buffer}}
+  sparse.slice_grad_scatter %g, %p, %ii : memref<?xf32>, memref<?xi64>, memref<?x1xi64> into %g : memref<?xf32>
+  return
+}
