@@ -39,8 +39,10 @@ if config.slice_grad_sanitizers in ("ON", "1", "TRUE", "YES"):
     config.available_features.add("sanitizers")
     # JIT-compiled code is not instrumented, but its malloc/free go through
     # ASan's interceptors: LeakSanitizer also sees what a lowered program
-    # leaks.
-    config.environment["ASAN_OPTIONS"] = "detect_leaks=1"
+    # leaks. A failed allocation returns null, as without ASan, so the
+    # programs' own checks (sparse-check-allocations) report it.
+    config.environment["ASAN_OPTIONS"] = (
+        "detect_leaks=1:allocator_may_return_null=1")
 
 tools = [ToolSubst("sparse-opt", unresolved="fatal"),
          ToolSubst("sparse-capi-test", unresolved="fatal"),
