@@ -221,6 +221,80 @@ LogicalResult checkTFSliceOp(Operation *op) {
   return success();
 }
 
+/// An attribute of a TF op, inherent (`<{...}>`) or not.
+static Attribute tfAttr(Operation *op, StringRef name) {
+  if (auto props =
+          dyn_cast_if_present<DictionaryAttr>(op->getPropertiesAsAttribute()))
+    if (Attribute a = props.get(name))
+      return a;
+  return op->getAttr(name);
+}
+
+/// Checks a tf.Const, tf.Identity(N) or tf.(Stateful)PartitionedCall the
+/// way its pattern needs it, so that a malformed one is named with its fault
+/// rather than "failed to legalize".
+static LogicalResult checkTFHelperOp(Operation *op,
+                                     const TypeConverter &converter) {
+  StringRef name = op->getName().getStringRef();
+  if (name == kConstOp) {
+    Attribute attr = tfAttr(op, "value");
+    auto value = dyn_cast_if_present<DenseElementsAttr>(attr);
+    if (!attr)
+      return op->emitOpError("expects a dense elements attribute 'value'");
+    if (!value)
+      return op->emitOpError("expects a dense elements attribute 'value', got ")
+             << attr;
+    if (op->getNumOperands() != 0 || op->getNumResults() != 1)
+      return op->emitOpError("expects no operands and 1 result, got ")
+             << op->getNumOperands() << " operands and " << op->getNumResults()
+             << " results";
+    if (value.getType() != op->getResult(0).getType())
+      return op->emitOpError("value's type ")
+             << value.getType() << " is not its result type "
+             << op->getResult(0).getType();
+    return success();
+  }
+  if (llvm::is_contained(kIdentityOps, name)) {
+    if (op->getNumOperands() != op->getNumResults())
+      return op->emitOpError("expects one result per operand, got ")
+             << op->getNumOperands() << " operands and " << op->getNumResults()
+             << " results";
+    for (auto [i, operand, result] :
+         llvm::enumerate(op->getOperandTypes(), op->getResultTypes())) {
+      Type from = converter.convertType(operand);
+      Type to = converter.convertType(result);
+      if (from != to && !tensor::CastOp::areCastCompatible(from, to))
+        return op->emitOpError("operand #")
+               << i << " of type " << operand
+               << " is not compatible with its result type " << result;
+    }
+    return success();
+  }
+  if (llvm::is_contained(kCallOps, name)) {
+    Attribute attr = tfAttr(op, "f");
+    auto callee = dyn_cast_if_present<FlatSymbolRefAttr>(attr);
+    if (!callee) {
+      InFlightDiagnostic diag =
+          op->emitOpError("expects 'f', a symbol reference to the callee");
+      if (attr)
+        diag << ", got " << attr;
+      return diag;
+    }
+    auto func = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(op, callee);
+    if (!func)
+      return op->emitOpError("calls ")
+             << callee << ", which is not a func.func of this module";
+    FunctionType type = func.getFunctionType();
+    if (type.getNumInputs() != op->getNumOperands() ||
+        type.getNumResults() != op->getNumResults())
+      return op->emitOpError("has ")
+             << op->getNumOperands() << " operands and " << op->getNumResults()
+             << " results, but " << callee << " takes " << type.getNumInputs()
+             << " and returns " << type.getNumResults();
+  }
+  return success();
+}
+
 /// A type that holds TensorFlow quantized elements, at any depth (a tensor,
 /// a function type...).
 static bool containsQuantized(Type type) {
@@ -649,15 +723,6 @@ struct TFIdentityToOperands : public TFOpPattern {
   }
 };
 
-/// An attribute of a TF op, inherent (`<{...}>`) or not.
-static Attribute tfAttr(Operation *op, StringRef name) {
-  if (auto props =
-          dyn_cast_if_present<DictionaryAttr>(op->getPropertiesAsAttribute()))
-    if (Attribute a = props.get(name))
-      return a;
-  return op->getAttr(name);
-}
-
 /// tf.Const with a dense value: arith.constant.
 struct TFConstToArith : public TFOpPattern {
   using TFOpPattern::TFOpPattern;
@@ -701,8 +766,12 @@ struct ConvertTFToSparsePass
     // Whether an op has unranked operands: their run-time rank checks report
     // through the runtime functions.
     bool unranked = false;
+    QuantizedToStorageConverter converter;
     module.walk([&](Operation *op) {
       StringRef name = op->getName().getStringRef();
+      if (isImportedTFOp(name) && name != kTFOpName && name != kTFSliceName &&
+          failed(checkTFHelperOp(op, converter)))
+        failedCheck = true;
       if (name == kTFOpName || name == kTFSliceName) {
         if (failed(name == kTFOpName ? checkTFOp(op) : checkTFSliceOp(op)))
           failedCheck = true;
@@ -736,7 +805,6 @@ struct ConvertTFToSparsePass
       lowering::declareRuntimeFunctions(module, builder);
     }
 
-    QuantizedToStorageConverter converter;
     ConversionTarget target(*ctx);
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     for (StringRef name : importedTFOps())

@@ -161,3 +161,69 @@ func.func @slice_static_sizes(%ii: tensor<5x2xi64>, %v: tensor<4xf32>, %s: tenso
   %0:3 = "tf.SparseSlice"(%ii, %v, %s, %s, %s) : (tensor<5x2xi64>, tensor<4xf32>, tensor<2xi64>, tensor<2xi64>, tensor<2xi64>) -> (tensor<?x2xi64>, tensor<?xf32>, tensor<2xi64>)
   return
 }
+
+// -----
+
+func.func @const_not_dense() -> tensor<2xi64> {
+  // expected-error @below {{'tf.Const' op expects a dense elements attribute 'value', got "0 1"}}
+  %0 = "tf.Const"() <{value = "0 1"}> : () -> tensor<2xi64>
+  return %0 : tensor<2xi64>
+}
+
+// -----
+
+func.func @const_no_value() -> tensor<2xi64> {
+  // expected-error @below {{'tf.Const' op expects a dense elements attribute 'value'}}
+  %0 = "tf.Const"() : () -> tensor<2xi64>
+  return %0 : tensor<2xi64>
+}
+
+// -----
+
+func.func @const_wrong_type() -> tensor<3xi64> {
+  // expected-error @below {{'tf.Const' op value's type 'tensor<2xi64>' is not its result type 'tensor<3xi64>'}}
+  %0 = "tf.Const"() <{value = dense<[0, 1]> : tensor<2xi64>}> : () -> tensor<3xi64>
+  return %0 : tensor<3xi64>
+}
+
+// -----
+
+func.func @identity_n_counts(%a: tensor<2xi64>) -> tensor<2xi64> {
+  // expected-error @below {{'tf.IdentityN' op expects one result per operand, got 1 operands and 2 results}}
+  %0:2 = "tf.IdentityN"(%a) : (tensor<2xi64>) -> (tensor<2xi64>, tensor<2xi64>)
+  return %0#0 : tensor<2xi64>
+}
+
+// -----
+
+func.func @identity_n_types(%a: tensor<2xi64>, %b: tensor<?xf32>) -> tensor<?xi64> {
+  // expected-error @below {{'tf.IdentityN' op operand #1 of type 'tensor<?xf32>' is not compatible with its result type 'tensor<?xi64>'}}
+  %0:2 = "tf.IdentityN"(%a, %b) : (tensor<2xi64>, tensor<?xf32>) -> (tensor<2xi64>, tensor<?xi64>)
+  return %0#1 : tensor<?xi64>
+}
+
+// -----
+
+func.func @call_no_callee(%a: tensor<2xi64>) -> tensor<2xi64> {
+  // expected-error @below {{'tf.PartitionedCall' op expects 'f', a symbol reference to the callee, got "inner"}}
+  %0 = "tf.PartitionedCall"(%a) <{config = "", config_proto = "", executor_type = "", f = "inner"}> : (tensor<2xi64>) -> tensor<2xi64>
+  return %0 : tensor<2xi64>
+}
+
+// -----
+
+func.func @call_missing_callee(%a: tensor<2xi64>) -> tensor<2xi64> {
+  // expected-error @below {{'tf.StatefulPartitionedCall' op calls @missing, which is not a func.func of this module}}
+  %0 = "tf.StatefulPartitionedCall"(%a) <{config = "", config_proto = "", executor_type = "", f = @missing}> : (tensor<2xi64>) -> tensor<2xi64>
+  return %0 : tensor<2xi64>
+}
+
+// -----
+
+func.func private @inner(%a: tensor<2xi64>) -> tensor<2xi64>
+
+func.func @call_arity(%a: tensor<2xi64>) -> tensor<2xi64> {
+  // expected-error @below {{'tf.PartitionedCall' op has 2 operands and 1 results, but @inner takes 1 and returns 1}}
+  %0 = "tf.PartitionedCall"(%a, %a) <{config = "", config_proto = "", executor_type = "", f = @inner}> : (tensor<2xi64>, tensor<2xi64>) -> tensor<2xi64>
+  return %0 : tensor<2xi64>
+}
