@@ -21,6 +21,16 @@ MLIR_DECLARE_CAPI_DIALECT_REGISTRATION(Sparse, sparse);
 /// `registry`, as registerSliceGradDialects does in C++.
 MLIR_CAPI_EXPORTED void sliceGradRegisterDialects(MlirDialectRegistry registry);
 
+/// Inserts what the project's pipelines run on besides the sparse dialect,
+/// as mlir-opt and sparse-opt register it: every upstream dialect, its
+/// extensions and interface models (the bufferization models of func,
+/// arith, tensor, scf... that one-shot-bufferize needs: without them a
+/// pipeline fails with "op was not bufferized") and the translations to
+/// LLVM IR (the GPU pipeline's serialization). Call it with
+/// sliceGradRegisterDialects before creating the context.
+MLIR_CAPI_EXPORTED void
+sliceGradRegisterPipelineDependencies(MlirDialectRegistry registry);
+
 /// Registers every pass of the project (SliceGrad/Conversion/Passes.td and
 /// SliceGrad/Transforms/Passes.td) for textual pass pipelines
 /// (mlirParsePassPipeline), as registerSliceGradPasses does in C++.

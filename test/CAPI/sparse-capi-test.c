@@ -3,7 +3,8 @@
 // RUN: sparse-capi-test 2>&1 | FileCheck %s
 
 // Registers the dialect and passes through the C API, parses, verifies and
-// lowers a module with sparse.slice_grad, and parses the pipeline.
+// lowers a module with sparse.slice_grad, parses the pipeline, and runs it
+// on the tensor form in a context with the pipelines' dependencies.
 
 #include "SliceGrad-c/Dialects.h"
 
@@ -32,6 +33,44 @@ static const char *kModule =
     "      memref<2xi64>, memref<?x2xi64> into %out : memref<?xf32>\n"
     "  return\n"
     "}\n";
+
+static const char *kTensorModule =
+    "func.func @grad(%g: tensor<?xf32>, %ii: tensor<?x2xi64>,\n"
+    "    %s: tensor<2xi64>, %oi: tensor<?x2xi64>) -> tensor<?xf32> {\n"
+    "  %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<?xf32>,\n"
+    "      tensor<?x2xi64>, tensor<2xi64>, tensor<?x2xi64> -> tensor<?xf32>\n"
+    "  return %r : tensor<?xf32>\n"
+    "}\n";
+
+/// sparse-lower-to-llvm on the tensor form: bufferization needs the
+/// upstream dialects' models, which sliceGradRegisterPipelineDependencies
+/// adds.
+static void runPipelineOnTensors(void) {
+  MlirDialectRegistry registry = mlirDialectRegistryCreate();
+  sliceGradRegisterDialects(registry);
+  sliceGradRegisterPipelineDependencies(registry);
+  MlirContext ctx = mlirContextCreateWithRegistry(registry, false);
+  mlirDialectRegistryDestroy(registry);
+  MlirModule module =
+      mlirModuleCreateParse(ctx, mlirStringRefCreateFromCString(kTensorModule));
+  if (mlirModuleIsNull(module))
+    fail("the tensor module does not parse");
+  MlirPassManager pm = mlirPassManagerCreate(ctx);
+  if (mlirLogicalResultIsFailure(
+          mlirParsePassPipeline(mlirPassManagerGetAsOpPassManager(pm),
+                                mlirStringRefCreateFromCString(
+                                    "builtin.module(sparse-lower-to-llvm)"),
+                                print, NULL)))
+    fail("sparse-lower-to-llvm does not parse");
+  if (mlirLogicalResultIsFailure(
+          mlirPassManagerRunOnOp(pm, mlirModuleGetOperation(module))))
+    fail("sparse-lower-to-llvm failed on the tensor form");
+  mlirOperationPrint(mlirModuleGetOperation(module), print, NULL);
+  printf("\n");
+  mlirPassManagerDestroy(pm);
+  mlirModuleDestroy(module);
+  mlirContextDestroy(ctx);
+}
 
 int main(void) {
   MlirDialectRegistry registry = mlirDialectRegistryCreate();
@@ -86,6 +125,12 @@ int main(void) {
       print, NULL);
   // CHECK: pipeline parsed: 1
   printf("pipeline parsed: %d\n", mlirLogicalResultIsSuccess(parsed));
+
+  // CHECK: llvm.func @malloc
+  // CHECK-LABEL: llvm.func @grad(
+  // CHECK-NOT: sparse.slice_grad
+  // CHECK: llvm.return
+  runPipelineOnTensors();
 
   mlirPassManagerDestroy(pm2);
   mlirPassManagerDestroy(pm);
