@@ -64,6 +64,21 @@ LogicalResult SparseToNVVMOptions::verify(StringRef pipeline,
     return error(pipeline +
                  ": chip must name an NVIDIA GPU, e.g. sm_90, got '" + chip +
                  "'");
+  // NVVM's oldest target.
+  unsigned version = 0;
+  if (capability.rtrim("af").getAsInteger(10, version) || version < 20)
+    return error(pipeline + ": chip must be sm_20 or later, got '" + chip +
+                 "'");
+  // LLVM's levels; CUDA's most threads per block.
+  if (optLevel > 3)
+    return error(pipeline + ": opt-level must be 0, 1, 2 or 3, got " +
+                 Twine(optLevel.getValue()));
+  if (blockSize < 1 || blockSize > 1024)
+    return error(pipeline + ": block-size must be 1..1024, got " +
+                 Twine(blockSize.getValue()));
+  if (chunkRows < 1)
+    return error(pipeline + ": chunk-rows must be at least 1, got " +
+                 Twine(chunkRows.getValue()));
   return success();
 }
 

@@ -164,7 +164,7 @@ struct SparseToNVVMOptions : public PassPipelineOptions<SparseToNVVMOptions> {
                      "fatbin (both need ptxas)"),
       llvm::cl::init("isa")};
   PassOptions::Option<unsigned> optLevel{
-      *this, "opt-level", llvm::cl::desc("NVPTX optimization level"),
+      *this, "opt-level", llvm::cl::desc("NVPTX optimization level (0..3)"),
       llvm::cl::init(3)};
   PassOptions::Option<int64_t> chunkRows{
       *this, "chunk-rows",
@@ -178,7 +178,7 @@ struct SparseToNVVMOptions : public PassPipelineOptions<SparseToNVVMOptions> {
                      "(a host compiler's device buffers): nothing is copied"),
       llvm::cl::init(false)};
   PassOptions::Option<int64_t> blockSize{
-      *this, "block-size", llvm::cl::desc("GPU threads per block"),
+      *this, "block-size", llvm::cl::desc("GPU threads per block (1..1024)"),
       llvm::cl::init(256)};
   PassOptions::Option<bool> deallocate{
       *this, "deallocate",
