@@ -43,6 +43,8 @@ enum class SliceGradCheck : int32_t {
   SliceSizeLength,    // a = shape's length, b = size's
   // A memref form's destination (sparse.slice_grad, slice_grad_scatter).
   DestinationOverlaps, // a = the operand's number (1: backprop_val_grad)
+  // A partitioned op: its replicated operands' fingerprints over the group.
+  ReplicasDiffer, // a = the least, b = the greatest
 };
 
 /// The op whose check `check` is, as the default error handler names it.

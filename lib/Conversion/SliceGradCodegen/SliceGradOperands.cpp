@@ -135,11 +135,14 @@ void lowering::emitAllPropagatedCheck(OpBuilder &b, Location loc,
 
 void lowering::emitGlobalChecks(OpBuilder &b, Operation *op, Value nIn,
                                 Value nOut, Value used, Value processes,
-                                Value partitionedFor) {
+                                Value partitionedFor, Value replicasMin,
+                                Value replicasMax) {
   Location loc = op->getLoc();
   Value where = buildWhere(b, op);
   emitCheck(b, loc, where, arith::CmpIPredicate::ne,
             SliceGradCheck::ProcessCount, partitionedFor, processes);
+  emitCheck(b, loc, where, arith::CmpIPredicate::ne,
+            SliceGradCheck::ReplicasDiffer, replicasMin, replicasMax);
   emitCheck(b, loc, where, arith::CmpIPredicate::ugt,
             SliceGradCheck::OutputRowsNotGreater, nOut, nIn);
   emitCheck(b, loc, where, arith::CmpIPredicate::ne,

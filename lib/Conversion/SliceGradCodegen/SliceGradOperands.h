@@ -54,10 +54,12 @@ void emitDestinationOverlapChecks(OpBuilder &b, Location loc, Value where,
 void emitAllPropagatedCheck(OpBuilder &b, Location loc,
                             const SliceGradOperands &ops, Value used);
 
-/// The process count, then TensorFlow's two checks on all rows of a
-/// partitioned op (sparse.slice_grad_global_checks).
+/// The process count, the replicated operands' fingerprints, then
+/// TensorFlow's two checks on all rows of a partitioned op
+/// (sparse.slice_grad_global_checks).
 void emitGlobalChecks(OpBuilder &b, Operation *op, Value nIn, Value nOut,
-                      Value used, Value processes, Value partitionedFor);
+                      Value used, Value processes, Value partitionedFor,
+                      Value replicasMin, Value replicasMax);
 
 /// The first column d < R where input row i differs from output row j
 /// shifted by input_start, or R when the rows are equal (an scf.while that

@@ -162,7 +162,8 @@ struct SliceGradGlobalChecksToLoops
                   ConversionPatternRewriter &rewriter) const override {
     lowering::emitGlobalChecks(
         rewriter, op, adaptor.getNumIn(), adaptor.getNumOut(),
-        adaptor.getUsed(), adaptor.getProcesses(), adaptor.getPartitionedFor());
+        adaptor.getUsed(), adaptor.getProcesses(), adaptor.getPartitionedFor(),
+        adaptor.getReplicasMin(), adaptor.getReplicasMax());
     rewriter.eraseOp(op);
     return success();
   }

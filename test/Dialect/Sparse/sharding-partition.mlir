@@ -2,8 +2,8 @@
 // gives the result the rows' sharding and replicates the other operands;
 // shard-partition emits the partitioned algorithm (count, an all_reduce of
 // the counts, TensorFlow's loop from the guessed start, an all_reduce of
-// the ends, the chain where a guess was wrong, the process count and
-// TensorFlow's global checks).
+// the ends, the chain where a guess was wrong, the process count, the
+// replicated operands' fingerprints and TensorFlow's global checks).
 // (sharding-invalid.mlir: splitting another operand is refused with a diagnostic.)
 // RUN: sparse-opt %s --pass-pipeline='builtin.module(func.func(sharding-propagation,shard-partition))' | FileCheck %s
 // RUN: sparse-opt %s --sparse-shard-to-llvm | FileCheck %s --check-prefix=LLVM --implicit-check-not=shard. --implicit-check-not=sparse. --implicit-check-not=MPI_Comm_split
@@ -13,7 +13,16 @@ shard.grid @grid(shape = 2)
 // CHECK-SAME: %[[G:.*]]: tensor<3xf32>, %[[II:.*]]: tensor<4x2xi64>, %[[S:.*]]: tensor<2xi64>, %[[OI:.*]]: tensor<3x2xi64>) -> tensor<4xf32>
 // CHECK: %[[ME:.*]] = shard.process_multi_index on @grid axes = [0]
 // CHECK: %[[C:.*]] = sparse.slice_grad_count %[[G]], %[[II]], %[[S]], %[[OI]]
-// CHECK: %[[COUNTS:.*]] = shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<5xi64> -> tensor<5xi64>
+// The fingerprint: sums over output_indices' words, then input_start's.
+// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %[[OI]] {{\[\[}}0, 1]] : tensor<3x2xi64> into tensor<6xi64>
+// CHECK: scf.for
+// CHECK:   tensor.extract %[[FLAT]]
+// CHECK: scf.for
+// CHECK:   tensor.extract %[[S]]
+// CHECK: %[[COUNTS:.*]] = shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<7xi64> -> tensor<7xi64>
+// CHECK: %[[FP:.*]]:2 = scf.for
+// CHECK:   arith.minui
+// CHECK:   arith.maxui
 // CHECK: %[[GUESS:.*]]:2 = scf.for
 // CHECK: %[[VG:.*]], %[[END:.*]] = sparse.slice_grad_resume %[[G]], %[[II]], %[[S]], %[[OI]] from %[[GUESS]]#0
 // CHECK: %[[ENDS:.*]] = shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<2xi64> -> tensor<2xi64>
@@ -23,7 +32,7 @@ shard.grid @grid(shape = 2)
 // CHECK:   scf.for
 // CHECK:     sparse.slice_grad_resume %[[G]], %[[II]], %[[S]], %[[OI]] from
 // CHECK:     shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<1xi64> -> tensor<1xi64>
-// CHECK: sparse.slice_grad_global_checks %[[GUESS]]#1, %{{.*}}, %[[R]]#1 processes %{{.*}} of %c2
+// CHECK: sparse.slice_grad_global_checks %[[GUESS]]#1, %{{.*}}, %[[R]]#1 processes %{{.*}} of %c2 replicas %[[FP]]#0 to %[[FP]]#1
 // CHECK: return %[[R]]#0 : tensor<4xf32>
 
 // LLVM: module attributes {dlti.map = #dlti.map<"MPI:Implementation" = "MPICH">}

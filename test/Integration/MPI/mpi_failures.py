@@ -3,12 +3,13 @@
 # collectives (a check that fails on that process only) or after them (an
 # --output it cannot write), the job ends with a non-zero status and the
 # failing process's message, and no process waits forever (each run under
-# a timeout).
+# a timeout). Operands every process must hold whole (output_indices,
+# input_start) that differ on one process are named, not silently mixed.
 #
 # REQUIRES: numpy, mpich
 # RUN: %test_python %s --procs 2 | FileCheck %s
 # RUN: %test_python %s --procs 3 | FileCheck %s
-# CHECK: mpi failures: P={{[23]}}, 5 cases, 0 failures
+# CHECK: mpi failures: P={{[23]}}, 9 cases, 0 failures
 
 import argparse
 import os
@@ -48,25 +49,34 @@ with tempfile.TemporaryDirectory() as tmp:
     np.save(os.path.join(tmp, "g.npy"), np.arange(1.0, n + 1.0))
     np.save(os.path.join(tmp, "g_short.npy"), np.arange(1.0, n))
     np.save(os.path.join(tmp, "s.npy"), np.zeros(1, np.int64))
-    np.save(os.path.join(tmp, "oi.npy"), np.arange(n, dtype=np.int64)[:, None])
+    np.save(os.path.join(tmp, "s1.npy"), np.ones(1, np.int64))
+    oi = np.arange(n, dtype=np.int64)[:, None]
+    np.save(os.path.join(tmp, "oi.npy"), oi)
+    changed = oi.copy()
+    changed[-1, 0] += 1
+    np.save(os.path.join(tmp, "oi_changed.npy"), changed)
+    np.save(os.path.join(tmp, "oi_swapped.npy"), oi[[1, 0] + list(range(2, n))])
+    np.save(os.path.join(tmp, "oi_short.npy"), oi[:-1])
     for p in range(procs):
         np.save(os.path.join(tmp, "ii.%d.npy" % p),
                 np.array([[2 * p], [2 * p + 1]], np.int64))
 
     def command(g="g.npy", ii="ii.$PMI_RANK.npy", pipeline="",
-                output="out.$PMI_RANK.npy"):
+                output="out.$PMI_RANK.npy", s="s.npy", oi="oi.npy"):
         return ('exec "{opt}" --run "{mod}" -e slice_grad '
                 '--pass-pipeline="builtin.module(sparse-shard-to-llvm'
                 '{{num-threads=1{pipe}}})" --input=@{g} --input=@{ii} '
-                "--input=@s.npy --input=@oi.npy --output=@{out} -O0").format(
+                "--input=@{s} --input=@{oi} --output=@{out} -O0").format(
                     opt=lib.sparse_opt(), mod=module, g=g, ii=ii,
-                    pipe=pipeline, out=output)
+                    pipe=pipeline, out=output, s=s, oi=oi)
 
     def on_last(bad, good):
         """A shell value: `bad` on the last process, `good` elsewhere."""
         return '$( [ "$PMI_RANK" = %d ] && echo %s || echo %s )' % (
             last, bad, good)
 
+    REPLICAS = ("differ between the processes of a partitioned "
+                "sparse.slice_grad")
     cases = [
         ("ok", command(), 0, None),
         ("before MPI: missing --input", command(
@@ -79,6 +89,15 @@ with tempfile.TemporaryDirectory() as tmp:
             g=on_last("g_short.npy", "g.npy")), 1,
          "# elements of backprop_val_grad and # rows of output_indices "
          "should match"),
+        ("during: output_indices changed on one process", command(
+            oi=on_last("oi_changed.npy", "oi.npy")), 1, REPLICAS),
+        ("during: output_indices reordered on one process", command(
+            oi=on_last("oi_swapped.npy", "oi.npy")), 1, REPLICAS),
+        ("during: output_indices and backprop_val_grad shorter on one "
+         "process", command(oi=on_last("oi_short.npy", "oi.npy"),
+                            g=on_last("g_short.npy", "g.npy")), 1, REPLICAS),
+        ("during: input_start changed on one process", command(
+            s=on_last("s1.npy", "s.npy")), 1, REPLICAS),
         ("after: an --output it cannot write", command(
             output=on_last("missing/out.npy", "out.$PMI_RANK.npy")), 1,
          "missing/out.npy: No such file or directory"),

@@ -89,12 +89,15 @@ public:
     Operation *outcome = buildExactRun(buildFirstWrong());
     Value nOut = tensor::DimOp::create(b, outIdx, index(0));
     SliceGradGlobalChecksOp::create(b, nIn, nOut, outcome->getResult(1),
-                                    processes, cP);
+                                    processes, cP, fpMin, fpMax);
     return outcome;
   }
 
 private:
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
+  Value index(OpBuilder &nb, int64_t v) {
+    return arith::ConstantIndexOp::create(nb, b.getLoc(), v);
+  }
   Value asI64(OpBuilder &nb, Location l, Value v) {
     return getValueOrCreateCastToIndexLike(nb, l, nb.getI64Type(), v);
   }
@@ -130,20 +133,98 @@ private:
     return sum.getResult(0);
   }
 
+  /// A fingerprint of what every process holds whole and the partition
+  /// reads (output_indices, input_start, backprop_val_grad's length): their
+  /// sizes and two sums of output_indices' words (plain and weighted by
+  /// position: a changed or a moved word shows), mixed and cut to 62 bits
+  /// (a nonnegative word of the summed vector). Two loops of additions that
+  /// vectorize, O(N_out R) like the op itself.
+  Value buildFingerprint() {
+    Type i64 = b.getI64Type();
+    Value c0 = index(0), c1 = index(1);
+    Value flat = tensor::CollapseShapeOp::create(
+        b, outIdx, ArrayRef<ReassociationIndices>{{0, 1}});
+    Value words = tensor::DimOp::create(b, flat, c0);
+    Value zero = arith::ConstantIntOp::create(b, i64, 0);
+    auto sums = scf::ForOp::create(
+        b, c0, words, c1, ValueRange{zero, zero},
+        [&](OpBuilder &nb, Location l, Value k, ValueRange acc) {
+          Value x = tensor::ExtractOp::create(nb, l, flat, k);
+          Value weight = asI64(nb, l, arith::AddIOp::create(nb, l, k, c1));
+          scf::YieldOp::create(
+              nb, l,
+              ValueRange{
+                  arith::AddIOp::create(nb, l, acc[0], x),
+                  arith::AddIOp::create(
+                      nb, l, acc[1], arith::MulIOp::create(nb, l, x, weight))});
+        });
+    Value nStart = tensor::DimOp::create(b, start, c0);
+    auto startSum = scf::ForOp::create(
+        b, c0, nStart, c1, ValueRange{zero},
+        [&](OpBuilder &nb, Location l, Value d, ValueRange acc) {
+          Value x = tensor::ExtractOp::create(nb, l, start, d);
+          Value weight = asI64(nb, l, arith::AddIOp::create(nb, l, d, c1));
+          scf::YieldOp::create(
+              nb, l,
+              arith::AddIOp::create(nb, l, acc[0],
+                                    arith::MulIOp::create(nb, l, x, weight))
+                  .getResult());
+        });
+    // h = (h ^ x) * an odd constant, word by word.
+    Value h = arith::ConstantIntOp::create(b, i64, 0x2545F4914F6CDD1DLL);
+    Value k = arith::ConstantIntOp::create(b, i64, 0x9E3779B97F4A7C15LL);
+    for (Value x :
+         {asI64(b, b.getLoc(), words),
+          asI64(b, b.getLoc(), tensor::DimOp::create(b, outIdx, c1)),
+          asI64(b, b.getLoc(), nStart),
+          asI64(b, b.getLoc(), tensor::DimOp::create(b, grad, c0)),
+          sums.getResult(0), sums.getResult(1), startSum.getResult(0)})
+      h = arith::MulIOp::create(b, arith::XOrIOp::create(b, h, x), k);
+    h = arith::XOrIOp::create(
+        b, h,
+        arith::ShRUIOp::create(b, h, arith::ConstantIntOp::create(b, i64, 31)));
+    Value mask = arith::ConstantIntOp::create(b, i64, (1LL << 62) - 1);
+    return arith::IndexCastOp::create(b, b.getIndexType(),
+                                      arith::AndIOp::create(b, h, mask));
+  }
+
+  /// The least and greatest fingerprint of the group (equal where the
+  /// replicated operands are).
+  void buildFingerprintRange() {
+    Value c0 = index(0), c1 = index(1);
+    Value first = element(b, b.getLoc(), counts, index(2 * numProcs + 1));
+    auto range = scf::ForOp::create(
+        b, c0, cP, c1, ValueRange{first, first},
+        [&](OpBuilder &nb, Location l, Value q, ValueRange acc) {
+          Value fp = element(
+              nb, l, counts,
+              arith::AddIOp::create(nb, l, q, index(nb, 2 * numProcs + 1)));
+          scf::YieldOp::create(
+              nb, l,
+              ValueRange{arith::MinUIOp::create(nb, l, acc[0], fp),
+                         arith::MaxUIOp::create(nb, l, acc[1], fp)});
+        });
+    fpMin = range.getResult(0);
+    fpMax = range.getResult(1);
+  }
+
   /// 1. Every process's count and row count (slot 2P: a 1 from each
-  /// process, the number of processes running); this process's guessed
-  /// start and N_in.
+  /// process, the number of processes running; slots 2P + 1 + p: the
+  /// fingerprints); this process's guessed start and N_in.
   void buildCounts() {
     Value c0 = index(0), c1 = index(1);
     Value nLocal = tensor::DimOp::create(b, inIdx, c0);
     Value count = SliceGradCountOp::create(b, b.getIndexType(), grad, inIdx,
                                            start, outIdx);
+    Value fpSlot = arith::AddIOp::create(b, index(2 * numProcs + 1), me);
     counts = allSum(b,
                     {{count, me},
                      {nLocal, arith::AddIOp::create(b, cP, me)},
-                     {c1, index(2 * numProcs)}},
-                    2 * numProcs + 1);
+                     {c1, index(2 * numProcs)},
+                     {buildFingerprint(), fpSlot}},
+                    3 * numProcs + 1);
     processes = element(b, b.getLoc(), counts, index(2 * numProcs));
+    buildFingerprintRange();
     auto sums = scf::ForOp::create(
         b, c0, cP, c1, ValueRange{c0, c0},
         [&](OpBuilder &nb, Location l, Value q, ValueRange acc) {
@@ -278,7 +359,7 @@ private:
   /// This process's index on the axes, and P.
   Value me, cP;
   /// Step 1: the reduced counts, the processes running, the guess, N_in.
-  Value counts, processes, guess, nIn;
+  Value counts, processes, guess, nIn, fpMin, fpMax;
   /// Step 2: the run from the guess and every process's end.
   SliceGradResumeOp guessed;
   Value ends;

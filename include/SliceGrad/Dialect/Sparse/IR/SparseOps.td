@@ -441,7 +441,9 @@ def Sparse_SliceGradGlobalChecksOp : Sparse_Op<"slice_grad_global_checks",
     The checks of a partitioned `sparse.slice_grad` that need every
     process's rows, in this order: that as many processes run it as it was
     partitioned for (`processes == partitioned_for`; otherwise rows would be
-    missing or counted twice), then TensorFlow's two checks, with its
+    missing or counted twice), that the operands every process holds whole
+    are the same on each (`replicas_min == replicas_max`, the least and
+    greatest fingerprint of the group), then TensorFlow's two checks, with its
     messages and in its order: `num_out <= num_in` ("# rows of
     output_indices should be not greater than ..."), then `used == num_out`
     ("Elements of backprop_val_grad aren't all propagated ..."). `num_in` is
@@ -450,14 +452,15 @@ def Sparse_SliceGradGlobalChecksOp : Sparse_Op<"slice_grad_global_checks",
 
     ```mlir
     sparse.slice_grad_global_checks %num_in, %num_out, %used
-        processes %p of %expected
+        processes %p of %expected replicas %fp_min to %fp_max
     ```
   }];
   let arguments = (ins Index:$num_in, Index:$num_out, Index:$used,
-                       Index:$processes, Index:$partitioned_for);
+                       Index:$processes, Index:$partitioned_for,
+                       Index:$replicas_min, Index:$replicas_max);
   let assemblyFormat = [{
     $num_in `,` $num_out `,` $used `processes` $processes `of`
-    $partitioned_for attr-dict
+    $partitioned_for `replicas` $replicas_min `to` $replicas_max attr-dict
   }];
 }
 
