@@ -20,10 +20,9 @@ shard.grid @grid(shape = 2)
 // CHECK: scf.for
 // CHECK:   tensor.extract %[[S]]
 // CHECK: %[[COUNTS:.*]] = shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<7xi64> -> tensor<7xi64>
-// CHECK: %[[FP:.*]]:2 = scf.for
+// CHECK: %[[GUESS:.*]]:4 = scf.for
 // CHECK:   arith.minui
 // CHECK:   arith.maxui
-// CHECK: %[[GUESS:.*]]:2 = scf.for
 // CHECK: %[[VG:.*]], %[[END:.*]] = sparse.slice_grad_resume %[[G]], %[[II]], %[[S]], %[[OI]] from %[[GUESS]]#0
 // CHECK: %[[ENDS:.*]] = shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<2xi64> -> tensor<2xi64>
 // CHECK: %[[R:.*]]:2 = scf.if
@@ -32,7 +31,7 @@ shard.grid @grid(shape = 2)
 // CHECK:   scf.for
 // CHECK:     sparse.slice_grad_resume %[[G]], %[[II]], %[[S]], %[[OI]] from
 // CHECK:     shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<1xi64> -> tensor<1xi64>
-// CHECK: sparse.slice_grad_global_checks %[[GUESS]]#1, %{{.*}}, %[[R]]#1 processes %{{.*}} of %c2 replicas %[[FP]]#0 to %[[FP]]#1
+// CHECK: sparse.slice_grad_global_checks %[[GUESS]]#1, %{{.*}}, %[[R]]#1 processes %{{.*}} of %c2 replicas %[[GUESS]]#2 to %[[GUESS]]#3
 // CHECK: return %[[R]]#0 : tensor<4xf32>
 
 // LLVM: module attributes {dlti.map = #dlti.map<"MPI:Implementation" = "MPICH">}

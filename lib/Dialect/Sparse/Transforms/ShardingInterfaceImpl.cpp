@@ -95,9 +95,6 @@ public:
 
 private:
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
-  Value index(OpBuilder &nb, int64_t v) {
-    return arith::ConstantIndexOp::create(nb, b.getLoc(), v);
-  }
   Value asI64(OpBuilder &nb, Location l, Value v) {
     return getValueOrCreateCastToIndexLike(nb, l, nb.getI64Type(), v);
   }
@@ -188,26 +185,6 @@ private:
                                       arith::AndIOp::create(b, h, mask));
   }
 
-  /// The least and greatest fingerprint of the group (equal where the
-  /// replicated operands are).
-  void buildFingerprintRange() {
-    Value c0 = index(0), c1 = index(1);
-    Value first = element(b, b.getLoc(), counts, index(2 * numProcs + 1));
-    auto range = scf::ForOp::create(
-        b, c0, cP, c1, ValueRange{first, first},
-        [&](OpBuilder &nb, Location l, Value q, ValueRange acc) {
-          Value fp = element(
-              nb, l, counts,
-              arith::AddIOp::create(nb, l, q, index(nb, 2 * numProcs + 1)));
-          scf::YieldOp::create(
-              nb, l,
-              ValueRange{arith::MinUIOp::create(nb, l, acc[0], fp),
-                         arith::MaxUIOp::create(nb, l, acc[1], fp)});
-        });
-    fpMin = range.getResult(0);
-    fpMax = range.getResult(1);
-  }
-
   /// 1. Every process's count and row count (slot 2P: a 1 from each
   /// process, the number of processes running; slots 2P + 1 + p: the
   /// fingerprints); this process's guessed start and N_in.
@@ -216,30 +193,39 @@ private:
     Value nLocal = tensor::DimOp::create(b, inIdx, c0);
     Value count = SliceGradCountOp::create(b, b.getIndexType(), grad, inIdx,
                                            start, outIdx);
-    Value fpSlot = arith::AddIOp::create(b, index(2 * numProcs + 1), me);
-    counts = allSum(b,
-                    {{count, me},
-                     {nLocal, arith::AddIOp::create(b, cP, me)},
-                     {c1, index(2 * numProcs)},
-                     {buildFingerprint(), fpSlot}},
-                    3 * numProcs + 1);
+    Value fpBase = index(2 * numProcs + 1);
+    counts =
+        allSum(b,
+               {{count, me},
+                {nLocal, arith::AddIOp::create(b, cP, me)},
+                {c1, index(2 * numProcs)},
+                {buildFingerprint(), arith::AddIOp::create(b, fpBase, me)}},
+               3 * numProcs + 1);
     processes = element(b, b.getLoc(), counts, index(2 * numProcs));
-    buildFingerprintRange();
+    // The guess, N_in, and the least and greatest fingerprint of the group
+    // (equal where the replicated operands are).
+    Value firstFp = element(b, b.getLoc(), counts, fpBase);
     auto sums = scf::ForOp::create(
-        b, c0, cP, c1, ValueRange{c0, c0},
+        b, c0, cP, c1, ValueRange{c0, c0, firstFp, firstFp},
         [&](OpBuilder &nb, Location l, Value q, ValueRange acc) {
           Value c = element(nb, l, counts, q);
           Value before =
               arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, q, me);
           Value add = arith::SelectOp::create(nb, l, before, c, c0);
           Value n = element(nb, l, counts, arith::AddIOp::create(nb, l, q, cP));
+          Value fp =
+              element(nb, l, counts, arith::AddIOp::create(nb, l, q, fpBase));
           scf::YieldOp::create(
               nb, l,
               ValueRange{arith::AddIOp::create(nb, l, acc[0], add),
-                         arith::AddIOp::create(nb, l, acc[1], n)});
+                         arith::AddIOp::create(nb, l, acc[1], n),
+                         arith::MinUIOp::create(nb, l, acc[2], fp),
+                         arith::MaxUIOp::create(nb, l, acc[3], fp)});
         });
     guess = sums.getResult(0);
     nIn = sums.getResult(1);
+    fpMin = sums.getResult(2);
+    fpMax = sums.getResult(3);
   }
 
   /// 2. TensorFlow's loop on this process's rows from the guess; every
