@@ -59,7 +59,7 @@ static cl::list<int> insides("inside",
 static cl::list<std::string>
     kinds("classes",
           cl::desc("Input classes: sorted, shuffled, blocks, runs, runs-skip, "
-                   "all-equal (see generate())"),
+                   "all-equal, prefix, suffix (see generate())"),
           cl::CommaSeparated);
 static cl::opt<int> reps("reps", cl::desc("Timed runs per variant (median)"),
                          cl::init(9));
@@ -111,6 +111,10 @@ double median(std::vector<double> v) {
 ///             loop matches the first copy and skips the others
 ///   all-equal every row equal, output = half of them: the loop matches the
 ///             first half
+///   prefix    sorted rows, a slice of the first inside% of them (every last
+///             coordinate): TensorFlow's loop stops after its last output row
+///   suffix    sorted rows, a slice of the last inside% of them (start at
+///             the first row kept)
 struct Case {
   int64_t nIn = 0, nOut = 0;
   int rank = 0, inside = 0;
@@ -137,6 +141,8 @@ Case generate(int64_t nIn, int rank, int inside, const std::string &kind) {
   std::uniform_real_distribution<float> value(-1.0f, 1.0f);
   c.start.assign(rank, 0);
   c.start[rank - 1] = 100;
+  if (kind == "suffix" && rank > 1)
+    c.start[0] = nIn - nIn * inside / 100;
   int64_t copies = kind == "runs" || kind == "runs-skip" ? 3 : 1;
   int64_t distinct = (nIn + copies - 1) / copies;
   std::vector<int64_t> rows(distinct * rank);
@@ -182,6 +188,10 @@ Case generate(int64_t nIn, int rank, int inside, const std::string &kind) {
     }
     if (kind == "all-equal")
       in = i < nIn / 2;
+    if (kind == "prefix")
+      in = order[i] < distinct * inside / 100;
+    if (kind == "suffix")
+      in = order[i] >= distinct - distinct * inside / 100;
     if (kind == "runs-skip")
       in = in && (i == 0 || order[i] != order[i - 1]);
     if (in)

@@ -6,7 +6,7 @@ result, and prints one markdown table of ratios from that one run.
 
     .venv/bin/python bench/run_bench.py [--build-dir build] [--reps 7]
         [--sizes 1000000] [--ranks 1,2,4,8] [--inside 5,50,100]
-        [--classes sorted,shuffled,blocks,runs,runs-skip,all-equal]
+        [--classes sorted,shuffled,blocks,runs,runs-skip,all-equal,prefix,suffix]
 """
 
 import argparse
@@ -30,7 +30,8 @@ parser.add_argument("--sizes", default="1000000")
 parser.add_argument("--ranks", default="1,2,4,8")
 parser.add_argument("--inside", default="5,50,100")
 parser.add_argument("--classes",
-                    default="sorted,shuffled,blocks,runs,runs-skip,all-equal")
+                    default="sorted,shuffled,blocks,runs,runs-skip,"
+                    "all-equal,prefix,suffix")
 parser.add_argument("--bench-args", default="",
                     help="extra slice-grad-bench flags (e.g. --chunk-rows=N)")
 args = parser.parse_args()

@@ -3,7 +3,9 @@
 # sorted blocks in random order, duplicate-heavy, all-equal, runs of equal
 # rows with every copy or only the first one sliced, a foreign output row,
 # an output row that is not propagated, output rows swapped or permuted:
-# as many rows inside the box as output rows, but out of order), R = 1, 2,
+# as many rows inside the box as output rows, but out of order), a slice of
+# the first or the last tenth of the rows (TF's loop stops early; runs to
+# the end), R = 1, 2,
 # 3, 4 and 8, under every
 # strategy: TensorFlow's loop (the Python reference) decides every value,
 # bit for bit, and every error message.

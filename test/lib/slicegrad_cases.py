@@ -116,7 +116,7 @@ def shape_error_case(rng, name):
 CLASSES = ["sorted-scattered-5", "sorted-scattered-50", "sorted-scattered-100",
            "sorted-runs", "shuffled", "blocks", "duplicates", "all-equal",
            "runs", "runs-skip", "foreign", "not-propagated", "swapped",
-           "permuted"]
+           "permuted", "prefix", "suffix"]
 
 
 def class_case(rng, kind, n_in, rank, name=None):
@@ -171,6 +171,14 @@ def class_case(rng, kind, n_in, rank, name=None):
     else:
         rel_last = ii[:, rank - 1] - 100
     inside = (rel_last >= 0) & (rel_last < 10 * p)
+    if kind in ("prefix", "suffix"):
+        # A slice of the first (last) tenth of the rows, every last
+        # coordinate: TensorFlow's loop stops after the first tenth (runs to
+        # the end).
+        cut = distinct // 10 if kind == "prefix" else distinct - distinct // 10
+        inside = order < cut if kind == "prefix" else order >= cut
+        if kind == "suffix" and rank > 1:
+            start[0] = cut
     if kind == "all-equal":
         inside = np.arange(len(ii)) < len(ii) // 2
     if kind == "runs-skip":

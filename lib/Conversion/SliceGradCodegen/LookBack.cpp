@@ -10,6 +10,9 @@
 // and gets its gradient, every other row gets zero. Where a flagged row
 // differs, the rows before it are final, and TensorFlow's greedy loop
 // resumes there with j = pos; blocks that start past such a row stop early.
+// Blocks after the first whose inclusive count reaches N_out are zero: the
+// loop stopped before them (a slice keeping only the first rows costs the
+// rows up to its last output row, plus the zero fill, as TensorFlow's loop).
 //
 //===----------------------------------------------------------------------===//
 
@@ -64,16 +67,14 @@ private:
   /// lowest differing row.
   void allocState(OpBuilder &b, Value nBlocks);
   /// One iteration of the block loop: takes the next block and skips it
-  /// (past a differing row), zeroes it (past N_out) or counts, looks back
-  /// and writes it (buildCountedBlock).
+  /// (past a differing row), zeroes it (after a block whose inclusive count
+  /// reached N_out) or counts, looks back and writes it (buildCountedBlock).
   void buildBlock(OpBuilder &b);
   void buildCountedBlock(OpBuilder &b, Value blk, Value lo, Value hi);
-  void buildZeroBlock(OpBuilder &b, Value blk, Value lo, Value hi,
-                      Value published);
-  /// The inclusive count of the block before blk (0 for the first): waits
-  /// until it is published, or (wait = false) reads it as it is (-1 before
-  /// it is published).
-  Value buildPredecessorCount(OpBuilder &b, Value blk, bool wait);
+  void buildZeroBlock(OpBuilder &b, Value blk, Value lo, Value hi);
+  /// The inclusive count of the block before blk (`from` for the first);
+  /// waits until it is published.
+  Value buildPredecessorCount(OpBuilder &b, Value blk);
   /// The greedy loop from the first differing row, or min(total, N_out).
   Value buildResult(OpBuilder &b, Value nBlocks);
 
@@ -153,8 +154,10 @@ private:
   /// Per block: its inclusive count (-1 until published), its first
   /// differing row (N_in if none) and that row's number.
   Value status, badRows, badPos;
-  /// The next block to hand out, and the lowest differing row seen.
+  /// Words: the next block to hand out, the lowest differing row seen, and
+  /// the lowest block whose inclusive count reached N_out (kControlWords).
   Value control;
+  enum : int64_t { kNextBlock, kFirstBad, kSaturated, kControlWords };
 
   SliceGradBuilder pb;
   const SliceGradOperands &ops;
@@ -694,8 +697,8 @@ void LookBackBuilder::allocState(OpBuilder &b, Value nBlocks) {
                                        constantIndex(b, loc, kStatusStride))});
   badRows = memref::AllocOp::create(b, loc, indicesType, nBlocks);
   badPos = memref::AllocOp::create(b, loc, indicesType, nBlocks);
-  control =
-      memref::AllocOp::create(b, loc, wordsType, constantIndex(b, loc, 2));
+  control = memref::AllocOp::create(b, loc, wordsType,
+                                    constantIndex(b, loc, kControlWords));
   if (pb.canVectorize()) {
     stepsPerBlock =
         arith::DivUIOp::create(b, loc, chunkLen, constantIndex(b, loc, width));
@@ -710,36 +713,32 @@ void LookBackBuilder::allocState(OpBuilder &b, Value nBlocks) {
                                                statusIndex(nb, k));
                        scf::YieldOp::create(nb, l);
                      });
-  memref::StoreOp::create(b, loc, constantI64(b, loc, 0), control, c0);
-  memref::StoreOp::create(b, loc, toI64(b, loc, ops.nIn), control, c1);
+  auto init = [&](int64_t word, Value v) {
+    memref::StoreOp::create(b, loc, v, control, constantIndex(b, loc, word));
+  };
+  init(kNextBlock, constantI64(b, loc, 0));
+  init(kFirstBad, toI64(b, loc, ops.nIn));
+  init(kSaturated, toI64(b, loc, nBlocks));
 }
 
-Value LookBackBuilder::buildPredecessorCount(OpBuilder &b, Value blk,
-                                             bool wait) {
+Value LookBackBuilder::buildPredecessorCount(OpBuilder &b, Value blk) {
   Value c0 = constantIndex(b, loc, 0);
   Value isFirst =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, blk, c0);
   auto prev = scf::IfOp::create(
       b, loc, isFirst,
       [&](OpBuilder &tb, Location tl) {
-        scf::YieldOp::create(
-            tb, tl, wait ? toI64(tb, loc, from) : constantI64(tb, loc, -1));
+        scf::YieldOp::create(tb, tl, toI64(tb, loc, from));
       },
       [&](OpBuilder &eb, Location el) {
         Value before =
             arith::SubIOp::create(eb, el, blk, constantIndex(eb, loc, 1));
-        auto load = [&](OpBuilder &nb) {
-          return atomic(nb, arith::AtomicRMWKind::addi, constantI64(nb, loc, 0),
-                        status, statusIndex(nb, before));
-        };
-        if (!wait) {
-          scf::YieldOp::create(eb, el, load(eb));
-          return;
-        }
         auto spin = scf::WhileOp::create(
             eb, el, TypeRange{eb.getI64Type()}, ValueRange{},
             [&](OpBuilder &sb, Location sl, ValueRange) {
-              Value v = load(sb);
+              Value v = atomic(sb, arith::AtomicRMWKind::addi,
+                               constantI64(sb, loc, 0), status,
+                               statusIndex(sb, before));
               Value notYet =
                   arith::CmpIOp::create(sb, sl, arith::CmpIPredicate::slt, v,
                                         constantI64(sb, loc, 0));
@@ -754,9 +753,11 @@ Value LookBackBuilder::buildPredecessorCount(OpBuilder &b, Value blk,
 }
 
 void LookBackBuilder::buildZeroBlock(OpBuilder &b, Value blk, Value lo,
-                                     Value hi, Value published) {
+                                     Value hi) {
   pb.buildZeroFill(b, lo, hi);
-  atomic(b, arith::AtomicRMWKind::assign, published, status,
+  // N_out is at most the true inclusive count here (a block before reached
+  // it), which is all that later blocks and the total need.
+  atomic(b, arith::AtomicRMWKind::assign, toI64(b, loc, ops.nOut), status,
          statusIndex(b, blk));
   memref::StoreOp::create(b, loc, ops.nIn, badRows, blk);
 }
@@ -767,9 +768,19 @@ void LookBackBuilder::buildCountedBlock(OpBuilder &b, Value blk, Value lo,
   if (stepsPerBlock)
     base = arith::MulIOp::create(b, loc, blk, stepsPerBlock);
   Value count = toI64(b, loc, buildCount(b, lo, hi, base));
-  Value p0 = buildPredecessorCount(b, blk, /*wait=*/true);
-  atomic(b, arith::AtomicRMWKind::assign,
-         arith::AddIOp::create(b, loc, p0, count), status, statusIndex(b, blk));
+  Value p0 = buildPredecessorCount(b, blk);
+  Value inclusive = arith::AddIOp::create(b, loc, p0, count);
+  // Recorded before the count is published, so that any block after this one
+  // that sees the count also sees that it may skip.
+  Value saturated = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                          inclusive, toI64(b, loc, ops.nOut));
+  scf::IfOp::create(b, loc, saturated, [&](OpBuilder &tb, Location tl) {
+    atomic(tb, arith::AtomicRMWKind::mins, toI64(tb, loc, blk), control,
+           constantIndex(tb, loc, kSaturated));
+    scf::YieldOp::create(tb, tl);
+  });
+  atomic(b, arith::AtomicRMWKind::assign, inclusive, status,
+         statusIndex(b, blk));
   auto [badRow, pos] = buildWrite(b, lo, hi, toIndex(b, loc, p0), base);
   memref::StoreOp::create(b, loc, badRow, badRows, blk);
   memref::StoreOp::create(b, loc, pos, badPos, blk);
@@ -778,7 +789,7 @@ void LookBackBuilder::buildCountedBlock(OpBuilder &b, Value blk, Value lo,
   Value badRow64 = toI64(b, loc, badRow);
   scf::IfOp::create(b, loc, isBad, [&](OpBuilder &tb, Location tl) {
     atomic(tb, arith::AtomicRMWKind::mins, badRow64, control,
-           constantIndex(tb, loc, 1));
+           constantIndex(tb, loc, kFirstBad));
     scf::YieldOp::create(tb, tl);
   });
 }
@@ -789,14 +800,17 @@ void LookBackBuilder::buildBlock(OpBuilder &b) {
   Value blk =
       toIndex(b, loc,
               atomic(b, arith::AtomicRMWKind::addi, constantI64(b, loc, 1),
-                     control, constantIndex(b, loc, 0)));
+                     control, constantIndex(b, loc, kNextBlock)));
   Value lo = arith::MulIOp::create(b, loc, blk, chunkLen);
   Value hi = arith::MinUIOp::create(
       b, loc, arith::AddIOp::create(b, loc, lo, chunkLen), ops.nIn);
-  Value firstBad =
-      toIndex(b, loc,
-              atomic(b, arith::AtomicRMWKind::addi, constantI64(b, loc, 0),
-                     control, constantIndex(b, loc, 1)));
+  auto read = [&](OpBuilder &nb, int64_t word) {
+    return toIndex(nb, loc,
+                   atomic(nb, arith::AtomicRMWKind::addi,
+                          constantI64(nb, loc, 0), control,
+                          constantIndex(nb, loc, word)));
+  };
+  Value firstBad = read(b, kFirstBad);
   Value past =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, firstBad, lo);
   scf::IfOp::create(
@@ -809,16 +823,16 @@ void LookBackBuilder::buildBlock(OpBuilder &b) {
         scf::YieldOp::create(tb, tl);
       },
       [&](OpBuilder &eb, Location el) {
-        // The block before published a count of at least N_out: the loop
-        // stopped before this block, whose rows are all zero (the second
-        // half of duplicate-heavy inputs).
-        Value peek = buildPredecessorCount(eb, blk, /*wait=*/false);
-        Value done = arith::CmpIOp::create(eb, el, arith::CmpIPredicate::sge,
-                                           peek, toI64(eb, loc, ops.nOut));
+        // A block before this one reached N_out: the loop stopped before
+        // this block, whose rows are all zero (a slice of the first rows,
+        // the second half of duplicate-heavy inputs). Any earlier block will
+        // do, not only the one before, which may still be counting.
+        Value done = arith::CmpIOp::create(eb, el, arith::CmpIPredicate::ult,
+                                           read(eb, kSaturated), blk);
         scf::IfOp::create(
             eb, el, done,
             [&](OpBuilder &tb, Location tl) {
-              buildZeroBlock(tb, blk, lo, hi, peek);
+              buildZeroBlock(tb, blk, lo, hi);
               scf::YieldOp::create(tb, tl);
             },
             [&](OpBuilder &cb, Location cl) {
