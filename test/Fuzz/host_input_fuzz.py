@@ -28,8 +28,6 @@
 # CODE: message`): no signal, no LLVM ERROR or stack dump, no timeout.
 #
 # REQUIRES: numpy
-# Not yet run under ASan (build-san): plain only until it is.
-# UNSUPPORTED: sanitizers
 # RUN: %test_python %s --seed 7 --cases 40 | FileCheck %s
 # CHECK: host input fuzz: {{[1-9][0-9]*}} npy cases, {{[1-9][0-9]*}} inline cases, {{[1-9][0-9]*}} output cases, {{[0-9]+}} runs, 0 failures
 

@@ -22,8 +22,6 @@
 # --targets a,b restricts the run to some of them.
 #
 # REQUIRES: numpy
-# Not yet run under ASan (build-san): plain only until it is.
-# UNSUPPORTED: sanitizers
 # RUN: %test_python %s --seed 7 | FileCheck %s
 # CHECK: pipeline fuzz: 11 pipelines and passes, {{[1-9][0-9]*}} options, 6 nestings, {{[1-9][0-9]*}} runs, 0 failures
 
