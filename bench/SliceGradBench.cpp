@@ -73,6 +73,11 @@ static cl::opt<int64_t>
               cl::desc("sparse-lower-to-llvm chunk-rows of the parallel "
                        "lowering"),
               cl::init(sparse::SparseLowerToLLVMOptions().chunkRows));
+static cl::opt<bool> outlineKernels(
+    "outline-kernels",
+    cl::desc("sparse-lower-to-llvm outline-kernels (the op's code in a "
+             "shared private function)"),
+    cl::init(sparse::SparseLowerToLLVMOptions().outlineKernels));
 static cl::opt<std::string> dumpObject(
     "dump-object",
     cl::desc("Write the JIT-compiled object of the parallel 2-thread module "
@@ -366,6 +371,7 @@ Compiled compile(const DialectRegistry &registry, int rank,
   options.numThreads = threads;
   options.vectorWidth = vectorWidth;
   options.chunkRows = chunkRows;
+  options.outlineKernels = outlineKernels;
   sparse::buildSparseLowerToLLVMPipeline(pm, options);
   if (failed(pm.run(*module)))
     llvm::report_fatal_error("sparse-lower-to-llvm failed");

@@ -5,13 +5,13 @@
 # an output row that is not propagated, output rows swapped or permuted:
 # as many rows inside the box as output rows, but out of order), a slice of
 # the first or the last tenth of the rows (TF's loop stops early; runs to
-# the end), R = 1, 2,
-# 3, 4 and 8, under every
-# strategy: TensorFlow's loop (the Python reference) decides every value,
-# bit for bit, and every error message.
+# the end), R = 1, 2, 3, 4 and 8, under every strategy, through the shared
+# kernels (outline-kernels, the default) and inline: TensorFlow's loop (the
+# Python reference) decides every value, bit for bit, and every error
+# message.
 #
 # REQUIRES: numpy
-# RUN: %test_python %s --seed 11 --configs sequential,sequential-scalar,parallel-t2,parallel-t1 | FileCheck %s
+# RUN: %test_python %s --seed 11 --configs sequential,sequential-scalar,parallel-t2,parallel-t1,parallel-inline-t2 | FileCheck %s
 # RUN: %test_python %s --seed 12 --dtypes f64,complex128 --configs default,parallel-scalar-t2,parallel-inorder,gpu-algorithm-t2 | FileCheck %s
 # CHECK: input-classes: {{[1-9][0-9]*}} value cases, {{[1-9][0-9]*}} error cases, {{[2-9]}} configs, {{[0-9]+}} runs, 0 failures
 

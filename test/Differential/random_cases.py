@@ -12,7 +12,7 @@
 # with chunks of 3 to 16 rows so that cases span many chunks, and after the
 # folds and canonicalizations (constant operands fold at compile time).
 #
-# RUN: %test_python %s --seed 1 --cases 250 --configs sequential,parallel-t1,parallel-t2 | FileCheck %s
+# RUN: %test_python %s --seed 1 --cases 250 --configs sequential,parallel-t1,parallel-t2,sequential-inline | FileCheck %s
 # RUN: %test_python %s --seed 2 --cases 180 --dtypes f64,i8,ui16,complex128,bf16 --configs default,parallel-scalar-t2,parallel-inorder | FileCheck %s
 # RUN: %test_python %s --seed 3 --cases 180 --dtypes f32,i16,ui64,complex64 --configs sequential-scalar,canonicalize | FileCheck %s
 # RUN: %test_python %s --seed 4 --cases 180 --dtypes f32,i64,ui8,complex64,f16 --configs gpu-algorithm-t2,parallel-t1 | FileCheck %s

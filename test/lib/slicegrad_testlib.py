@@ -266,6 +266,13 @@ CONFIGS = {
                                    "vector-width=3"),), 2),
     "parallel-vw16-t1": ((_pipeline("strategy=parallel chunk-rows=40 "
                                     "vector-width=16"),), 1),
+    # Each op's code in its own function, not in a shared kernel (the
+    # pipelines outline by default).
+    "parallel-inline-t2": ((_pipeline("strategy=parallel chunk-rows=16 "
+                                      "vector-width=4 "
+                                      "outline-kernels=false"),), 2),
+    "sequential-inline": ((_pipeline("strategy=sequential "
+                                     "outline-kernels=false"),), None),
     # TensorFlow's loop without vector steps (the default has them).
     "sequential-scalar": ((_pipeline("strategy=sequential vector-width=0"),),
                           None),

@@ -49,6 +49,17 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
     specialized: an `scf.index_switch` runs the static-R code for R = 1 to
     8 on memrefs cast to that R, and the generic code for any other R.
 
+    With `outline` (the default of the pipelines), an op keeps its shape
+    checks, a call and the check that every gradient was propagated; the
+    strategy's code is a private function,
+    `@__sparse_slice_grad_<strategy and options>_<type>_r<R or dyn>`, one
+    per value type, R (static or run-time), operand layout class (identity
+    or strided) and options, called by every op of the module that has
+    them. A model with twenty sparse features then compiles the strategy
+    once, not twenty times. A module with a single `sparse.slice_grad` is
+    lowered in place, as without the option: LLVM does not inline the
+    kernel back into its one caller.
+
     A failed check calls `sparseSliceGradCheckFailed(check, a, b)` from the
     project's runtime library (`libSliceGradRuntime.so`), which prints
     TensorFlow's message with the sizes involved and exits with status 1.
@@ -85,6 +96,12 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
            "Input rows per block of the parallel strategy (the unit of work "
            "of one scf.parallel iteration; a block should fit the L2 "
            "cache)">,
+    Option<"outline", "outline", "bool", "false",
+           "Lower each op to its checks and a call of a private function "
+           "that holds the strategy's code, one per value type, R, operand "
+           "layouts and options, shared by the module's ops (a module with "
+           "many ops compiles the code once); a module with one op is "
+           "lowered in place">,
   ];
 }
 

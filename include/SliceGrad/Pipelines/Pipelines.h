@@ -58,6 +58,13 @@ struct SparseCPUPipelineOptions : public PassPipelineOptions<Derived> {
       llvm::cl::desc("convert-sparse-to-loops chunk-rows: input rows per "
                      "block of the parallel strategy"),
       llvm::cl::init(8192)};
+  Option<bool> outlineKernels{
+      *this, "outline-kernels",
+      llvm::cl::desc("convert-sparse-to-loops outline: each op calls a "
+                     "private function with the strategy's code, shared by "
+                     "the module's ops of the same value type and R (where "
+                     "the module has more than one)"),
+      llvm::cl::init(true)};
   Option<bool> deallocate{
       *this, "deallocate",
       llvm::cl::desc("Insert deallocations for the buffers bufferization "
@@ -81,6 +88,7 @@ struct SparseCPUPipelineOptions : public PassPipelineOptions<Derived> {
     options.strategy = strategy;
     options.vectorWidth = vectorWidth;
     options.chunkRows = chunkRows;
+    options.outline = outlineKernels;
     return options;
   }
 

@@ -37,6 +37,36 @@ static SliceGradOperands withRank(OpBuilder &b, Location loc,
   return casted;
 }
 
+std::optional<int64_t> lowering::fixedNumDims(const SliceGradOperands &ops) {
+  // A static size that fixes R: the index types', input_start's length, or
+  // a column count that a memref.cast made dynamic (the shape checks ran
+  // before).
+  auto staticSize = [](Value v, unsigned dim) -> int64_t {
+    while (true) {
+      auto type = dyn_cast<MemRefType>(v.getType());
+      if (!type) // an unranked source says nothing
+        return ShapedType::kDynamic;
+      if (!type.isDynamicDim(dim))
+        return type.getDimSize(dim);
+      auto castOp = v.getDefiningOp<memref::CastOp>();
+      if (!castOp)
+        return ShapedType::kDynamic;
+      v = castOp.getSource();
+    }
+  };
+  int64_t fixed = ops.staticNumDims;
+  for (auto [v, dim] :
+       {std::pair{ops.start, 0u}, {ops.inIdx, 1u}, {ops.outIdx, 1u}}) {
+    int64_t r = staticSize(v, dim);
+    if (r == ShapedType::kDynamic)
+      continue;
+    if (fixed != ShapedType::kDynamic && fixed != r)
+      return std::nullopt;
+    fixed = r;
+  }
+  return fixed;
+}
+
 Value lowering::buildForEachRank(
     OpBuilder &b, Location loc, const SliceGradOperands &ops,
     function_ref<Value(OpBuilder &, const SliceGradOperands &)> build) {
@@ -52,39 +82,13 @@ Value lowering::buildForEachRank(
       return generic();
     return build(b, ops);
   }
-  // A static size that fixes R: input_start's length, or a column count
-  // that a memref.cast made dynamic (the shape checks ran before). Cases
-  // for other R would be dead code whose casts later folds would break.
-  auto staticSize = [](Value v, unsigned dim) -> int64_t {
-    while (true) {
-      auto type = dyn_cast<MemRefType>(v.getType());
-      if (!type) // an unranked source says nothing
-        return ShapedType::kDynamic;
-      if (!type.isDynamicDim(dim))
-        return type.getDimSize(dim);
-      auto castOp = v.getDefiningOp<memref::CastOp>();
-      if (!castOp)
-        return ShapedType::kDynamic;
-      v = castOp.getSource();
-    }
-  };
-  // Sizes that disagree (possible once inlining exposes constants behind
-  // casts) fail a run-time check first: the code after it is dead, and
-  // casts to either size would be invalid IR, so it is the generic code.
-  int64_t fixed = ShapedType::kDynamic;
-  for (auto [v, dim] :
-       {std::pair{ops.start, 0u}, {ops.inIdx, 1u}, {ops.outIdx, 1u}}) {
-    int64_t r = staticSize(v, dim);
-    if (r == ShapedType::kDynamic)
-      continue;
-    if (fixed != ShapedType::kDynamic && fixed != r)
+  std::optional<int64_t> fixed = fixedNumDims(ops);
+  if (!fixed)
+    return generic();
+  if (*fixed != ShapedType::kDynamic) {
+    if (*fixed > kMaxSpecializedRank)
       return generic();
-    fixed = r;
-  }
-  if (fixed != ShapedType::kDynamic) {
-    if (fixed > kMaxSpecializedRank)
-      return generic();
-    return build(b, withRank(b, loc, ops, fixed));
+    return build(b, withRank(b, loc, ops, *fixed));
   }
   // R known only at run time (what TensorFlow's exports give): one case per
   // R in 1..kMaxSpecializedRank, on memrefs cast to that static R; the

@@ -84,6 +84,12 @@ Value buildRowsEqual(OpBuilder &b, Location loc, const SliceGradOperands &ops,
 /// The highest R that a dynamic R is specialized to.
 constexpr int64_t kMaxSpecializedRank = 8;
 
+/// R where the operands' static sizes fix it (also through memref.cast
+/// sources), ShapedType::kDynamic where none does, std::nullopt where two
+/// disagree (a run-time check fails before the lowering's code runs: casts
+/// to either size would be invalid IR).
+std::optional<int64_t> fixedNumDims(const SliceGradOperands &ops);
+
 /// The lowering of one op with a static R (or the generic code for a
 /// dynamic one): `build` is called with the operands, casted to a static R
 /// of 1..kMaxSpecializedRank where R is only known at run time, so that

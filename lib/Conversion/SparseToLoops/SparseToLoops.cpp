@@ -11,6 +11,7 @@
 
 #include "SliceGradCodegen/CodegenUtils.h"
 #include "SliceGradCodegen/ConversionDriver.h"
+#include "SliceGradCodegen/Outlining.h"
 #include "SliceGradCodegen/RuntimeCalls.h"
 #include "SliceGradCodegen/SliceCompaction.h"
 #include "SliceGradCodegen/SliceGradOperands.h"
@@ -54,6 +55,14 @@ Value buildStrategyLoop(OpBuilder &b, Location loc,
                                          from);
   }
   llvm_unreachable("unknown strategy");
+}
+
+/// What an outlined kernel's name says of the options its code depends on.
+std::string kernelKey(const ConvertSparseToLoopsPassOptions &options) {
+  std::string key = options.strategy == SliceGradStrategy::Parallel
+                        ? "parallel_c" + std::to_string(options.chunkRows)
+                        : "sequential";
+  return key + "_w" + std::to_string(options.vectorWidth);
 }
 
 /// Rewrites a partition op with an index result (its memref form): the
@@ -107,13 +116,24 @@ struct SliceGradToLoops : public WithOptions<SliceGradOp> {
     lowering::SliceGradOperands ops = lowering::emitShapeChecks(
         rewriter, op, adaptor.getBackpropValGrad(), adaptor.getInputIndices(),
         adaptor.getInputStart(), adaptor.getOutputIndices(), adaptor.getOut());
-    lowering::buildForEachRank(
-        rewriter, loc, ops,
-        [&](OpBuilder &b, const lowering::SliceGradOperands &rankOps) {
-          Value used = buildStrategyLoop(b, loc, rankOps, options);
-          lowering::emitAllPropagatedCheck(b, loc, rankOps, used);
-          return Value();
-        });
+    auto build = [&](OpBuilder &b, const lowering::SliceGradOperands &rankOps) {
+      return buildStrategyLoop(b, loc, rankOps, options);
+    };
+    Value used;
+    if (options.outline)
+      used = lowering::buildOutlinedCall(rewriter, loc, op, ops,
+                                         kernelKey(options), build);
+    if (used) {
+      lowering::emitAllPropagatedCheck(rewriter, loc, ops, used);
+    } else {
+      lowering::buildForEachRank(
+          rewriter, loc, ops,
+          [&](OpBuilder &b, const lowering::SliceGradOperands &rankOps) {
+            lowering::emitAllPropagatedCheck(b, loc, rankOps,
+                                             build(b, rankOps));
+            return Value();
+          });
+    }
     rewriter.eraseOp(op);
     return success();
   }
@@ -214,6 +234,15 @@ struct SliceGradScatterToLoops : public WithOptions<SliceGradScatterOp> {
   }
 };
 
+bool hasSeveralSliceGradOps(ModuleOp module) {
+  int count = 0;
+  return module
+      .walk([&](SliceGradOp) {
+        return ++count > 1 ? WalkResult::interrupt() : WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
 struct ConvertSparseToLoopsPass
     : public sparse::impl::ConvertSparseToLoopsPassBase<
           ConvertSparseToLoopsPass> {
@@ -224,6 +253,9 @@ struct ConvertSparseToLoopsPass
     options.strategy = strategy;
     options.vectorWidth = vectorWidth;
     options.chunkRows = chunkRows;
+    // A single op is lowered in place: the same code as without the option
+    // (LLVM does not inline the kernel back, and a call costs a little).
+    options.outline = outline && hasSeveralSliceGradOps(getOperation());
     // Wider steps unroll into code that grows with the width (1024 takes
     // 20 s to compile) without being faster.
     if (vectorWidth > kMaxVectorWidth) {
