@@ -3,15 +3,24 @@
 // RUN: sparse-opt %s --sparse-lower-to-llvm="strategy=sequential" | FileCheck %s --check-prefix=SEQ --implicit-check-not=omp.
 // RUN: sparse-opt %s --sparse-lower-to-llvm="openmp=false" | FileCheck %s --check-prefix=NOOMP --implicit-check-not=omp.
 // RUN: sparse-opt %s --sparse-lower-to-llvm="num-threads=3" | FileCheck %s --check-prefix=THREADS
+// RUN: sparse-opt %s --sparse-lower-to-llvm="outline-kernels=false" | FileCheck %s --check-prefix=INLINE --implicit-check-not=__sparse_slice_grad_parallel
 
 // The pipeline takes tensor-level code all the way to the LLVM dialect.
 
 // CHECK-LABEL: llvm.func @sparseSliceGradCheckFailed(!llvm.ptr, i32, i64, i64)
+// The op keeps its checks and a switch on the run-time R over calls of the
+// outlined kernels (outline-kernels), which run on OpenMP threads.
 // CHECK-LABEL: llvm.func @grad
 // CHECK: llvm.call @malloc
+// CHECK: llvm.switch
+// CHECK: llvm.call @__sparse_slice_grad_parallel_c8192_w8_ui16_r1(
+// CHECK: llvm.call @__sparse_slice_grad_parallel_c8192_w8_ui16_rgen(
+// CHECK: llvm.call @sparseSliceGradCheckFailed
+// CHECK-LABEL: llvm.func internal @__sparse_slice_grad_parallel_c8192_w8_ui16_rgen(
 // CHECK: omp.parallel {
 // CHECK: omp.wsloop
-// CHECK: llvm.call @sparseSliceGradCheckFailed
+// CHECK-LABEL: llvm.func internal @__sparse_slice_grad_parallel_c8192_w8_ui16_r1(
+// CHECK: omp.parallel {
 
 // STEPS: IR Dump After OneShotBufferizePass
 // STEPS: sparse.slice_grad {{.*}} into
@@ -27,6 +36,10 @@
 // SEQ: llvm.return
 // NOOMP-LABEL: llvm.func @grad
 // NOOMP: llvm.return
+// INLINE-LABEL: llvm.func @grad
+// INLINE: omp.parallel {
+// INLINE: llvm.call @sparseSliceGradCheckFailed
+// THREADS-LABEL: llvm.func internal @__sparse_slice_grad_parallel
 // THREADS: %[[N:.*]] = llvm.mlir.constant(3 : i32) : i32
 // THREADS: omp.parallel num_threads(%[[N]] : i32)
 func.func @grad(%g: tensor<?xui16>, %ii: tensor<?x?xi64>, %s: tensor<?xi64>, %oi: tensor<?x?xi64>) -> tensor<?xui16> {

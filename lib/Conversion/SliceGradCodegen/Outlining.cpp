@@ -26,8 +26,9 @@ static MemRefType kernelType(Value v, ArrayRef<int64_t> shape) {
                          type.getMemorySpace());
 }
 
-/// The kernel's name: the key, the value type, R and which operands are
-/// strided, so that the IR says what each call runs.
+/// The kernel's name: the key, the value type, R ("gen" for the generic
+/// code) and which operands are strided, so that the IR says what each call
+/// runs.
 static std::string kernelName(StringRef key, Type eltType, int64_t numDims,
                               ArrayRef<Type> argTypes) {
   std::string type;
@@ -38,18 +39,17 @@ static std::string kernelName(StringRef key, Type eltType, int64_t numDims,
       c = '_';
   std::string name = ("__sparse_slice_grad_" + key + "_" + type).str();
   name +=
-      ShapedType::isDynamic(numDims) ? "_rdyn" : "_r" + std::to_string(numDims);
+      ShapedType::isDynamic(numDims) ? "_rgen" : "_r" + std::to_string(numDims);
   for (auto [k, t] : llvm::enumerate(argTypes))
     if (!cast<MemRefType>(t).getLayout().isIdentity())
       name += "_s" + std::to_string(k);
   return name;
 }
 
-/// The kernel's body: the operands' sizes from its arguments, then `build`
-/// for each R; returns its value.
+/// The kernel's body: the operands' sizes from its arguments, then `build`;
+/// returns its value.
 static void buildKernelBody(
     OpBuilder &b, Location loc, Block *entry, const SliceGradOperands &ops,
-    int64_t numDims,
     function_ref<Value(OpBuilder &, const SliceGradOperands &)> build) {
   SliceGradOperands k;
   k.grad = entry->getArgument(0);
@@ -58,26 +58,23 @@ static void buildKernelBody(
   k.outIdx = entry->getArgument(3);
   k.out = entry->getArgument(4);
   k.eltType = ops.eltType;
-  k.staticNumDims = numDims;
+  k.staticNumDims = ops.staticNumDims;
   k.nIn = memref::DimOp::create(b, loc, k.inIdx, 0);
   k.numDims = memref::DimOp::create(b, loc, k.inIdx, 1);
   k.nOut = memref::DimOp::create(b, loc, k.outIdx, 0);
-  Value used = buildForEachRank(b, loc, k, build);
-  func::ReturnOp::create(b, loc, used);
+  func::ReturnOp::create(b, loc, build(b, k));
 }
 
 Value lowering::buildOutlinedCall(
-    OpBuilder &b, Location loc, Operation *op, const SliceGradOperands &ops,
+    OpBuilder &b, Location loc, ModuleOp module, const SliceGradOperands &ops,
     StringRef key,
     function_ref<Value(OpBuilder &, const SliceGradOperands &)> build) {
-  auto module = dyn_cast_or_null<ModuleOp>(
-      SymbolTable::getNearestSymbolTable(op->getParentOp()));
-  if (!module || !ops.out)
+  // Static R that disagree (through casts) fail a run-time check first; a
+  // cast to the kernel's R could fold into an invalid one.
+  if (!module || !ops.out || !fixedNumDims(ops))
     return Value();
-  std::optional<int64_t> numDims = fixedNumDims(ops);
-  if (!numDims)
-    return Value();
-  int64_t r = *numDims, dyn = ShapedType::kDynamic;
+  // The generic code takes any R: its kernel's R is dynamic.
+  int64_t r = ops.staticNumDims, dyn = ShapedType::kDynamic;
   SmallVector<Value> args = {ops.grad, ops.inIdx, ops.start, ops.outIdx,
                              ops.out};
   SmallVector<Type> argTypes = {
@@ -107,7 +104,7 @@ Value lowering::buildOutlinedCall(
     Block *entry =
         b.createBlock(&kernel.getBody(), {}, argTypes,
                       SmallVector<Location>(argTypes.size(), kernelLoc));
-    buildKernelBody(b, kernelLoc, entry, ops, r, build);
+    buildKernelBody(b, kernelLoc, entry, ops, build);
   }
   for (size_t k = 0; k < args.size(); ++k)
     if (args[k].getType() != argTypes[k])

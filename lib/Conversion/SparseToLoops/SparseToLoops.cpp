@@ -119,11 +119,17 @@ struct SliceGradToLoops : public WithOptions<SliceGradOp> {
     auto build = [&](OpBuilder &b, const lowering::SliceGradOperands &rankOps) {
       return buildStrategyLoop(b, loc, rankOps, options);
     };
-    Value used;
-    if (options.outline)
-      used = lowering::buildOutlinedCall(rewriter, loc, op, ops,
-                                         kernelKey(options), build);
-    if (used) {
+    if (options.outline) {
+      // Each R's code is a call (the same kernel for a static R and for a
+      // run-time R's case), then one check.
+      auto module = op->getParentOfType<ModuleOp>();
+      Value used = lowering::buildForEachRank(
+          rewriter, loc, ops,
+          [&](OpBuilder &b, const lowering::SliceGradOperands &rankOps) {
+            Value called = lowering::buildOutlinedCall(
+                b, loc, module, rankOps, kernelKey(options), build);
+            return called ? called : build(b, rankOps);
+          });
       lowering::emitAllPropagatedCheck(rewriter, loc, ops, used);
     } else {
       lowering::buildForEachRank(
@@ -234,15 +240,6 @@ struct SliceGradScatterToLoops : public WithOptions<SliceGradScatterOp> {
   }
 };
 
-bool hasSeveralSliceGradOps(ModuleOp module) {
-  int count = 0;
-  return module
-      .walk([&](SliceGradOp) {
-        return ++count > 1 ? WalkResult::interrupt() : WalkResult::advance();
-      })
-      .wasInterrupted();
-}
-
 struct ConvertSparseToLoopsPass
     : public sparse::impl::ConvertSparseToLoopsPassBase<
           ConvertSparseToLoopsPass> {
@@ -253,9 +250,7 @@ struct ConvertSparseToLoopsPass
     options.strategy = strategy;
     options.vectorWidth = vectorWidth;
     options.chunkRows = chunkRows;
-    // A single op is lowered in place: the same code as without the option
-    // (LLVM does not inline the kernel back, and a call costs a little).
-    options.outline = outline && hasSeveralSliceGradOps(getOperation());
+    options.outline = outline;
     // Wider steps unroll into code that grows with the width (1024 takes
     // 20 s to compile) without being faster.
     if (vectorWidth > kMaxVectorWidth) {
