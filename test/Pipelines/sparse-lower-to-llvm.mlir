@@ -8,14 +8,17 @@
 // The pipeline takes tensor-level code all the way to the LLVM dialect.
 
 // CHECK-LABEL: llvm.func @sparseSliceGradCheckFailed(!llvm.ptr, i32, i64, i64)
-// The op keeps its checks and a switch on the run-time R over calls of the
-// outlined kernels (outline-kernels), which run on OpenMP threads.
+// The op is a call (outline-kernels) of a function with its checks and a
+// switch on the run-time R over calls of the kernels, which run on OpenMP
+// threads.
 // CHECK-LABEL: llvm.func @grad
 // CHECK: llvm.call @malloc
+// CHECK: llvm.call @__sparse_slice_grad_parallel_c8192_w8_op0(
+// CHECK-LABEL: llvm.func internal @__sparse_slice_grad_parallel_c8192_w8_op0(
+// CHECK: llvm.call @sparseSliceGradCheckFailed
 // CHECK: llvm.switch
 // CHECK: llvm.call @__sparse_slice_grad_parallel_c8192_w8_ui16_r1(
 // CHECK: llvm.call @__sparse_slice_grad_parallel_c8192_w8_ui16_rgen(
-// CHECK: llvm.call @sparseSliceGradCheckFailed
 // CHECK-LABEL: llvm.func internal @__sparse_slice_grad_parallel_c8192_w8_ui16_rgen(
 // CHECK: omp.parallel {
 // CHECK: omp.wsloop
@@ -39,7 +42,7 @@
 // INLINE-LABEL: llvm.func @grad
 // INLINE: omp.parallel {
 // INLINE: llvm.call @sparseSliceGradCheckFailed
-// THREADS-LABEL: llvm.func internal @__sparse_slice_grad_parallel
+// THREADS-LABEL: llvm.func internal @__sparse_slice_grad_parallel_c8192_w8_ui16_rgen(
 // THREADS: %[[N:.*]] = llvm.mlir.constant(3 : i32) : i32
 // THREADS: omp.parallel num_threads(%[[N]] : i32)
 func.func @grad(%g: tensor<?xui16>, %ii: tensor<?x?xi64>, %s: tensor<?xi64>, %oi: tensor<?x?xi64>) -> tensor<?xui16> {

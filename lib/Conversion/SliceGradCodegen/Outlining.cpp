@@ -2,6 +2,7 @@
 
 #include "Outlining.h"
 #include "CodegenUtils.h"
+#include "RuntimeCalls.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -44,6 +45,24 @@ static std::string kernelName(StringRef key, Type eltType, int64_t numDims,
     if (!cast<MemRefType>(t).getLayout().isIdentity())
       name += "_s" + std::to_string(k);
   return name;
+}
+
+/// A private function of internal linkage named `name` with `type`, made
+/// at the end of `module`; its entry block is `b`'s insertion point.
+static func::FuncOp createPrivateFunction(OpBuilder &b, ModuleOp module,
+                                          StringRef name, FunctionType type) {
+  b.setInsertionPointToEnd(module.getBody());
+  Location loc = NameLoc::get(b.getStringAttr(name));
+  auto function = func::FuncOp::create(b, loc, name, type);
+  function.setPrivate();
+  // Internal in LLVM too: modules compiled apart and linked together each
+  // keep their own copy.
+  function->setAttr(
+      "llvm.linkage",
+      LLVM::LinkageAttr::get(b.getContext(), LLVM::Linkage::Internal));
+  b.createBlock(&function.getBody(), {}, type.getInputs(),
+                SmallVector<Location>(type.getNumInputs(), loc));
+  return function;
 }
 
 /// The kernel's body: the operands' sizes from its arguments, then `build`;
@@ -92,22 +111,62 @@ Value lowering::buildOutlinedCall(
     return Value(); // a user's function of that name: leave it alone
   if (!kernel) {
     OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToEnd(module.getBody());
-    Location kernelLoc = NameLoc::get(b.getStringAttr(name));
-    kernel = func::FuncOp::create(b, kernelLoc, name, type);
-    kernel.setPrivate();
-    // Internal in LLVM too: modules compiled apart and linked together each
-    // keep their own copy, and LLVM may inline a kernel with one caller.
-    kernel->setAttr(
-        "llvm.linkage",
-        LLVM::LinkageAttr::get(b.getContext(), LLVM::Linkage::Internal));
-    Block *entry =
-        b.createBlock(&kernel.getBody(), {}, argTypes,
-                      SmallVector<Location>(argTypes.size(), kernelLoc));
-    buildKernelBody(b, kernelLoc, entry, ops, build);
+    kernel = createPrivateFunction(b, module, name, type);
+    buildKernelBody(b, kernel.getLoc(), &kernel.getBody().front(), ops, build);
   }
   for (size_t k = 0; k < args.size(); ++k)
     if (args[k].getType() != argTypes[k])
       args[k] = memref::CastOp::create(b, loc, argTypes[k], args[k]);
   return func::CallOp::create(b, loc, kernel, args).getResult(0);
+}
+
+bool lowering::buildOutlinedOp(
+    OpBuilder &b, Location loc, ModuleOp module, Value where,
+    ValueRange operands, StringRef key,
+    function_ref<Value(OpBuilder &, const SliceGradOperands &)> build) {
+  if (!module)
+    return false;
+  // Static R that disagree through casts at the call: inline code, so that
+  // no inliner later exposes the casts to a kernel's (see buildForEachRank).
+  SliceGradOperands seen;
+  seen.inIdx = operands[1];
+  seen.start = operands[2];
+  seen.outIdx = operands[3];
+  seen.staticNumDims = ShapedType::kDynamic;
+  if (!fixedNumDims(seen))
+    return false;
+  SmallVector<Type> types = {where.getType()};
+  llvm::append_range(types, operands.getTypes());
+  auto type = b.getFunctionType(types, {});
+  // One function per operand types: the first free name, or the one made
+  // for these types.
+  func::FuncOp function;
+  std::string name;
+  for (unsigned n = 0;; ++n) {
+    name = ("__sparse_slice_grad_" + key + "_op" + Twine(n)).str();
+    function = module.lookupSymbol<func::FuncOp>(name);
+    if (!function || function.getFunctionType() == type)
+      break;
+  }
+  if (!function) {
+    OpBuilder::InsertionGuard guard(b);
+    function = createPrivateFunction(b, module, name, type);
+    Block *entry = &function.getBody().front();
+    Location fl = function.getLoc();
+    // The checks nest what follows them: the return stays last.
+    b.setInsertionPoint(func::ReturnOp::create(b, fl));
+    auto args = entry->getArguments();
+    SliceGradOperands ops = emitShapeChecks(b, fl, args[0], args[1], args[2],
+                                            args[3], args[4], args[5]);
+    Value used = buildForEachRank(
+        b, fl, ops, [&](OpBuilder &nb, const SliceGradOperands &rankOps) {
+          Value called = buildOutlinedCall(nb, fl, module, rankOps, key, build);
+          return called ? called : build(nb, rankOps);
+        });
+    emitAllPropagatedCheck(b, fl, ops, used);
+  }
+  SmallVector<Value> args = {where};
+  llvm::append_range(args, operands);
+  func::CallOp::create(b, loc, function, args);
+  return true;
 }

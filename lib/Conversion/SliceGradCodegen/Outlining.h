@@ -2,10 +2,11 @@
 //
 // The strategies emit a large body per op and per R. A module with many ops
 // (one per sparse feature of a model) would compile that body once per op;
-// outlined, each op keeps its checks and a call (with a run-time R, a switch
-// over calls), and the body is a private function shared by every op of the
-// module with the same value type, R, operand layouts and lowering options.
-// A run-time R then runs the very function a static R runs.
+// outlined, an op is one call of a function of its operand types (its
+// checks, then a call, or with a run-time R a switch over calls), and each
+// R's body is a private function shared by every op of the module with the
+// same value type, R, operand layouts and lowering options. A run-time R
+// then runs the very function a static R runs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,6 +32,18 @@ namespace lowering {
 Value buildOutlinedCall(
     OpBuilder &b, Location loc, ModuleOp module, const SliceGradOperands &ops,
     StringRef key,
+    function_ref<Value(OpBuilder &, const SliceGradOperands &)> build);
+
+/// The whole op as a call: `module`'s function for the operands' types and
+/// `key` (made first), which runs TensorFlow's shape checks on its operands
+/// with the messages of `where` (the op's "@function (location)" text, an
+/// argument), each R's code through buildOutlinedCall (a switch where R is
+/// known only at run time) and the check that every gradient was
+/// propagated. `operands` are the memref form's five; `build` is the
+/// strategy. Returns false (nothing built) where there is no module.
+bool buildOutlinedOp(
+    OpBuilder &b, Location loc, ModuleOp module, Value where,
+    ValueRange operands, StringRef key,
     function_ref<Value(OpBuilder &, const SliceGradOperands &)> build);
 
 } // namespace lowering

@@ -17,7 +17,15 @@ SliceGradOperands lowering::emitShapeChecks(OpBuilder &b, Operation *op,
                                             Value grad, Value inIdx,
                                             Value start, Value outIdx,
                                             Value out, bool oneProcessRows) {
-  Location loc = op->getLoc();
+  return emitShapeChecks(b, op->getLoc(), buildWhere(b, op), grad, inIdx, start,
+                         outIdx, out, oneProcessRows);
+}
+
+SliceGradOperands lowering::emitShapeChecks(OpBuilder &b, Location loc,
+                                            Value where, Value grad,
+                                            Value inIdx, Value start,
+                                            Value outIdx, Value out,
+                                            bool oneProcessRows) {
   Value dims[2] = {constantIndex(b, loc, 0), constantIndex(b, loc, 1)};
   auto dim = [&](Value v, int64_t d) -> Value {
     return memref::DimOp::create(b, loc, v, dims[d]);
@@ -31,7 +39,7 @@ SliceGradOperands lowering::emitShapeChecks(OpBuilder &b, Operation *op,
   ops.start = start;
   ops.outIdx = outIdx;
   ops.out = out;
-  ops.where = buildWhere(b, op);
+  ops.where = where;
   ops.eltType = cast<MemRefType>(grad.getType()).getElementType();
   // The verifier made both column counts equal where both are static.
   auto inType = cast<MemRefType>(inIdx.getType());

@@ -43,6 +43,13 @@ SliceGradOperands emitShapeChecks(OpBuilder &b, Operation *op, Value grad,
                                   Value inIdx, Value start, Value outIdx,
                                   Value out, bool oneProcessRows = false);
 
+/// The same with the op's "@function (location)" text given (`where`, an
+/// !llvm.ptr): the checks of an op outlined into a function of its own.
+SliceGradOperands emitShapeChecks(OpBuilder &b, Location loc, Value where,
+                                  Value grad, Value inIdx, Value start,
+                                  Value outIdx, Value out,
+                                  bool oneProcessRows = false);
+
 /// Fails (DestinationOverlaps) where the bytes of `out` overlap those of one
 /// of `operands` (numbered from 1): the op would read what it already
 /// wrote. Leaves `b` where no operand overlaps.

@@ -113,33 +113,27 @@ struct SliceGradToLoops : public WithOptions<SliceGradOp> {
     if (!op.hasBufferSemantics())
       return rewriter.notifyMatchFailure(op, "tensor form: bufferize first");
     Location loc = op.getLoc();
+    auto build = [&](OpBuilder &b, const lowering::SliceGradOperands &rankOps) {
+      return buildStrategyLoop(b, b.getUnknownLoc(), rankOps, options);
+    };
+    if (options.outline &&
+        lowering::buildOutlinedOp(
+            rewriter, loc, op->getParentOfType<ModuleOp>(),
+            lowering::buildWhere(rewriter, op), adaptor.getOperands(),
+            kernelKey(options), build)) {
+      rewriter.eraseOp(op);
+      return success();
+    }
     lowering::SliceGradOperands ops = lowering::emitShapeChecks(
         rewriter, op, adaptor.getBackpropValGrad(), adaptor.getInputIndices(),
         adaptor.getInputStart(), adaptor.getOutputIndices(), adaptor.getOut());
-    auto build = [&](OpBuilder &b, const lowering::SliceGradOperands &rankOps) {
-      return buildStrategyLoop(b, loc, rankOps, options);
-    };
-    if (options.outline) {
-      // Each R's code is a call (the same kernel for a static R and for a
-      // run-time R's case), then one check.
-      auto module = op->getParentOfType<ModuleOp>();
-      Value used = lowering::buildForEachRank(
-          rewriter, loc, ops,
-          [&](OpBuilder &b, const lowering::SliceGradOperands &rankOps) {
-            Value called = lowering::buildOutlinedCall(
-                b, loc, module, rankOps, kernelKey(options), build);
-            return called ? called : build(b, rankOps);
-          });
-      lowering::emitAllPropagatedCheck(rewriter, loc, ops, used);
-    } else {
-      lowering::buildForEachRank(
-          rewriter, loc, ops,
-          [&](OpBuilder &b, const lowering::SliceGradOperands &rankOps) {
-            lowering::emitAllPropagatedCheck(b, loc, rankOps,
-                                             build(b, rankOps));
-            return Value();
-          });
-    }
+    lowering::buildForEachRank(
+        rewriter, loc, ops,
+        [&](OpBuilder &b, const lowering::SliceGradOperands &rankOps) {
+          Value used = buildStrategyLoop(b, loc, rankOps, options);
+          lowering::emitAllPropagatedCheck(b, loc, rankOps, used);
+          return Value();
+        });
     rewriter.eraseOp(op);
     return success();
   }
