@@ -49,16 +49,18 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
     specialized: an `scf.index_switch` runs the static-R code for R = 1 to
     8 on memrefs cast to that R, and the generic code for any other R.
 
-    With `outline` (the default of the pipelines), an op keeps its shape
-    checks, a call and the check that every gradient was propagated; the
-    strategy's code is a private function,
-    `@__sparse_slice_grad_<strategy and options>_<type>_r<R or dyn>`, one
-    per value type, R (static or run-time), operand layout class (identity
-    or strided) and options, called by every op of the module that has
-    them. A model with twenty sparse features then compiles the strategy
-    once, not twenty times. A module with a single `sparse.slice_grad` is
-    lowered in place, as without the option: LLVM does not inline the
-    kernel back into its one caller.
+    With `outline` (the default of the pipelines), an op becomes one call
+    of a private function of its operand types,
+    `@__sparse_slice_grad_<strategy and options>_op<N>`, shared by the
+    module's ops with those types, which takes the op's "@function
+    (location)" text for its messages: TensorFlow's checks, each R's code
+    as a call of a kernel `@__sparse_slice_grad_<strategy and
+    options>_<type>_r<R>` (one per value type, R, operand layout class and
+    options; `_rgen` for the generic code; a run-time R is a switch over
+    the kernels that static R call too), then the check that every
+    gradient was propagated. Both have internal linkage. A model with
+    twenty sparse features compiles the strategy once per R, not twenty
+    times, and a run-time R runs the very code a static R runs.
 
     A failed check calls `sparseSliceGradCheckFailed(check, a, b)` from the
     project's runtime library (`libSliceGradRuntime.so`), which prints
@@ -97,11 +99,10 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
            "of one scf.parallel iteration; a block should fit the L2 "
            "cache)">,
     Option<"outline", "outline", "bool", "false",
-           "Lower each op to its checks and a call of a private function "
-           "that holds the strategy's code, one per value type, R, operand "
-           "layouts and options, shared by the module's ops (a module with "
-           "many ops compiles the code once); a module with one op is "
-           "lowered in place">,
+           "Lower each op to a call of a private function of its operand "
+           "types (its checks, then calls of one kernel per value type, R, "
+           "operand layouts and options), shared by the module's ops: a "
+           "module with many ops compiles the strategy once per R">,
   ];
 }
 

@@ -60,10 +60,9 @@ struct SparseCPUPipelineOptions : public PassPipelineOptions<Derived> {
       llvm::cl::init(8192)};
   Option<bool> outlineKernels{
       *this, "outline-kernels",
-      llvm::cl::desc("convert-sparse-to-loops outline: each op calls a "
-                     "private function with the strategy's code, shared by "
-                     "the module's ops of the same value type and R (where "
-                     "the module has more than one)"),
+      llvm::cl::desc("convert-sparse-to-loops outline: each op is a call "
+                     "of private functions shared by the module's ops (one "
+                     "kernel per value type and R)"),
       llvm::cl::init(true)};
   Option<bool> deallocate{
       *this, "deallocate",
