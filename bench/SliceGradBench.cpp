@@ -61,6 +61,11 @@ static cl::list<std::string>
           cl::desc("Input classes: sorted, shuffled, blocks, runs, runs-skip, "
                    "all-equal, prefix, suffix (see generate())"),
           cl::CommaSeparated);
+static cl::opt<std::string>
+    valueType("value-type",
+              cl::desc("The gradients' type: f32 or complex<f64> (the op "
+                       "moves bit patterns: only the width matters)"),
+              cl::init("f32"));
 static cl::opt<int> reps("reps", cl::desc("Timed runs per variant (median)"),
                          cl::init(9));
 static cl::opt<unsigned>
@@ -124,16 +129,29 @@ struct Case {
   int64_t nIn = 0, nOut = 0;
   int rank = 0, inside = 0;
   std::string kind;
-  std::vector<float> grad;
+  /// The bytes of one value: 4 (f32) or 16 (complex<f64>).
+  int64_t valueBytes = 4;
+  /// N_out values, as bytes.
+  std::vector<uint8_t> grad;
   std::vector<int64_t> inIdx, start, outIdx;
 
   int64_t bytes() const {
     // Read every operand once, write the result once.
-    return int64_t(grad.size() * sizeof(float)) + int64_t(inIdx.size() * 8) +
+    return int64_t(grad.size()) + int64_t(inIdx.size() * 8) +
            int64_t(start.size() * 8) + int64_t(outIdx.size() * 8) +
-           nIn * int64_t(sizeof(float));
+           nIn * valueBytes;
   }
+  int64_t outBytes() const { return nIn * valueBytes; }
 };
+
+/// The bytes of one value of --value-type.
+int64_t valueTypeBytes() {
+  if (valueType == "f32")
+    return 4;
+  if (valueType == "complex<f64>")
+    return 16;
+  llvm::report_fatal_error("--value-type must be f32 or complex<f64>");
+}
 
 Case generate(int64_t nIn, int rank, int inside, const std::string &kind) {
   Case c;
@@ -143,7 +161,8 @@ Case generate(int64_t nIn, int rank, int inside, const std::string &kind) {
   c.kind = kind;
   std::mt19937_64 rng(0x5eed ^ (uint64_t(nIn) * 31 + rank * 7 + inside));
   std::uniform_int_distribution<int64_t> last(100, 1099);
-  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  std::uniform_real_distribution<double> value(-1.0, 1.0);
+  c.valueBytes = valueTypeBytes();
   c.start.assign(rank, 0);
   c.start[rank - 1] = 100;
   if (kind == "suffix" && rank > 1)
@@ -204,18 +223,27 @@ Case generate(int64_t nIn, int rank, int inside, const std::string &kind) {
         c.outIdx.push_back(row[d] - c.start[d]);
   }
   c.nOut = int64_t(c.outIdx.size()) / rank;
-  c.grad.resize(c.nOut);
-  for (float &g : c.grad)
-    g = value(rng);
+  c.grad.resize(c.nOut * c.valueBytes);
+  for (int64_t k = 0; k < c.nOut; ++k) {
+    uint8_t *g = &c.grad[k * c.valueBytes];
+    if (c.valueBytes == 4) {
+      float v = float(value(rng));
+      std::memcpy(g, &v, 4);
+    } else {
+      double v[2] = {value(rng), value(rng)};
+      std::memcpy(g, v, 16);
+    }
+  }
   return c;
 }
 
 /// TensorFlow's CPU loop (sparse_slice_grad_op.cc), written plainly.
-int64_t tfLoop(const Case &c, float *out) {
-  std::fill(out, out + c.nIn, 0.0f);
+int64_t tfLoop(const Case &c, uint8_t *out) {
+  std::memset(out, 0, c.outBytes());
   const int64_t *in = c.inIdx.data(), *outIdx = c.outIdx.data(),
                 *start = c.start.data();
-  const float *grad = c.grad.data();
+  const uint8_t *grad = c.grad.data();
+  const int64_t vb = c.valueBytes;
   int64_t j = 0;
   for (int64_t i = 0; i < c.nIn && j < c.nOut; ++i) {
     bool same = true;
@@ -225,16 +253,18 @@ int64_t tfLoop(const Case &c, float *out) {
         break;
       }
     if (same)
-      out[i] = grad[j++];
+      std::memcpy(out + i * vb, grad + vb * j++, vb);
   }
   return j;
 }
 
 /// Speed of light: reads every operand byte once and writes the result.
-void speedOfLight(const Case &c, float *out, int threads) {
+void speedOfLight(const Case &c, uint8_t *outBytes, int threads) {
   const int64_t *in = c.inIdx.data(), *outIdx = c.outIdx.data();
   const uint32_t *grad = reinterpret_cast<const uint32_t *>(c.grad.data());
+  uint32_t *out = reinterpret_cast<uint32_t *>(outBytes);
   int64_t nIn = c.nIn, nOut = c.nOut, rank = c.rank;
+  int64_t words = c.valueBytes / 4; // per value
   uint64_t sink = 0;
 #pragma omp parallel num_threads(threads) reduction(^ : sink)
   {
@@ -243,13 +273,14 @@ void speedOfLight(const Case &c, float *out, int threads) {
       uint64_t x = 0;
       for (int64_t d = 0; d < rank; ++d)
         x ^= uint64_t(in[i * rank + d]);
-      out[i] = float(x & 1);
+      for (int64_t w = 0; w < words; ++w)
+        out[i * words + w] = uint32_t(x);
     }
 #pragma omp for schedule(static) nowait
     for (int64_t k = 0; k < nOut * rank; ++k)
       sink ^= uint64_t(outIdx[k]);
 #pragma omp for schedule(static) nowait
-    for (int64_t k = 0; k < nOut; ++k)
+    for (int64_t k = 0; k < nOut * words; ++k)
       sink ^= grad[k];
   }
   asm volatile("" : : "r"(sink) : "memory");
@@ -276,28 +307,28 @@ double streamCopy(int threads) {
   return 2.0 * n * sizeof(double) / median(times);
 }
 
-/// A buffer of N floats whose pages the kernel touches first.
+/// A buffer of N bytes whose pages the kernel touches first.
 struct FreshBuffer {
   size_t size;
-  float *data;
-  explicit FreshBuffer(int64_t n) : size(std::max<int64_t>(n, 1) * 4) {
+  uint8_t *data;
+  explicit FreshBuffer(int64_t n) : size(std::max<int64_t>(n, 1)) {
     void *p = mmap(nullptr, size, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
       llvm::report_fatal_error("mmap failed");
-    data = static_cast<float *>(p);
+    data = static_cast<uint8_t *>(p);
   }
   ~FreshBuffer() { munmap(data, size); }
 };
 
-using Kernel = std::function<void(const Case &, float *)>;
+using Kernel = std::function<void(const Case &, uint8_t *)>;
 
 /// Median times of each kernel into a reused buffer and into a fresh one.
 /// The runs go round-robin over the kernels, so that the machine's other
 /// load falls on all of them alike and the ratios of one case hold.
 std::vector<std::pair<double, double>>
 timeKernels(const Case &c, ArrayRef<const Kernel *> kernels) {
-  std::vector<float> out(c.nIn);
+  std::vector<uint8_t> out(c.outBytes());
   std::vector<std::vector<double>> reused(kernels.size()),
       fresh(kernels.size());
   for (const Kernel *kernel : kernels)
@@ -312,7 +343,7 @@ timeKernels(const Case &c, ArrayRef<const Kernel *> kernels) {
   for (int r = 0; r < reps; ++r) {
     for (auto [k, kernel] : llvm::enumerate(kernels)) {
       auto t0 = Clock::now();
-      FreshBuffer buffer(c.nIn);
+      FreshBuffer buffer(c.outBytes());
       (*kernel)(c, buffer.data);
       fresh[k].push_back(seconds(t0, Clock::now()));
     }
@@ -327,11 +358,13 @@ timeKernels(const Case &c, ArrayRef<const Kernel *> kernels) {
 // The JIT-compiled lowerings
 //===----------------------------------------------------------------------===//
 
-using SliceGradFn = void (*)(StridedMemRefType<float, 1> *,
+/// The values' descriptors are typed by their bytes: a descriptor's layout
+/// does not depend on its element type, and sizes count values.
+using SliceGradFn = void (*)(StridedMemRefType<uint8_t, 1> *,
                              StridedMemRefType<int64_t, 2> *,
                              StridedMemRefType<int64_t, 1> *,
                              StridedMemRefType<int64_t, 2> *,
-                             StridedMemRefType<float, 1> *);
+                             StridedMemRefType<uint8_t, 1> *);
 
 /// The memref form of the op with static R, as a compiler that knows the
 /// rank emits it, or with R known only at run time (dynamicRank), as
@@ -339,15 +372,15 @@ using SliceGradFn = void (*)(StridedMemRefType<float, 1> *,
 std::string moduleText(int rank, bool dynamicRank) {
   std::string r = dynamicRank ? "?" : std::to_string(rank);
   return llvm::formatv(
-      R"mlir(func.func @slice_grad(%g: memref<?xf32>, %ii: memref<?x{0}xi64>,
-    %s: memref<{0}xi64>, %oi: memref<?x{0}xi64>, %out: memref<?xf32>)
+      R"mlir(func.func @slice_grad(%g: memref<?x{1}>, %ii: memref<?x{0}xi64>,
+    %s: memref<{0}xi64>, %oi: memref<?x{0}xi64>, %out: memref<?x{1}>)
     attributes {{llvm.emit_c_interface} {
-  sparse.slice_grad %g, %ii, %s, %oi : memref<?xf32>, memref<?x{0}xi64>,
-      memref<{0}xi64>, memref<?x{0}xi64> into %out : memref<?xf32>
+  sparse.slice_grad %g, %ii, %s, %oi : memref<?x{1}>, memref<?x{0}xi64>,
+      memref<{0}xi64>, memref<?x{0}xi64> into %out : memref<?x{1}>
   return
 }
 )mlir",
-      r);
+      r, valueType.getValue());
 }
 
 struct Compiled {
@@ -408,12 +441,12 @@ StridedMemRefType<T, N> view(const T *data, std::array<int64_t, N> sizes) {
 }
 
 Kernel jitKernel(SliceGradFn fn) {
-  return [fn](const Case &c, float *out) {
-    auto g = view<float, 1>(c.grad.data(), {c.nOut});
+  return [fn](const Case &c, uint8_t *out) {
+    auto g = view<uint8_t, 1>(c.grad.data(), {c.nOut});
     auto ii = view<int64_t, 2>(c.inIdx.data(), {c.nIn, c.rank});
     auto s = view<int64_t, 1>(c.start.data(), {c.rank});
     auto oi = view<int64_t, 2>(c.outIdx.data(), {c.nOut, c.rank});
-    auto o = view<float, 1>(out, {c.nIn});
+    auto o = view<uint8_t, 1>(out, {c.nIn});
     fn(&g, &ii, &s, &oi, &o);
   };
 }
@@ -492,15 +525,15 @@ int main(int argc, char **argv) {
     if (!dumpObject.empty())
       par2.engine->dumpToObjectFile(dumpObject);
     std::vector<Variant> variants = {
-        {"C++ TF loop", [](const Case &c, float *o) { tfLoop(c, o); }, true},
+        {"C++ TF loop", [](const Case &c, uint8_t *o) { tfLoop(c, o); }, true},
         {"JIT sequential", jitKernel(seq.fn), true},
         {"JIT parallel 1T", jitKernel(par1.fn), true},
         {"JIT parallel 2T", jitKernel(par2.fn), true},
         {"JIT seq dyn-R", jitKernel(seqDyn.fn), true},
         {"JIT par 2T dyn-R", jitKernel(par2Dyn.fn), true},
-        {"SOL 1T", [](const Case &c, float *o) { speedOfLight(c, o, 1); },
+        {"SOL 1T", [](const Case &c, uint8_t *o) { speedOfLight(c, o, 1); },
          false},
-        {"SOL 2T", [](const Case &c, float *o) { speedOfLight(c, o, 2); },
+        {"SOL 2T", [](const Case &c, uint8_t *o) { speedOfLight(c, o, 2); },
          false},
     };
     for (int64_t nIn : caseSizes) {
@@ -510,7 +543,7 @@ int main(int argc, char **argv) {
           if (kind == "all-equal" && inside != caseInsides.front())
             continue;
           Case c = generate(nIn, rank, inside, kind);
-          std::vector<float> expected(c.nIn);
+          std::vector<uint8_t> expected(c.outBytes());
           if (tfLoop(c, expected.data()) != c.nOut)
             llvm::report_fatal_error("generated case does not propagate");
           llvm::outs() << llvm::formatv(
@@ -531,11 +564,11 @@ int main(int argc, char **argv) {
           for (const Variant &v : variants) {
             if (v.checked) {
               // Bit-exact against the C++ loop, into poisoned buffers.
-              std::vector<float> got(c.nIn, std::nanf("1"));
+              std::vector<uint8_t> got(c.outBytes(), 0xff); // NaN bits
               v.kernel(c, got.data());
-              FreshBuffer fresh(c.nIn);
+              FreshBuffer fresh(c.outBytes());
               v.kernel(c, fresh.data);
-              size_t n = c.nIn * sizeof(float);
+              size_t n = c.outBytes();
               if (std::memcmp(got.data(), expected.data(), n) != 0 ||
                   std::memcmp(fresh.data, expected.data(), n) != 0) {
                 llvm::outs() << v.name << ": WRONG RESULT\n";
@@ -568,15 +601,14 @@ int main(int argc, char **argv) {
             std::string prefix =
                 llvm::formatv("{0}/{4}_n{1}_r{2}_in{3}_", dumpDir, c.nIn,
                               c.rank, c.inside, c.kind);
-            writeRaw(prefix + "grad.f32", c.grad.data(), c.grad.size() * 4);
+            writeRaw(prefix + "grad.bin", c.grad.data(), c.grad.size());
             writeRaw(prefix + "input_indices.i64", c.inIdx.data(),
                      c.inIdx.size() * 8);
             writeRaw(prefix + "input_start.i64", c.start.data(),
                      c.start.size() * 8);
             writeRaw(prefix + "output_indices.i64", c.outIdx.data(),
                      c.outIdx.size() * 8);
-            writeRaw(prefix + "expected.f32", expected.data(),
-                     expected.size() * 4);
+            writeRaw(prefix + "expected.bin", expected.data(), expected.size());
           }
         }
       }
@@ -598,6 +630,7 @@ int main(int argc, char **argv) {
                             {"compile_seconds", latency},
                             {"peak_rss_mb", int64_t(usage.ru_maxrss / 1024)},
                             {"failures", failures},
+                            {"value_type", valueType.getValue()},
                             {"cases", std::move(jsonCases)}}));
   }
   return failures ? 1 : 0;

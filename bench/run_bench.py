@@ -7,6 +7,7 @@ result, and prints one markdown table of ratios from that one run.
     .venv/bin/python bench/run_bench.py [--build-dir build] [--reps 7]
         [--sizes 1000000] [--ranks 1,2,4,8] [--inside 5,50,100]
         [--classes sorted,shuffled,blocks,runs,runs-skip,all-equal,prefix,suffix]
+        [--value-type f32|complex<f64>]
 """
 
 import argparse
@@ -32,6 +33,8 @@ parser.add_argument("--inside", default="5,50,100")
 parser.add_argument("--classes",
                     default="sorted,shuffled,blocks,runs,runs-skip,"
                     "all-equal,prefix,suffix")
+parser.add_argument("--value-type", default="f32",
+                    choices=["f32", "complex<f64>"])
 parser.add_argument("--bench-args", default="",
                     help="extra slice-grad-bench flags (e.g. --chunk-rows=N)")
 args = parser.parse_args()
@@ -41,14 +44,17 @@ subprocess.run(["cmake", "--build", args.build_dir, "--target",
 bench = os.path.join(args.build_dir, "bin", "slice-grad-bench")
 
 
+DTYPES = {"f32": np.float32, "complex<f64>": np.complex128}
+
+
 def tf_time(prefix, rank):
     def load(name, dtype, shape):
         return np.fromfile(prefix + name, dtype=dtype).reshape(shape)
     ii = load("input_indices.i64", np.int64, (-1, rank))
     oi = load("output_indices.i64", np.int64, (-1, rank))
-    g = load("grad.f32", np.float32, (-1,))
+    g = load("grad.bin", DTYPES[args.value_type], (-1,))
     s = load("input_start.i64", np.int64, (rank,))
-    expected = load("expected.f32", np.float32, (-1,))
+    expected = load("expected.bin", DTYPES[args.value_type], (-1,))
     tensors = dict(backprop_val_grad=tf.constant(g),
                    input_indices=tf.constant(ii),
                    input_start=tf.constant(s),
@@ -68,7 +74,8 @@ with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, "result.json")
     cmd = [bench, "--sizes=" + args.sizes, "--ranks=" + args.ranks,
            "--inside=" + args.inside, "--classes=" + args.classes,
-           "--reps=%d" % args.reps, "--json=" + out, "--dump-dir=" + tmp]
+           "--reps=%d" % args.reps, "--json=" + out, "--dump-dir=" + tmp,
+           "--value-type=" + args.value_type]
     cmd += args.bench_args.split()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     sys.stderr.write(proc.stdout)
@@ -107,9 +114,10 @@ print("|" + "|".join("---" for _ in header) + "|")
 for r in rows:
     print("| " + " | ".join(r) + " |")
 print()
-print("N_in = %s, f32, median of %d; STREAM copy %.1f GB/s (1 thread), "
+print("N_in = %s, %s, median of %d; STREAM copy %.1f GB/s (1 thread), "
       "%.1f GB/s (2 threads); JIT compile latency of the one-op module "
       "%.1f ms; peak RSS %d MB" % (
-          args.sizes, args.reps, result["stream_copy_1t"] / 1e9,
+          args.sizes, args.value_type, args.reps,
+          result["stream_copy_1t"] / 1e9,
           result["stream_copy_2t"] / 1e9, result["compile_seconds"] * 1e3,
           result["peak_rss_mb"]))
