@@ -118,6 +118,13 @@ private:
   /// differs from its output row (N_in if none) and its number.
   std::pair<Value, Value> buildWrite(OpBuilder &b, Value lo, Value hi, Value p0,
                                      Value base);
+  /// One row of the scalar write (i1: it is flagged and differs from output
+  /// row pos): branch-free, storing the gradient or zero (the rows the
+  /// vector steps left)...
+  Value buildRowSelect(OpBuilder &b, Value flag, Value i, Value pos);
+  /// ... or, where the block was zeroed first, storing a flagged row's
+  /// gradient behind a branch (no vector steps).
+  Value buildFlaggedRowStore(OpBuilder &b, Value flag, Value i, Value pos);
   /// Vector steps: the flags of `width` rows as the bits of an integer of
   /// `width` bits (bit r for row r).
   Value buildRowBits(OpBuilder &b, Value rows);
@@ -591,6 +598,35 @@ Value LookBackBuilder::buildMixedStep(OpBuilder &b, Value i, Value pos,
   return ok;
 }
 
+Value LookBackBuilder::buildRowSelect(OpBuilder &b, Value flag, Value i,
+                                      Value pos) {
+  Value isTrue = constantBool(b, loc, true);
+  // Scalar loads: the loop runs over the rows the vector steps left.
+  Value same = buildRowsEqual(b, loc, ops, pb.startCols, i, pos);
+  Value g = memref::LoadOp::create(b, loc, ops.grad, pos);
+  Value v = arith::SelectOp::create(b, loc, flag, g, pb.zero);
+  memref::StoreOp::create(b, loc, v, ops.out, i);
+  return arith::AndIOp::create(b, loc, flag,
+                               arith::XOrIOp::create(b, loc, same, isTrue));
+}
+
+Value LookBackBuilder::buildFlaggedRowStore(OpBuilder &b, Value flag, Value i,
+                                            Value pos) {
+  Value isTrue = constantBool(b, loc, true);
+  return buildIfElse(
+      b, loc, flag,
+      [&](OpBuilder &tb) {
+        Value same = buildRowsEqual(tb, loc, ops, pb.startCols, i, pos);
+        scf::IfOp::create(tb, loc, same, [&](OpBuilder &sb, Location sl) {
+          Value g = memref::LoadOp::create(sb, sl, ops.grad, pos);
+          memref::StoreOp::create(sb, sl, g, ops.out, i);
+          scf::YieldOp::create(sb, sl);
+        });
+        return arith::XOrIOp::create(tb, loc, same, isTrue).getResult();
+      },
+      [&](OpBuilder &eb) { return constantBool(eb, loc, false); });
+}
+
 std::pair<Value, Value> LookBackBuilder::buildWrite(OpBuilder &b, Value lo,
                                                     Value hi, Value p0,
                                                     Value base) {
@@ -637,6 +673,13 @@ std::pair<Value, Value> LookBackBuilder::buildWrite(OpBuilder &b, Value lo,
     startPos = loop.getResult(1);
   }
 
+  // Without vector steps (complex and 16-bit float values) the loop takes
+  // every row: the block is zeroed first (a memset) and only flagged rows
+  // are compared and stored, behind a branch, as TensorFlow's loop does; a
+  // branch-free row costs several times more.
+  bool rowsAlone = !pb.canVectorizeExpand();
+  if (rowsAlone)
+    pb.buildZeroFill(b, lo, hi);
   // One row at a time, up to the first flagged row that differs from its
   // output row or until the numbers reach N_out.
   auto loop = scf::WhileOp::create(
@@ -655,13 +698,8 @@ std::pair<Value, Value> LookBackBuilder::buildWrite(OpBuilder &b, Value lo,
       [&](OpBuilder &nb, Location l, ValueRange args) {
         Value i = args[0], pos = args[1];
         Value flag = buildInside(nb, i);
-        // Scalar loads: the loop runs over the rows the vector steps left.
-        Value same = buildRowsEqual(nb, l, ops, pb.startCols, i, pos);
-        Value bad = arith::AndIOp::create(
-            nb, l, flag, arith::XOrIOp::create(nb, l, same, isTrue));
-        Value g = memref::LoadOp::create(nb, l, ops.grad, pos);
-        Value v = arith::SelectOp::create(nb, l, flag, g, pb.zero);
-        memref::StoreOp::create(nb, l, v, ops.out, i);
+        Value bad = rowsAlone ? buildFlaggedRowStore(nb, flag, i, pos)
+                              : buildRowSelect(nb, flag, i, pos);
         Value nextPos = arith::AddIOp::create(
             nb, l, pos,
             arith::IndexCastUIOp::create(nb, l, nb.getIndexType(), flag));
@@ -673,7 +711,8 @@ std::pair<Value, Value> LookBackBuilder::buildWrite(OpBuilder &b, Value lo,
       });
   // Numbers past N_out: the loop has stopped, the rest is zero (after a
   // differing row the greedy loop rewrites these rows anyway).
-  pb.buildZeroFill(b, loop.getResult(0), hi);
+  if (!rowsAlone)
+    pb.buildZeroFill(b, loop.getResult(0), hi);
   Value badRow = arith::SelectOp::create(b, loc, loop.getResult(2),
                                          loop.getResult(0), ops.nIn);
   return {badRow, loop.getResult(1)};

@@ -144,10 +144,19 @@ func.func @dynamic_rank(%g: memref<?xi8>, %ii: memref<?x?xi64>, %s: memref<?xi64
 
 // -----
 
+// Complex values have no vector steps: a block is zeroed, then each
+// flagged row is compared and, if equal, stored behind a branch (no
+// branch-free select of every row).
 // CHECK-LABEL: func @complex_values
 //       CHECK: scf.parallel
 //   CHECK-NOT: vector.
-//       CHECK: arith.select %{{.*}}, %{{.*}}, %{{.*}} : complex<f64>
+//       CHECK: memref.store %{{.*}}, %{{.*}}[%{{.*}}] : memref<5xcomplex<f64>>
+//       CHECK: scf.while
+//       CHECK:   scf.if %{{.*}} -> (i1) {
+//       CHECK:     scf.if %{{.*}} {
+//  CHECK-NEXT:       %[[G:.*]] = memref.load %{{.*}}[%{{.*}}] : memref<3xcomplex<f64>>
+//  CHECK-NEXT:       memref.store %[[G]], %{{.*}}[%{{.*}}] : memref<5xcomplex<f64>>
+//   CHECK-NOT: arith.select %{{.*}} : complex<f64>
 //       CHECK: return
 // SCALAR-LABEL: func @complex_values
 func.func @complex_values(%g: memref<3xcomplex<f64>>, %ii: memref<5x3xi64>, %s: memref<3xi64>, %oi: memref<3x3xi64>, %out: memref<5xcomplex<f64>>) {
