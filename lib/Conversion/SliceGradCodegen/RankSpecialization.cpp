@@ -82,6 +82,9 @@ Value lowering::buildForEachRank(
       return generic();
     return build(b, ops);
   }
+  // Sizes that disagree (possible once inlining exposes constants behind
+  // casts) fail a run-time check first: the code after it is dead, and casts
+  // to either size would be invalid IR, so it is the generic code.
   std::optional<int64_t> fixed = fixedNumDims(ops);
   if (!fixed)
     return generic();

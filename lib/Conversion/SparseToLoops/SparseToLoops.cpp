@@ -116,17 +116,18 @@ struct SliceGradToLoops : public WithOptions<SliceGradOp> {
     auto build = [&](OpBuilder &b, const lowering::SliceGradOperands &rankOps) {
       return buildStrategyLoop(b, b.getUnknownLoc(), rankOps, options);
     };
+    Value where = lowering::buildWhere(rewriter, op);
     if (options.outline &&
         lowering::buildOutlinedOp(
-            rewriter, loc, op->getParentOfType<ModuleOp>(),
-            lowering::buildWhere(rewriter, op), adaptor.getOperands(),
-            kernelKey(options), build)) {
+            rewriter, loc, op->getParentOfType<ModuleOp>(), where,
+            adaptor.getOperands(), kernelKey(options), build)) {
       rewriter.eraseOp(op);
       return success();
     }
     lowering::SliceGradOperands ops = lowering::emitShapeChecks(
-        rewriter, op, adaptor.getBackpropValGrad(), adaptor.getInputIndices(),
-        adaptor.getInputStart(), adaptor.getOutputIndices(), adaptor.getOut());
+        rewriter, loc, where, adaptor.getBackpropValGrad(),
+        adaptor.getInputIndices(), adaptor.getInputStart(),
+        adaptor.getOutputIndices(), adaptor.getOut());
     lowering::buildForEachRank(
         rewriter, loc, ops,
         [&](OpBuilder &b, const lowering::SliceGradOperands &rankOps) {
