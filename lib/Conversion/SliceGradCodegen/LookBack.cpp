@@ -118,6 +118,10 @@ private:
   /// differs from its output row (N_in if none) and its number.
   std::pair<Value, Value> buildWrite(OpBuilder &b, Value lo, Value hi, Value p0,
                                      Value base);
+  /// Where a write loop stopped: its last (row, number) where `good`, else
+  /// the ones it carried beside them (the step that failed).
+  std::pair<Value, Value> selectStopRow(OpBuilder &b, scf::WhileOp loop,
+                                        Value good);
   /// One row of the scalar write (i1: it is flagged and differs from output
   /// row pos): branch-free, storing the gradient or zero (the rows the
   /// vector steps left)...
@@ -225,7 +229,7 @@ void LookBackBuilder::buildStaticPartialBox(OpBuilder &b, Value lo, Value hi,
   int64_t r = ops.staticNumDims;
   SmallVector<Value> init = buildEmptyBounds(b, loc, r);
   Value tailLo = lo;
-  if (pb.canVectorizeExpand()) {
+  if (pb.canVectorizeOutputRows()) {
     // Whole vector steps first; the rows left go one by one.
     Value cW = constantIndex(b, loc, width);
     Value steps = arith::DivUIOp::create(
@@ -642,7 +646,8 @@ std::pair<Value, Value> LookBackBuilder::buildWrite(OpBuilder &b, Value lo,
     // left to the scalar loop.
     Value cW = constantIndex(b, loc, width);
     auto loop = scf::WhileOp::create(
-        b, loc, TypeRange{indexType, indexType, i1}, ValueRange{lo, p0, isTrue},
+        b, loc, TypeRange{indexType, indexType, i1, indexType, indexType},
+        ValueRange{lo, p0, isTrue, lo, p0},
         [&](OpBuilder &nb, Location l, ValueRange args) {
           Value rowsLeft = arith::CmpIOp::create(
               nb, l, arith::CmpIPredicate::ule,
@@ -663,14 +668,9 @@ std::pair<Value, Value> LookBackBuilder::buildWrite(OpBuilder &b, Value lo,
               ValueRange{arith::AddIOp::create(nb, l, base, s)});
           auto [good, nextPos] = buildWriteStep(nb, i, pos, word);
           Value nextI = arith::AddIOp::create(nb, l, i, cW);
-          scf::YieldOp::create(
-              nb, l,
-              ValueRange{arith::SelectOp::create(nb, l, good, nextI, i),
-                         arith::SelectOp::create(nb, l, good, nextPos, pos),
-                         good});
+          scf::YieldOp::create(nb, l, ValueRange{nextI, nextPos, good, i, pos});
         });
-    startI = loop.getResult(0);
-    startPos = loop.getResult(1);
+    std::tie(startI, startPos) = selectStopRow(b, loop, loop.getResult(2));
   }
 
   // Without vector steps (complex and 16-bit float values) the loop takes
@@ -683,8 +683,8 @@ std::pair<Value, Value> LookBackBuilder::buildWrite(OpBuilder &b, Value lo,
   // One row at a time, up to the first flagged row that differs from its
   // output row or until the numbers reach N_out.
   auto loop = scf::WhileOp::create(
-      b, loc, TypeRange{indexType, indexType, i1},
-      ValueRange{startI, startPos, isFalse},
+      b, loc, TypeRange{indexType, indexType, i1, indexType, indexType},
+      ValueRange{startI, startPos, isFalse, startI, startPos},
       [&](OpBuilder &nb, Location l, ValueRange args) {
         Value more = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
                                            args[0], hi);
@@ -704,18 +704,30 @@ std::pair<Value, Value> LookBackBuilder::buildWrite(OpBuilder &b, Value lo,
             nb, l, pos,
             arith::IndexCastUIOp::create(nb, l, nb.getIndexType(), flag));
         Value nextI = arith::AddIOp::create(nb, l, i, c1);
-        scf::YieldOp::create(
-            nb, l,
-            ValueRange{arith::SelectOp::create(nb, l, bad, i, nextI),
-                       arith::SelectOp::create(nb, l, bad, pos, nextPos), bad});
+        scf::YieldOp::create(nb, l, ValueRange{nextI, nextPos, bad, i, pos});
       });
+  Value bad = loop.getResult(2);
+  auto [endI, endPos] =
+      selectStopRow(b, loop, arith::XOrIOp::create(b, loc, bad, isTrue));
   // Numbers past N_out: the loop has stopped, the rest is zero (after a
   // differing row the greedy loop rewrites these rows anyway).
   if (!rowsAlone)
-    pb.buildZeroFill(b, loop.getResult(0), hi);
-  Value badRow = arith::SelectOp::create(b, loc, loop.getResult(2),
-                                         loop.getResult(0), ops.nIn);
-  return {badRow, loop.getResult(1)};
+    pb.buildZeroFill(b, endI, hi);
+  Value badRow = arith::SelectOp::create(b, loc, bad, endI, ops.nIn);
+  return {badRow, endPos};
+}
+
+std::pair<Value, Value>
+LookBackBuilder::selectStopRow(OpBuilder &b, scf::WhileOp loop, Value good) {
+  // The write loops carry the next row and number unconditionally and the
+  // current ones beside them, so that no loop-carried value depends on the
+  // loaded output rows: the next step's loads issue without waiting for the
+  // comparison (a select on it made every step wait for the previous one's
+  // loads, which costs a memory latency a row on large inputs).
+  return {arith::SelectOp::create(b, loc, good, loop.getResult(0),
+                                  loop.getResult(3)),
+          arith::SelectOp::create(b, loc, good, loop.getResult(1),
+                                  loop.getResult(4))};
 }
 
 Value LookBackBuilder::atomic(OpBuilder &b, arith::AtomicRMWKind kind, Value v,

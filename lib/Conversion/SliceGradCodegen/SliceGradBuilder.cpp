@@ -26,7 +26,7 @@ SliceGradBuilder::SliceGradBuilder(OpBuilder &b, Location loc,
   if (canVectorize())
     inFlat = memref::CollapseShapeOp::create(
         b, loc, ops.inIdx, ArrayRef<ReassociationIndices>{{0, 1}});
-  if (canVectorizeExpand()) {
+  if (canVectorizeOutputRows()) {
     outFlat = memref::CollapseShapeOp::create(
         b, loc, ops.outIdx, ArrayRef<ReassociationIndices>{{0, 1}});
     startPat = buildLanePattern(b, startCols);
@@ -60,6 +60,12 @@ bool SliceGradBuilder::canVectorize() const {
          identity(ops.inIdx) && identity(ops.out) &&
          VectorType::isValidElementType(ops.eltType) &&
          !isa<ComplexType>(ops.eltType);
+}
+
+bool SliceGradBuilder::canVectorizeOutputRows() const {
+  // Only coordinates: whatever the value type.
+  return vectorWidth > 1 && ops.hasStaticNumDims() && ops.staticNumDims > 0 &&
+         cast<MemRefType>(ops.outIdx.getType()).getLayout().isIdentity();
 }
 
 bool SliceGradBuilder::canVectorizeExpand() const {

@@ -66,6 +66,9 @@ public:
   /// a value type that vectors can hold.
   bool canVectorize() const;
 
+  /// Vector steps over output rows alone (the box): any value type.
+  bool canVectorizeOutputRows() const;
+
   /// The look-back pass's vector steps also need contiguous output indices
   /// and gradients (expanding loads).
   bool canVectorizeExpand() const;

@@ -144,19 +144,25 @@ func.func @dynamic_rank(%g: memref<?xi8>, %ii: memref<?x?xi64>, %s: memref<?xi64
 
 // -----
 
-// Complex values have no vector steps: a block is zeroed, then each
-// flagged row is compared and, if equal, stored behind a branch (no
-// branch-free select of every row).
+// Complex values have no vector steps in the blocks: a block is zeroed,
+// then each flagged row is compared and, if equal, stored behind a branch
+// (no branch-free select of every row). The box reads only coordinates:
+// vector steps over the output rows whatever the value type.
 // CHECK-LABEL: func @complex_values
+//       CHECK: scf.parallel
+//       CHECK:   vector.load %{{.*}} : memref<9xi64>, vector<12xi64>
 //       CHECK: scf.parallel
 //   CHECK-NOT: vector.
 //       CHECK: memref.store %{{.*}}, %{{.*}}[%{{.*}}] : memref<5xcomplex<f64>>
-//       CHECK: scf.while
+// The row loop carries the next (row, number) and the current ones beside
+// them: no carried value waits for the comparison with the output row.
+//       CHECK: scf.while ({{.*}}) : (index, index, i1, index, index)
 //       CHECK:   scf.if %{{.*}} -> (i1) {
 //       CHECK:     scf.if %{{.*}} {
 //  CHECK-NEXT:       %[[G:.*]] = memref.load %{{.*}}[%{{.*}}] : memref<3xcomplex<f64>>
 //  CHECK-NEXT:       memref.store %[[G]], %{{.*}}[%{{.*}}] : memref<5xcomplex<f64>>
 //   CHECK-NOT: arith.select %{{.*}} : complex<f64>
+//       CHECK:   scf.yield %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : index, index, i1, index, index
 //       CHECK: return
 // SCALAR-LABEL: func @complex_values
 func.func @complex_values(%g: memref<3xcomplex<f64>>, %ii: memref<5x3xi64>, %s: memref<3xi64>, %oi: memref<3x3xi64>, %out: memref<5xcomplex<f64>>) {
@@ -166,7 +172,10 @@ func.func @complex_values(%g: memref<3xcomplex<f64>>, %ii: memref<5x3xi64>, %s: 
 
 // -----
 
+// Strided input rows: vector steps only in the box (output rows).
 // CHECK-LABEL: func @strided
+//       CHECK: scf.parallel
+//       CHECK:   vector.load %{{.*}} : memref<?xi64>, vector<8xi64>
 //       CHECK: scf.parallel
 //   CHECK-NOT: vector.
 //       CHECK: return
