@@ -366,11 +366,30 @@ using SliceGradFn = void (*)(StridedMemRefType<uint8_t, 1> *,
                              StridedMemRefType<int64_t, 2> *,
                              StridedMemRefType<uint8_t, 1> *);
 
+/// The tensor form, called from JIT-compiled code: the op allocates its
+/// result, which the function returns.
+using SliceGradTensorFn = void (*)(StridedMemRefType<uint8_t, 1> *,
+                                   StridedMemRefType<uint8_t, 1> *,
+                                   StridedMemRefType<int64_t, 2> *,
+                                   StridedMemRefType<int64_t, 1> *,
+                                   StridedMemRefType<int64_t, 2> *);
+
 /// The memref form of the op with static R, as a compiler that knows the
 /// rank emits it, or with R known only at run time (dynamicRank), as
-/// TensorFlow's exports give it.
-std::string moduleText(int rank, bool dynamicRank) {
+/// TensorFlow's exports give it; or the tensor form (tensorForm).
+std::string moduleText(int rank, bool dynamicRank, bool tensorForm) {
   std::string r = dynamicRank ? "?" : std::to_string(rank);
+  if (tensorForm)
+    return llvm::formatv(
+        R"mlir(func.func @slice_grad(%g: tensor<?x{1}>, %ii: tensor<?x{0}xi64>,
+    %s: tensor<{0}xi64>, %oi: tensor<?x{0}xi64>) -> tensor<?x{1}>
+    attributes {{llvm.emit_c_interface} {
+  %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<?x{1}>, tensor<?x{0}xi64>,
+      tensor<{0}xi64>, tensor<?x{0}xi64> -> tensor<?x{1}>
+  return %r : tensor<?x{1}>
+}
+)mlir",
+        r, valueType.getValue());
   return llvm::formatv(
       R"mlir(func.func @slice_grad(%g: memref<?x{1}>, %ii: memref<?x{0}xi64>,
     %s: memref<{0}xi64>, %oi: memref<?x{0}xi64>, %out: memref<?x{1}>)
@@ -386,16 +405,17 @@ std::string moduleText(int rank, bool dynamicRank) {
 struct Compiled {
   std::unique_ptr<ExecutionEngine> engine;
   SliceGradFn fn = nullptr;
+  SliceGradTensorFn tensorFn = nullptr; // tensorForm
   double compileSeconds = 0;
 };
 
 Compiled compile(const DialectRegistry &registry, int rank,
                  sparse::SliceGradStrategy strategy, unsigned threads,
-                 bool dynamicRank = false) {
+                 bool dynamicRank = false, bool tensorForm = false) {
   MLIRContext context(registry);
   auto t0 = Clock::now();
-  OwningOpRef<ModuleOp> module =
-      parseSourceString<ModuleOp>(moduleText(rank, dynamicRank), &context);
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(
+      moduleText(rank, dynamicRank, tensorForm), &context);
   if (!module)
     llvm::report_fatal_error("benchmark module does not parse");
   PassManager pm(&context);
@@ -422,7 +442,10 @@ Compiled compile(const DialectRegistry &registry, int rank,
   Compiled compiled;
   compiled.compileSeconds = seconds(t0, Clock::now());
   compiled.engine = std::move(*engine);
-  compiled.fn = reinterpret_cast<SliceGradFn>(*fn);
+  if (tensorForm)
+    compiled.tensorFn = reinterpret_cast<SliceGradTensorFn>(*fn);
+  else
+    compiled.fn = reinterpret_cast<SliceGradFn>(*fn);
   return compiled;
 }
 
@@ -451,6 +474,25 @@ Kernel jitKernel(SliceGradFn fn) {
   };
 }
 
+/// The tensor form: the op's own result is freed after the call (timed) or
+/// copied into `out` first (checked).
+Kernel jitTensorKernel(SliceGradTensorFn fn, bool copyOut) {
+  return [fn, copyOut](const Case &c, uint8_t *out) {
+    auto g = view<uint8_t, 1>(c.grad.data(), {c.nOut});
+    auto ii = view<int64_t, 2>(c.inIdx.data(), {c.nIn, c.rank});
+    auto s = view<int64_t, 1>(c.start.data(), {c.rank});
+    auto oi = view<int64_t, 2>(c.outIdx.data(), {c.nOut, c.rank});
+    StridedMemRefType<uint8_t, 1> result;
+    fn(&result, &g, &ii, &s, &oi);
+    if (result.sizes[0] != c.nIn)
+      llvm::report_fatal_error("tensor form: result of the wrong size");
+    if (copyOut)
+      std::memcpy(out, result.data + result.offset * c.valueBytes,
+                  c.outBytes());
+    std::free(result.basePtr);
+  };
+}
+
 void writeRaw(const std::string &path, const void *data, size_t bytes) {
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec);
@@ -462,7 +504,8 @@ void writeRaw(const std::string &path, const void *data, size_t bytes) {
 struct Variant {
   std::string name;
   Kernel kernel;
-  bool checked; // its result must equal the C++ loop's
+  bool checked;           // its result must equal the C++ loop's
+  Kernel check = nullptr; // what is checked, where it is not `kernel`
 };
 } // namespace
 
@@ -522,6 +565,8 @@ int main(int argc, char **argv) {
         compile(registry, rank, sparse::SliceGradStrategy::Sequential, 0, true);
     Compiled par2Dyn =
         compile(registry, rank, sparse::SliceGradStrategy::Parallel, 2, true);
+    Compiled par2Tensor = compile(
+        registry, rank, sparse::SliceGradStrategy::Parallel, 2, false, true);
     if (!dumpObject.empty())
       par2.engine->dumpToObjectFile(dumpObject);
     std::vector<Variant> variants = {
@@ -531,6 +576,8 @@ int main(int argc, char **argv) {
         {"JIT parallel 2T", jitKernel(par2.fn), true},
         {"JIT seq dyn-R", jitKernel(seqDyn.fn), true},
         {"JIT par 2T dyn-R", jitKernel(par2Dyn.fn), true},
+        {"JIT par 2T tensor", jitTensorKernel(par2Tensor.tensorFn, false), true,
+         jitTensorKernel(par2Tensor.tensorFn, true)},
         {"SOL 1T", [](const Case &c, uint8_t *o) { speedOfLight(c, o, 1); },
          false},
         {"SOL 2T", [](const Case &c, uint8_t *o) { speedOfLight(c, o, 2); },
@@ -564,10 +611,11 @@ int main(int argc, char **argv) {
           for (const Variant &v : variants) {
             if (v.checked) {
               // Bit-exact against the C++ loop, into poisoned buffers.
+              const Kernel &kernel = v.check ? v.check : v.kernel;
               std::vector<uint8_t> got(c.outBytes(), 0xff); // NaN bits
-              v.kernel(c, got.data());
+              kernel(c, got.data());
               FreshBuffer fresh(c.outBytes());
-              v.kernel(c, fresh.data);
+              kernel(c, fresh.data);
               size_t n = c.outBytes();
               if (std::memcmp(got.data(), expected.data(), n) != 0 ||
                   std::memcmp(fresh.data, expected.data(), n) != 0) {

@@ -84,6 +84,7 @@ with tempfile.TemporaryDirectory() as tmp:
     with open(out) as f:
         result = json.load(f)
     rows = []
+    below = []  # the floor: 1.0x TF's kernel, 0.9x the C++ loop
     for case in result["cases"]:
         prefix = os.path.join(tmp, "%s_n%d_r%d_in%d_" % (
             case["class"], case["n_in"], case["rank"], case["inside"]))
@@ -92,6 +93,13 @@ with tempfile.TemporaryDirectory() as tmp:
         loop = t["C++ TF loop"]
         par2, par2d = t["JIT parallel 2T"], t["JIT par 2T dyn-R"]
         seq, seqd = t["JIT sequential"], t["JIT seq dyn-R"]
+        tensor = t["JIT par 2T tensor"]
+        for name, v in (("static R", par2), ("run-time R", par2d),
+                        ("tensor form", tensor)):
+            if tf_seconds / v < 1.0 or loop / v < 0.9:
+                below.append("%s R=%d %s%% (%s): %.2fx TF, %.2fx loop" % (
+                    case["class"], case["rank"], case["inside"], name,
+                    tf_seconds / v, loop / v))
         inside = "-" if case["class"] == "all-equal" else \
             "%d%%" % case["inside"]
         rows.append([
@@ -101,6 +109,7 @@ with tempfile.TemporaryDirectory() as tmp:
             "%.2fx" % (loop / par2), "%.2fx" % (tf_seconds / par2),
             "%.2fx" % (loop / seq), "%.2fx" % (loop / t["JIT parallel 1T"]),
             "%.2f" % (par2 / par2d), "%.2f" % (seq / seqd),
+            "%.2f" % (par2 / tensor),
             "%.0f%%" % (100 * t["SOL 2T"] / par2),
             "%.0f%%" % (100 * case["bytes"] / par2 / result["stream_copy_2t"]),
         ])
@@ -108,6 +117,7 @@ with tempfile.TemporaryDirectory() as tmp:
 header = ["class", "R", "inside", "TF kernel ms", "C++ loop ms",
           "par 2T ms", "par 2T vs loop", "par 2T vs TF", "seq vs loop",
           "par 1T vs loop", "dyn-R / static par 2T", "dyn-R / static seq",
+          "tensor / memref par 2T",
           "par 2T % of SOL 2T", "par 2T % of STREAM"]
 print("| " + " | ".join(header) + " |")
 print("|" + "|".join("---" for _ in header) + "|")
@@ -121,3 +131,9 @@ print("N_in = %s, %s, median of %d; STREAM copy %.1f GB/s (1 thread), "
           result["stream_copy_1t"] / 1e9,
           result["stream_copy_2t"] / 1e9, result["compile_seconds"] * 1e3,
           result["peak_rss_mb"]))
+print()
+print("Below the floor (par 2T at least 1.0x TF's kernel and 0.9x the C++ "
+      "loop; static R, run-time R, tensor form): %d of %d" % (
+          len(below), 3 * len(rows)))
+for line in below:
+    print("- " + line)
