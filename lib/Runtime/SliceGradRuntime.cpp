@@ -57,10 +57,34 @@ const char *codeName(int32_t code) {
   }
 }
 
+/// The calling thread's per-call status scope (sparseSliceGradBeginCall).
+thread_local SparseSliceGradStatus *callStatus = nullptr;
+
+/// Copies `text` into `buffer` (NUL-terminated, truncated to fit).
+template <size_t N> const char *copyInto(char (&buffer)[N], const char *text) {
+  std::snprintf(buffer, N, "%s", text);
+  return buffer;
+}
+
+/// Records the first failure of the calling thread's scope: false if the
+/// scope had one already.
+bool reportToCall(SparseSliceGradStatus &status, const char *at,
+                  const std::string &text, int32_t code) {
+  if (status.failed)
+    return false;
+  status.failed = 1;
+  status.error = {copyInto(status.whereBuffer, at ? at : "?"), code,
+                  codeName(code), copyInto(status.messageBuffer, text.c_str())};
+  return true;
+}
+
 /// Records the first failure and hands it to the handler; later failures
-/// return quietly (false) until the error is taken.
+/// return quietly (false) until the error is taken. In a per-call scope,
+/// the failure goes to the scope's status instead.
 bool report(const char *at, std::string text, int32_t code,
             const char *op = "sparse.slice_grad") {
+  if (SparseSliceGradStatus *status = callStatus)
+    return reportToCall(*status, at, text, code);
   int expected = 0;
   if (!state.compare_exchange_strong(expected, 1))
     return false;
@@ -101,6 +125,22 @@ extern "C" SparseSliceGradErrorHandler
 sparseSliceGradSetErrorHandler(SparseSliceGradErrorHandler h, void *data) {
   handlerData.store(data);
   return handler.exchange(h);
+}
+
+extern "C" SparseSliceGradStatus *
+sparseSliceGradBeginCall(SparseSliceGradStatus *status) {
+  if (status) {
+    status->failed = 0;
+    status->error = {"", 0, "", ""};
+    status->whereBuffer[0] = status->messageBuffer[0] = '\0';
+  }
+  SparseSliceGradStatus *previous = callStatus;
+  callStatus = status;
+  return previous;
+}
+
+extern "C" void sparseSliceGradEndCall(SparseSliceGradStatus *previous) {
+  callStatus = previous;
 }
 
 extern "C" int sparseSliceGradTakeError(SparseSliceGradError *error) {
@@ -166,8 +206,10 @@ _mlir_ciface_sparseAllocationFailed(const char *at, const char *type,
                      shapeString(shape) + " and type " + (type ? type : "?");
   // Reported once; if an earlier error is still recorded, or the handler
   // returns, the message still goes out before the process ends.
+  // In a per-call scope nobody would read the status: print it.
   const char *op = "memref.alloc";
-  if (!report(at, text, SPARSE_SLICE_GRAD_RESOURCE_EXHAUSTED, op)) {
+  if (callStatus ||
+      !report(at, text, SPARSE_SLICE_GRAD_RESOURCE_EXHAUSTED, op)) {
     std::fflush(stdout);
     std::fprintf(stderr, "%s in %s: RESOURCE_EXHAUSTED: %s\n", op,
                  at ? at : "?", text.c_str());

@@ -10,7 +10,9 @@
 // host takes the recorded error. The default handler prints the message and
 // ends the process with status 1 (what `sparse-opt --run` and mlir-runner
 // show); a host that embeds the code installs its own handler and reads the
-// error back as a status instead.
+// error back as a status instead. A host that runs calls concurrently opens
+// a per-call status scope on each calling thread instead
+// (sparseSliceGradBeginCall): each call gets its own error, without a lock.
 //
 //===----------------------------------------------------------------------===//
 
@@ -69,6 +71,28 @@ sparseSliceGradSetErrorHandler(SparseSliceGradErrorHandler handler,
 /// null), re-arms reporting and returns 1; otherwise returns 0.
 int sparseSliceGradTakeError(SparseSliceGradError *error);
 
+/// One call's status, for a host that runs lowered code on several threads
+/// at once and needs each call's own error (an XLA FFI handler, a serving
+/// runtime). The strings of `error` point into the buffers, which hold
+/// them truncated if they are longer.
+typedef struct SparseSliceGradStatus {
+  /// 1 once a check failed in the scope; later failures are dropped.
+  int32_t failed;
+  /// The first failure (valid where `failed`).
+  SparseSliceGradError error;
+  char whereBuffer[256];
+  char messageBuffer[1024];
+} SparseSliceGradStatus;
+/// Opens a scope on the calling thread: clears `*status`, and until the
+/// matching sparseSliceGradEndCall the first failed check of the code this
+/// thread runs goes to `*status` only, neither to the handler nor to the
+/// error sparseSliceGradTakeError reads. Scopes nest; returns the scope it
+/// replaces (null if none). A failed allocation still ends the process
+/// (sparseAllocationFailed), in a scope or not.
+SparseSliceGradStatus *sparseSliceGradBeginCall(SparseSliceGradStatus *status);
+/// Closes the calling thread's scope, restoring `previous` (what the
+/// matching sparseSliceGradBeginCall returned).
+void sparseSliceGradEndCall(SparseSliceGradStatus *previous);
 /// What lowered code calls: `where` is a NUL-terminated string, `a` and `b`
 /// the values TensorFlow's message shows (`SliceGradCheck`).
 void sparseSliceGradCheckFailed(const char *where, int32_t check, int64_t a,

@@ -6,7 +6,9 @@
 // A host that embeds the lowered code (AOT, linked with
 // libSliceGradRuntime) and installs its own error handler: a failed check
 // reaches the handler once and returns to the host, which reads the error
-// back as a status and goes on (Inputs/embedded_host.cpp).
+// back as a status and goes on; then calls on 12 threads at once, each in
+// its own per-call status scope, each getting its own error or result
+// (Inputs/embedded_host.cpp).
 
 func.func @kernel(%g: memref<?xf32>, %ii: memref<?x?xi64>, %s: memref<?xi64>, %oi: memref<?x?xi64>, %out: memref<?xf32>) attributes {llvm.emit_c_interface} {
   sparse.slice_grad %g, %ii, %s, %oi : memref<?xf32>, memref<?x?xi64>, memref<?xi64>, memref<?x?xi64> into %out : memref<?xf32>
@@ -24,3 +26,8 @@ func.func @kernel(%g: memref<?xf32>, %ii: memref<?x?xi64>, %s: memref<?xi64>, %o
 // CHECK-NEXT: threads: handler 1: INVALID_ARGUMENT
 // CHECK-NEXT: 8 threads failing at once: handler calls 1
 // CHECK-NEXT: valid again: taken 0, result 0 13 0 23
+// CHECK-NEXT: per-call: 12 threads x 200 calls, wrong 0, handler calls 0, pending 0
+// CHECK-NEXT: nested: inner 1, outer 1, restored 1
+// CHECK-NEXT: one scope, two failures: first kept 1
+// CHECK-NEXT: after the scopes: handler 1: INVALID_ARGUMENT in @kernel
+// CHECK-NEXT: after the scopes: handler calls 1, taken 1

@@ -55,6 +55,81 @@ Case valid() {
   return {{13, 23}, {0, 0, 0, 1, 1, 0, 1, 1}, {0, 1}, {0, 0, 1, 0}, 2,
           2,        std::vector<float>(4, -1)};
 }
+/// Whether a call in its own status scope got its own outcome: `kind` 0
+/// passes, 1 fails TensorFlow's ndims check, 2 its all-propagated check.
+bool ownOutcome(int kind, const Case &c, const SparseSliceGradStatus &s) {
+  bool inKernel = std::strstr(s.error.where, "@kernel") != nullptr;
+  switch (kind) {
+  case 0:
+    return !s.failed && c.out == std::vector<float>{0, 13, 0, 23};
+  case 1:
+    return s.failed && inKernel && s.error.code == 3 &&
+           std::strstr(s.error.message, "same ndims: got: 2 and 3") &&
+           c.out == std::vector<float>(4, -1);
+  default:
+    return s.failed && inKernel && s.error.code == 13 &&
+           !std::strcmp(s.error.codeName, "INTERNAL") &&
+           std::strstr(s.error.message, "aren't all propagated");
+  }
+}
+
+/// Calls on several threads at once, each in its own status scope: every
+/// call gets its own error or result, and neither the handler nor the
+/// process-wide error sees them.
+void perCallStatus(const Case &ndims, const Case &lost) {
+  label = "per-call";
+  calls = 0;
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> callers;
+  for (int t = 0; t < 12; ++t)
+    callers.emplace_back([t, &wrong, &ndims, &lost] {
+      for (int k = 0; k < 200; ++k) {
+        int kind = (t + k) % 3;
+        Case c = kind == 0 ? valid() : kind == 1 ? ndims : lost;
+        SparseSliceGradStatus status;
+        SparseSliceGradStatus *previous = sparseSliceGradBeginCall(&status);
+        c.run();
+        sparseSliceGradEndCall(previous);
+        if (previous || !ownOutcome(kind, c, status))
+          ++wrong;
+      }
+    });
+  for (std::thread &t : callers)
+    t.join();
+  std::printf("per-call: 12 threads x 200 calls, wrong %d, handler calls %d, "
+              "pending %d\n",
+              wrong.load(), calls.load(), sparseSliceGradTakeError(nullptr));
+
+  // Scopes nest: the inner one takes the failures until it closes.
+  SparseSliceGradStatus outer, inner;
+  SparseSliceGradStatus *none = sparseSliceGradBeginCall(&outer);
+  SparseSliceGradStatus *back = sparseSliceGradBeginCall(&inner);
+  Case n = ndims, l = lost;
+  n.run();
+  sparseSliceGradEndCall(back);
+  l.run();
+  sparseSliceGradEndCall(none);
+  std::printf("nested: inner %d, outer %d, restored %d\n",
+              ownOutcome(1, n, inner), ownOutcome(2, l, outer),
+              back == &outer && none == nullptr);
+
+  // Two failing calls in one scope: the first failure is kept.
+  SparseSliceGradStatus both;
+  sparseSliceGradBeginCall(&both);
+  Case first = ndims, second = lost;
+  first.run();
+  second.run();
+  sparseSliceGradEndCall(nullptr);
+  std::printf("one scope, two failures: first kept %d\n",
+              ownOutcome(1, first, both));
+
+  // Outside a scope, failures reach the handler again.
+  label = "after the scopes";
+  Case after = ndims;
+  after.run();
+  std::printf("after the scopes: handler calls %d, taken %d\n", calls.load(),
+              sparseSliceGradTakeError(nullptr));
+}
 } // namespace
 
 int main() {
@@ -111,5 +186,7 @@ int main() {
   std::printf("valid again: taken %d, result %g %g %g %g\n",
               sparseSliceGradTakeError(nullptr), again.out[0], again.out[1],
               again.out[2], again.out[3]);
+
+  perCallStatus(ndims, lost);
   return 0;
 }
