@@ -1,0 +1,59 @@
+/*===- SliceGradKernels.h - sparse.slice_grad ahead of time -------*- C -*-===//
+//
+// libSliceGradKernels: TensorFlow's SparseSliceGrad lowered ahead of time by
+// sparse-lower-to-llvm (the parallel strategy, R known at run time,
+// destination form), one kernel per value width (the op moves bit patterns,
+// so float, int32 and every other 4-byte type share a kernel), compiled once
+// per CPU level (x86-64-v2, -v3, -v4 on x86-64) and chosen when the library
+// first runs, by the CPU that runs it. A stable C ABI over dense row-major
+// arrays, for hosts that do not JIT (an XLA FFI handler, a serving runtime).
+//
+//===----------------------------------------------------------------------===*/
+
+#ifndef SLICEGRAD_KERNELS_SLICEGRADKERNELS_H
+#define SLICEGRAD_KERNELS_SLICEGRADKERNELS_H
+
+#include "SliceGrad/Runtime/SliceGradStatus.h"
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// A dense row-major array: `rank` sizes in `shape`.
+typedef struct SparseSliceGradArray {
+  const void *data;
+  int64_t rank;
+  const int64_t *shape;
+} SparseSliceGradArray;
+
+/// TensorFlow's SparseSliceGrad into `valGrad` (`valGradLength` values of
+/// `valueBytes` bytes: 1, 2, 4, 8 or 16): TensorFlow's checks in its order
+/// and with its messages, then its result bit for bit. Returns 0, or
+/// TensorFlow's error code with `*status` (if not null) holding the error;
+/// `valGrad` is then unspecified. Each call runs in its own status scope
+/// (sparseSliceGradBeginCall), so calls on several threads at once need no
+/// lock and never reach the process-wide handler.
+int32_t sparseSliceGradRun(int64_t valueBytes,
+                           SparseSliceGradArray backpropValGrad,
+                           SparseSliceGradArray inputIndices,
+                           SparseSliceGradArray inputStart,
+                           SparseSliceGradArray outputIndices, void *valGrad,
+                           int64_t valGradLength,
+                           SparseSliceGradStatus *status);
+
+/// The CPU level whose kernels the library runs ("x86-64-v4", "x86-64-v3",
+/// "x86-64-v2" or "generic"): the highest one built that the CPU supports,
+/// or the one SLICE_GRAD_KERNEL_TARGET names if it is built and supported.
+const char *sparseSliceGradKernelTarget(void);
+
+/// The CPU levels the library was built for, highest first, separated by
+/// commas ("x86-64-v4,x86-64-v3,x86-64-v2").
+const char *sparseSliceGradKernelTargets(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SLICEGRAD_KERNELS_SLICEGRADKERNELS_H */
