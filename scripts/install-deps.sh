@@ -2,10 +2,10 @@
 # Installs what the project needs on Debian 12, skipping what is there:
 # LLVM/MLIR 22 and the build tools from Debian (clang-22 for the scripts,
 # g++ for a plain `cmake -S . -B build`), and a Python virtual
-# environment (.venv) with numpy and tensorflow-cpu for the tests; MPICH
+# environment (.venv) with numpy, tensorflow-cpu and jax for the tests; MPICH
 # (mpirun.mpich, libmpich) for the sharded programs (sparse-shard-to-llvm).
-# Set SLICE_GRAD_SKIP_TENSORFLOW=1 to leave TensorFlow out (its tests are
-# then reported UNSUPPORTED).
+# Set SLICE_GRAD_SKIP_TENSORFLOW=1 or SLICE_GRAD_SKIP_JAX=1 to leave
+# TensorFlow or jax out (their tests are then reported UNSUPPORTED).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +32,8 @@ fi
 
 want="numpy"
 if [ "${SLICE_GRAD_SKIP_TENSORFLOW:-0}" != 1 ]; then want="$want tensorflow-cpu"; fi
+# jax: the XLA FFI headers the JAX module builds with, and its tests.
+if [ "${SLICE_GRAD_SKIP_JAX:-0}" != 1 ]; then want="$want jax"; fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi

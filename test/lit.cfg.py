@@ -71,6 +71,13 @@ if python_has("numpy"):
     config.available_features.add("numpy")
 if python_has("tensorflow"):
     config.available_features.add("tensorflow")
+# The JAX module (lib/JAX), built where jax was found at configure time.
+jax_package = os.path.join(config.slice_grad_obj_root, "python")
+if python_has("jax") and os.path.exists(
+        os.path.join(jax_package, "sparse_slice_grad_jax",
+                     "libSliceGradJaxFfi.so")):
+    config.available_features.add("jax")
+    config.substitutions.append(("%jax_package", jax_package))
 
 
 # GPU: ptxas assembles the PTX tests; the CUDA runtime wrappers are built

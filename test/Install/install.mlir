@@ -18,6 +18,9 @@
 // RUN: test -f %t/prefix/lib/libSliceGradRuntime.so
 // RUN: test -f %t/prefix/include/SliceGrad/Pipelines/Pipelines.def
 // RUN: test -f %t/prefix/include/SliceGrad/Runtime/SliceGradMessages.def
+// RUN: %t/build/slice-grad-kernels-consumer | FileCheck %s --check-prefix=KERNELS
+// KERNELS: target x86-64-v{{[234]}}, rc 0: 0 13 0 23
+// KERNELS-NEXT: rc 13: INTERNAL: Elements of backprop_val_grad aren't all propagated. Num elements:1, used: 0
 
 // CHECK-LABEL: func.func @grad
 // CHECK: scf.parallel
