@@ -205,15 +205,63 @@ bool checkRanks(const SparseSliceGradArray &grad,
   return true;
 }
 
-/// An unsupported value width, as an INVALID_ARGUMENT of the call.
-void widthFailed(SparseSliceGradStatus &status, int64_t valueBytes) {
+/// A call the C ABI cannot take (not one of TensorFlow's checks: its
+/// tensors cannot be malformed), as an INVALID_ARGUMENT of the call.
+template <typename... Args>
+void callFailed(SparseSliceGradStatus &status, const char *format,
+                Args... args) {
   status.failed = 1;
-  std::snprintf(status.messageBuffer, sizeof(status.messageBuffer),
-                "values of %lld bytes have no kernel (1, 2, 4, 8 or 16)",
-                static_cast<long long>(valueBytes));
+  std::snprintf(status.messageBuffer, sizeof(status.messageBuffer), format,
+                args...);
   std::snprintf(status.whereBuffer, sizeof(status.whereBuffer), "%s", kWhere);
   status.error = {status.whereBuffer, SPARSE_SLICE_GRAD_INVALID_ARGUMENT,
                   "INVALID_ARGUMENT", status.messageBuffer};
+}
+
+/// Whether `a` describes an array a kernel may read: a shape where its
+/// rank says, sizes >= 0 whose product (times the element's bytes) fits in
+/// int64, and data wherever there are elements.
+bool wellFormed(SparseSliceGradStatus &status, const char *name,
+                const SparseSliceGradArray &a, int64_t elementBytes) {
+  if (a.rank < 0 || (a.rank > 0 && !a.shape)) {
+    callFailed(status, "%s: rank %lld needs a shape of that length", name,
+               static_cast<long long>(a.rank));
+    return false;
+  }
+  int64_t bytes = elementBytes;
+  for (int64_t d = 0; d < a.rank; ++d) {
+    if (a.shape[d] < 0) {
+      callFailed(status, "%s: size %lld in dimension %lld is negative", name,
+                 static_cast<long long>(a.shape[d]), static_cast<long long>(d));
+      return false;
+    }
+    if (__builtin_mul_overflow(bytes, a.shape[d], &bytes)) {
+      callFailed(status, "%s: its byte count overflows int64", name);
+      return false;
+    }
+  }
+  if (bytes != 0 && !a.data) {
+    callFailed(status, "%s: null data for %lld bytes", name,
+               static_cast<long long>(bytes));
+    return false;
+  }
+  return true;
+}
+
+/// The operands and the destination as the C ABI takes them.
+bool wellFormedCall(SparseSliceGradStatus &status, int64_t valueBytes,
+                    const SparseSliceGradArray &grad,
+                    const SparseSliceGradArray &in,
+                    const SparseSliceGradArray &start,
+                    const SparseSliceGradArray &out, void *valGrad,
+                    int64_t valGradLength) {
+  if (!wellFormed(status, "backprop_val_grad", grad, valueBytes) ||
+      !wellFormed(status, "input_indices", in, 8) ||
+      !wellFormed(status, "input_start", start, 8) ||
+      !wellFormed(status, "output_indices", out, 8))
+    return false;
+  int64_t length[1] = {valGradLength};
+  return wellFormed(status, "val_grad", {valGrad, 1, length}, valueBytes);
 }
 } // namespace
 
@@ -229,8 +277,12 @@ extern "C" int32_t sparseSliceGradRun(int64_t valueBytes,
   SparseSliceGradStatus *previous = sparseSliceGradBeginCall(&s);
   Kernel kernel = kernelOfWidth(valueBytes);
   if (!kernel) {
-    widthFailed(s, valueBytes);
-  } else if (checkRanks(backpropValGrad, inputIndices, inputStart,
+    callFailed(s, "values of %lld bytes have no kernel (1, 2, 4, 8 or 16)",
+               static_cast<long long>(valueBytes));
+  } else if (wellFormedCall(s, valueBytes, backpropValGrad, inputIndices,
+                            inputStart, outputIndices, valGrad,
+                            valGradLength) &&
+             checkRanks(backpropValGrad, inputIndices, inputStart,
                         outputIndices)) {
     auto g = viewValues(backpropValGrad.data, backpropValGrad.shape[0]);
     auto ii = viewIndices<2>(inputIndices);

@@ -4,7 +4,9 @@
 # built for (SLICE_GRAD_KERNEL_TARGET, one process each), bit for bit
 # against TensorFlow's loop (the Python reference); TensorFlow's checks,
 # ranks included, with its messages and codes; and 8 threads calling at
-# once with passing and failing cases, each getting its own outcome.
+# once with passing and failing cases, each getting its own outcome; calls
+# the C ABI cannot take (negative sizes, null shapes or data, overflowing
+# sizes, a short destination) as errors, never a signal.
 #
 # REQUIRES: numpy
 # UNSUPPORTED: sanitizers
@@ -12,6 +14,7 @@
 # CHECK-DAG: kernel-library x86-64-v2: {{[1-9][0-9]*}} value cases, {{[1-9][0-9]*}} error cases, 0 failures
 # CHECK-DAG: kernel-library default: {{[1-9][0-9]*}} value cases, {{[1-9][0-9]*}} error cases, 0 failures
 # CHECK-DAG: kernel-library threads: 8 threads x 60 calls, 0 failures
+# CHECK-DAG: kernel-library malformed: 8 calls, 0 failures
 # CHECK: kernel-library: targets ok
 
 import argparse
@@ -156,6 +159,54 @@ def run_child():
           (args.child, values, errors, len(failures)))
 
 
+def run_malformed():
+    """Calls the C ABI cannot take: each an INVALID_ARGUMENT, no signal."""
+    good = gen.class_case(np.random.default_rng(5), "sorted-scattered-50",
+                          20, 2)
+    g = np.ones(good["oi"].shape[0], np.float32)
+    keep = []
+    arrays = [array(a, keep) for a in (g, good["ii"], good["s"], good["oi"])]
+    out = np.zeros(good["ii"].shape[0], np.float32)
+    huge = (ctypes.c_int64 * 2)(1 << 62, 4)
+    minus = (ctypes.c_int64 * 2)(-3, 2)
+
+    def call(width=4, change=None, dest=out.ctypes.data, length=None):
+        a = list(arrays)
+        if change:
+            a[change[0]] = change[1]
+        status = Status()
+        rc = kernels.sparseSliceGradRun(
+            width, *a, dest, out.shape[0] if length is None else length,
+            ctypes.byref(status))
+        return rc, status.error.message.decode() if status.failed else ""
+
+    calls = [
+        ("width 3", call(width=3), "values of 3 bytes have no kernel"),
+        ("negative size", call(change=(1, Array(good["ii"].ctypes.data, 2,
+                                                minus))),
+         "input_indices: size -3 in dimension 0 is negative"),
+        ("null shape", call(change=(3, Array(good["oi"].ctypes.data, 2,
+                                             None))),
+         "output_indices: rank 2 needs a shape of that length"),
+        ("null data", call(change=(0, Array(None, 1, arrays[0].shape))),
+         "backprop_val_grad: null data for"),
+        ("overflow", call(change=(1, Array(good["ii"].ctypes.data, 2, huge))),
+         "input_indices: its byte count overflows int64"),
+        ("null destination", call(dest=None), "val_grad: null data for"),
+        ("negative destination", call(length=-1),
+         "val_grad: size -1 in dimension 0 is negative"),
+        ("short destination", call(length=3),
+         "destination must have one element per row of input_indices"),
+    ]
+    failures = [name for name, (rc, msg), want in calls
+                if rc != 3 or want not in msg]
+    for name in failures:
+        print("FAIL: malformed call:", name, dict((n, r) for n, r, _ in
+                                                    calls)[name])
+    print("kernel-library malformed: %d calls, %d failures" %
+          (len(calls), len(failures)))
+
+
 def run_threads():
     """8 threads, each calling 60 times: passing, ndims, not propagated."""
     rng = np.random.default_rng(args.seed + 1)
@@ -188,6 +239,7 @@ if args.child is not None:
     run_child()
     if args.child == "default":
         run_threads()
+        run_malformed()
     sys.exit(0)
 
 # One process per level (the library chooses once per process): each runs

@@ -34,7 +34,10 @@ typedef struct SparseSliceGradArray {
 /// TensorFlow's error code with `*status` (if not null) holding the error;
 /// `valGrad` is then unspecified. Each call runs in its own status scope
 /// (sparseSliceGradBeginCall), so calls on several threads at once need no
-/// lock and never reach the process-wide handler.
+/// lock and never reach the process-wide handler. A call the C ABI cannot
+/// take (an unsupported width, a negative size, a null shape or data where
+/// there are elements, sizes whose byte count overflows) is an
+/// INVALID_ARGUMENT of its own, checked before TensorFlow's.
 int32_t sparseSliceGradRun(int64_t valueBytes,
                            SparseSliceGradArray backpropValGrad,
                            SparseSliceGradArray inputIndices,
