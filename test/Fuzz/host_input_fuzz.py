@@ -1,5 +1,5 @@
 # Fuzzing, host arrays: seeded, structure-aware inputs to `sparse-opt --run`'s
-# --input and --output surfaces (tools/sparse-opt/HostArray.cpp).
+# --input and --output surfaces (lib/Runner/HostArray.cpp).
 #  - .npy files written by numpy (versions 1, 2, 3; f32, f64, i64, i8, ui8,
 #    bool, bf16 as '<u2', complex64, rank 1, unranked up to rank 64) and
 #    then corrupted: truncated at each part (magic, version, header length,

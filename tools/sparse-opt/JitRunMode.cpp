@@ -9,9 +9,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "JitRunMode.h"
-#include "HostArray.h"
 
 #include "SliceGrad/Pipelines/Pipelines.h"
+#include "SliceGrad/Runner/HostArray.h"
 #include "SliceGrad/Runtime/SliceGradRuntime.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -49,6 +49,7 @@
 
 using namespace mlir;
 using namespace sparse_opt;
+using namespace mlir::sparse::runner;
 namespace cl = llvm::cl;
 
 //===----------------------------------------------------------------------===//

@@ -1,13 +1,14 @@
-//===- HostArray.h - Arrays for sparse-opt --run ----------------*- C++ -*-===//
+//===- HostArray.h - Host arrays for running lowered code -------*- C++ -*-===//
 //
-// The arrays that `--input` gives an entry function and that `--output`
-// takes from it: .npy files (mapped, not copied) and inline text in
-// iree-run-module's form (`3x2xi64=[1 2][3 4][5 6]`, `f32=1.5`).
+// The arrays a host hands lowered code and takes from it (sparse-opt
+// --run's `--input` and `--output`): .npy files (mapped, not copied) and
+// inline text in iree-run-module's form (`3x2xi64=[1 2][3 4][5 6]`,
+// `f32=1.5`). Library SliceGradRunner; test/Runner holds its unit tests.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef SLICEGRAD_TOOLS_SPARSEOPT_HOSTARRAY_H
-#define SLICEGRAD_TOOLS_SPARSEOPT_HOSTARRAY_H
+#ifndef SLICEGRAD_RUNNER_HOSTARRAY_H
+#define SLICEGRAD_RUNNER_HOSTARRAY_H
 
 #include "mlir/IR/Types.h"
 
@@ -27,7 +28,7 @@ namespace mlir {
 class MLIRContext;
 }
 
-namespace sparse_opt {
+namespace mlir::sparse::runner {
 
 /// A row-major array on the host. Its data is mapped from a file (copy on
 /// write: a function that writes its argument does not change the file) or
@@ -90,6 +91,6 @@ llvm::Error writeNpy(llvm::StringRef path, const ArrayView &array);
 /// `DIMSxTYPE` for messages, e.g. `3x?xi64`.
 std::string shapeString(llvm::ArrayRef<int64_t> shape, llvm::StringRef type);
 
-} // namespace sparse_opt
+} // namespace mlir::sparse::runner
 
-#endif // SLICEGRAD_TOOLS_SPARSEOPT_HOSTARRAY_H
+#endif // SLICEGRAD_RUNNER_HOSTARRAY_H

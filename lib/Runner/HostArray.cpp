@@ -1,4 +1,4 @@
-//===- HostArray.cpp - Arrays for sparse-opt --run ------------------------===//
+//===- HostArray.cpp - Host arrays for running lowered code ---------------===//
 //
 // The .npy format: https://numpy.org/doc/stable/reference/generated/
 // numpy.lib.format.html (a magic string, a version, a Python dict literal
@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "HostArray.h"
+#include "SliceGrad/Runner/HostArray.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -35,7 +35,7 @@
 using namespace mlir;
 using llvm::StringRef;
 
-namespace sparse_opt {
+namespace mlir::sparse::runner {
 
 static llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
@@ -759,4 +759,4 @@ void printArray(llvm::raw_ostream &os, const ArrayView &array) {
   print(0, 0);
 }
 
-} // namespace sparse_opt
+} // namespace mlir::sparse::runner
