@@ -11,13 +11,13 @@
 #include "JitRunMode.h"
 
 #include "SliceGrad/Pipelines/Pipelines.h"
+#include "SliceGrad/Runner/Engine.h"
 #include "SliceGrad/Runner/HostArray.h"
 #include "SliceGrad/Runtime/SliceGradRuntime.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/SymbolTable.h"
@@ -28,8 +28,6 @@
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
 #include "llvm/ADT/StringSwitch.h"
-#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
-#include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/FileSystem.h"
@@ -413,29 +411,6 @@ static std::vector<std::string> jitLibraries() {
   return libs;
 }
 
-/// The runtime's check-failed entry points, from this process.
-static llvm::orc::SymbolMap
-runtimeSymbols(llvm::orc::MangleAndInterner interner) {
-  llvm::orc::SymbolMap symbols;
-  symbols[interner(kSparseSliceGradCheckFailedName)] = {
-      llvm::orc::ExecutorAddr::fromPtr(&sparseSliceGradCheckFailed),
-      llvm::JITSymbolFlags::Exported};
-  symbols[interner(std::string("_mlir_ciface_") +
-                   kSparseSliceGradShapeCheckFailedName)] = {
-      llvm::orc::ExecutorAddr::fromPtr(
-          &_mlir_ciface_sparseSliceGradShapeCheckFailed),
-      llvm::JITSymbolFlags::Exported};
-  symbols[interner(std::string("_mlir_ciface_") +
-                   kSparseAllocationFailedName)] = {
-      llvm::orc::ExecutorAddr::fromPtr(&_mlir_ciface_sparseAllocationFailed),
-      llvm::JITSymbolFlags::Exported};
-  symbols[interner(std::string("_mlir_ciface_") +
-                   kSparseSliceCheckAndShapeName)] = {
-      llvm::orc::ExecutorAddr::fromPtr(&_mlir_ciface_sparseSliceCheckAndShape),
-      llvm::JITSymbolFlags::Exported};
-  return symbols;
-}
-
 /// The MPI library a program that calls MPI is linked with when
 /// --shared-libs names none: Debian's MPICH (what MLIR 22's MPI lowering
 /// targets by default).
@@ -814,38 +789,15 @@ static int runJitInProcess(StringRef inputFilename, DialectRegistry &registry,
   }
 
   // JIT-compile.
-  std::optional<unsigned> level = optLevel();
-  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!machineBuilder) {
-    fail(llvm::toString(machineBuilder.takeError()));
-    return EXIT_FAILURE;
-  }
-  if (level)
-    machineBuilder->setCodeGenOptLevel(
-        static_cast<llvm::CodeGenOptLevel>(*level));
-  auto machine = machineBuilder->createTargetMachine();
-  if (!machine) {
-    fail(llvm::toString(machine.takeError()));
-    return EXIT_FAILURE;
-  }
-  auto transformer =
-      makeOptimizingTransformer(level.value_or(0), 0, machine->get());
-  SmallVector<StringRef> libraryRefs(libraries.begin(), libraries.end());
-  ExecutionEngineOptions engineOptions;
-  engineOptions.transformer = transformer;
-  if (level)
-    engineOptions.jitCodeGenOptLevel =
-        static_cast<llvm::CodeGenOptLevel>(*level);
-  engineOptions.sharedLibPaths = libraryRefs;
+  EngineOptions engineOptions;
+  engineOptions.optLevel = optLevel();
+  engineOptions.sharedLibs = libraries;
   engineOptions.enableObjectDump = !objectFilename.empty();
-  auto engine =
-      ExecutionEngine::create(module, engineOptions, std::move(*machine));
+  auto engine = createEngine(module, engineOptions);
   if (!engine) {
     fail("JIT compilation failed: " + llvm::toString(engine.takeError()));
     return EXIT_FAILURE;
   }
-  (*engine)->registerSymbols(runtimeSymbols);
-  (*engine)->initialize();
   std::optional<MPISession> mpi;
   if (usesMPI) {
     mpi.emplace();
