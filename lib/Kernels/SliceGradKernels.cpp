@@ -19,11 +19,12 @@ using mlir::sparse::SliceGradCheck;
 namespace {
 /// The kernels' C interface, with the values typed by their bytes (a
 /// descriptor's layout does not depend on its element type).
-using Kernel = void (*)(StridedMemRefType<char, 1> *,
-                        StridedMemRefType<int64_t, 2> *,
-                        StridedMemRefType<int64_t, 1> *,
-                        StridedMemRefType<int64_t, 2> *,
-                        StridedMemRefType<char, 1> *);
+using KernelFn = void(StridedMemRefType<char, 1> *,
+                      StridedMemRefType<int64_t, 2> *,
+                      StridedMemRefType<int64_t, 1> *,
+                      StridedMemRefType<int64_t, 2> *,
+                      StridedMemRefType<char, 1> *);
+using Kernel = KernelFn *;
 
 /// One CPU level's kernels, by value width.
 struct Target {
@@ -35,26 +36,11 @@ struct Target {
 // The kernels the build compiled (lib/Kernels/CMakeLists.txt), highest
 // level first.
 #define SLICE_GRAD_KERNEL_TARGET(SUFFIX, NAME)                                 \
-  extern "C" void _mlir_ciface_sparse_slice_grad_b1_##SUFFIX(                  \
-      StridedMemRefType<char, 1> *, StridedMemRefType<int64_t, 2> *,           \
-      StridedMemRefType<int64_t, 1> *, StridedMemRefType<int64_t, 2> *,        \
-      StridedMemRefType<char, 1> *);                                           \
-  extern "C" void _mlir_ciface_sparse_slice_grad_b2_##SUFFIX(                  \
-      StridedMemRefType<char, 1> *, StridedMemRefType<int64_t, 2> *,           \
-      StridedMemRefType<int64_t, 1> *, StridedMemRefType<int64_t, 2> *,        \
-      StridedMemRefType<char, 1> *);                                           \
-  extern "C" void _mlir_ciface_sparse_slice_grad_b4_##SUFFIX(                  \
-      StridedMemRefType<char, 1> *, StridedMemRefType<int64_t, 2> *,           \
-      StridedMemRefType<int64_t, 1> *, StridedMemRefType<int64_t, 2> *,        \
-      StridedMemRefType<char, 1> *);                                           \
-  extern "C" void _mlir_ciface_sparse_slice_grad_b8_##SUFFIX(                  \
-      StridedMemRefType<char, 1> *, StridedMemRefType<int64_t, 2> *,           \
-      StridedMemRefType<int64_t, 1> *, StridedMemRefType<int64_t, 2> *,        \
-      StridedMemRefType<char, 1> *);                                           \
-  extern "C" void _mlir_ciface_sparse_slice_grad_b16_##SUFFIX(                 \
-      StridedMemRefType<char, 1> *, StridedMemRefType<int64_t, 2> *,           \
-      StridedMemRefType<int64_t, 1> *, StridedMemRefType<int64_t, 2> *,        \
-      StridedMemRefType<char, 1> *);
+  extern "C" KernelFn _mlir_ciface_sparse_slice_grad_b1_##SUFFIX,              \
+      _mlir_ciface_sparse_slice_grad_b2_##SUFFIX,                              \
+      _mlir_ciface_sparse_slice_grad_b4_##SUFFIX,                              \
+      _mlir_ciface_sparse_slice_grad_b8_##SUFFIX,                              \
+      _mlir_ciface_sparse_slice_grad_b16_##SUFFIX;
 #include "SliceGradKernelTargets.inc"
 #undef SLICE_GRAD_KERNEL_TARGET
 
