@@ -13,13 +13,10 @@ result is checked against TensorFlow's before it is timed.
 
 import argparse
 import os
-import re
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
+import benchlib
 import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -62,30 +59,16 @@ def case(rng, n, rank, inside):
     return g, ii, start, oi, (side,) * rank, size
 
 
-def timed(fn, reps):
-    fn()
-    times = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def sparse_opt_run(tmp, g, ii, s, oi, reps):
-    for name, a in (("g", g), ("ii", ii), ("s", s), ("oi", oi)):
+    names = ("g", "ii", "s", "oi")
+    for name, a in zip(names, (g, ii, s, oi)):
         np.save(os.path.join(tmp, name + ".npy"), a)
     out = os.path.join(tmp, "out.npy")
-    cmd = [os.path.join(args.build_dir, "bin", "sparse-opt"), "--run",
-           "examples/slice_grad.mlir", "-e", "slice_grad", "-O3",
-           "--repeat=%d" % reps] + [
-        "--input=@" + os.path.join(tmp, n + ".npy")
-        for n in ("g", "ii", "s", "oi")] + ["--output=@" + out]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
-    m = re.search(r"median ([0-9.]+) ms", proc.stderr)
-    if not m:
-        sys.exit("sparse-opt --run printed no median: " + proc.stderr)
-    return float(m.group(1)) / 1e3, np.load(out)
+    seconds = benchlib.sparse_opt_run(
+        os.path.join(args.build_dir, "bin", "sparse-opt"),
+        "examples/slice_grad.mlir", "slice_grad",
+        [os.path.join(tmp, n + ".npy") for n in names], [out], reps)
+    return seconds, np.load(out)
 
 
 rng = np.random.default_rng(7)
@@ -129,12 +112,13 @@ with tempfile.TemporaryDirectory() as tmp:
             got_jax = np.asarray(jax_vjp(data0, indices, ct))
             assert got_jax.tobytes() == want.tobytes(), "bcoo_slice differs"
 
-            t_ours = timed(lambda: ours_fn(*args_dev).block_until_ready(),
-                           args.reps)
-            t_jax = timed(lambda: jax_vjp(data0, indices,
-                                          ct).block_until_ready(),
-                          max(3, args.reps // 5))
-            t_tf = timed(lambda: tf.raw_ops.SparseSliceGrad(
+            median = benchlib.median_seconds
+            t_ours = median(lambda: ours_fn(*args_dev).block_until_ready(),
+                            args.reps)
+            t_jax = median(lambda: jax_vjp(data0, indices,
+                                           ct).block_until_ready(),
+                           max(3, args.reps // 5))
+            t_tf = median(lambda: tf.raw_ops.SparseSliceGrad(
                 backprop_val_grad=tensors[0], input_indices=tensors[1],
                 input_start=tensors[2], output_indices=tensors[3]),
                 args.reps)

@@ -13,12 +13,11 @@ result, and prints one markdown table of ratios from that one run.
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
+import benchlib
 import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -62,12 +61,8 @@ def tf_time(prefix, rank):
     got = tf.raw_ops.SparseSliceGrad(**tensors).numpy()
     if got.tobytes() != expected.tobytes():
         sys.exit("TensorFlow's result differs from the C++ loop's")
-    times = []
-    for _ in range(args.reps):
-        t0 = time.perf_counter()
-        tf.raw_ops.SparseSliceGrad(**tensors)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return benchlib.median_seconds(
+        lambda: tf.raw_ops.SparseSliceGrad(**tensors), args.reps)
 
 
 with tempfile.TemporaryDirectory() as tmp:

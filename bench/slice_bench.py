@@ -14,13 +14,10 @@ its time counts. Prints one markdown table of ratios (TF time / ours).
 
 import argparse
 import os
-import re
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
+import benchlib
 import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -76,13 +73,7 @@ def generate(rng, kind, n, r, keep):
 
 
 def median_time(fn, reps):
-    fn()
-    times = []
-    for _ in range(reps):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1e3
+    return benchlib.median_seconds(fn, reps) * 1e3
 
 
 def module(r, static_r, pair):
@@ -112,24 +103,18 @@ def ours(text, entry, arrays, want, extra=()):
     path = os.path.join(TMP, "m.mlir")
     with open(path, "w") as f:
         f.write(text)
-    flags = []
+    ins = []
     for k, a in enumerate(arrays):
-        p = os.path.join(TMP, "in%d.npy" % k)
-        np.save(p, a)
-        flags.append("--input=@" + p)
+        ins.append(os.path.join(TMP, "in%d.npy" % k))
+        np.save(ins[-1], a)
     outs = [os.path.join(TMP, "out%d.npy" % k) for k in range(len(want))]
-    proc = subprocess.run([SPARSE_OPT, "--run", "-O3", path, "-e", entry,
-                           "--repeat=%d" % args.reps, *extra, *flags] +
-                          ["--output=@" + o for o in outs],
-                          capture_output=True, text=True)
-    if proc.returncode:
-        sys.exit("sparse-opt failed: " + proc.stderr[-2000:])
+    seconds = benchlib.sparse_opt_run(SPARSE_OPT, path, entry, ins, outs,
+                                      args.reps, extra)
     for o, w in zip(outs, want):
         got = np.load(o)
         if got.shape != w.shape or got.tobytes() != w.tobytes():
             return None
-    m = re.search(r"median ([0-9.]+) ms", proc.stderr)
-    return float(m.group(1))
+    return seconds * 1e3
 
 
 def jax_slice():
