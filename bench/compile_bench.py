@@ -3,11 +3,13 @@
 a function with N ops (one per sparse feature of a model, tensor form, each
 on its own operands), lowered by `sparse-opt --sparse-lower-to-llvm` (to
 the LLVM dialect), then through LLVM's -O3 codegen (mlir-translate, opt -O3,
-llc -O3 to an object file). With and without outline-kernels, R static (2)
-and known only at run time; medians of --reps runs.
+llc -O3 to an object file) for each CPU of --cpus: `native` is the host, as
+the JIT (sparse-opt --run, createEngine) compiles; `x86-64` the generic
+baseline. With and without outline-kernels, R static (2) and known only at
+run time; medians of --reps runs.
 
     .venv/bin/python bench/compile_bench.py [--build-dir build] [--reps 3]
-        [--ops 1,5,20]
+        [--ops 1,5,20] [--cpus native,x86-64]
 """
 
 import argparse
@@ -22,6 +24,7 @@ parser.add_argument("--build-dir", default="build")
 parser.add_argument("--reps", type=int, default=3)
 parser.add_argument("--ops", default="1,5,20")
 parser.add_argument("--llvm-bin", default="/usr/lib/llvm-22/bin")
+parser.add_argument("--cpus", default="native,x86-64")
 args = parser.parse_args()
 
 sparse_opt = os.path.join(args.build_dir, "bin", "sparse-opt")
@@ -56,22 +59,28 @@ def measure(tmp, n, rank, outline):
     llvm_dialect = os.path.join(tmp, "out.mlir")
     with open(src, "w") as f:
         f.write(module(n, rank))
-    lower, codegen = [], []
+    lower, codegen = [], {cpu: [] for cpu in cpus}
     for _ in range(args.reps):
         lower.append(timed([sparse_opt, src, "-o", llvm_dialect,
                             "--sparse-lower-to-llvm=outline-kernels=%d"
                             % outline]))
         ir, opt, obj = (os.path.join(tmp, x) for x in ("a.ll", "b.bc", "c.o"))
-        codegen.append(
-            timed([tool("mlir-translate"), "--mlir-to-llvmir", llvm_dialect,
-                   "-o", ir]) +
-            timed([tool("opt"), "-O3", ir, "-o", opt]) +
-            timed([tool("llc"), "-O3", "-filetype=obj", opt, "-o", obj]))
+        translate = timed([tool("mlir-translate"), "--mlir-to-llvmir",
+                           llvm_dialect, "-o", ir])
+        for cpu in cpus:
+            mcpu = "-mcpu=" + cpu
+            codegen[cpu].append(
+                translate +
+                timed([tool("opt"), "-O3", mcpu, ir, "-o", opt]) +
+                timed([tool("llc"), "-O3", mcpu, "-filetype=obj", opt, "-o",
+                       obj]))
     return (statistics.median(lower), os.path.getsize(llvm_dialect),
-            statistics.median(codegen), os.path.getsize(obj))
+            [statistics.median(codegen[cpu]) for cpu in cpus],
+            os.path.getsize(obj))
 
 
 ops = [int(x) for x in args.ops.split(",")]
+cpus = args.cpus.split(",")
 rows = []
 with tempfile.TemporaryDirectory() as tmp:
     for rank in (0, 2):
@@ -79,16 +88,18 @@ with tempfile.TemporaryDirectory() as tmp:
             base = None
             for n in ops:
                 lower, size, codegen, obj = measure(tmp, n, rank, outline)
-                total = lower + codegen
-                base = base or total
+                totals = [lower + c for c in codegen]
+                base = base or totals
                 rows.append([
                     "run-time" if rank == 0 else str(rank),
                     "yes" if outline else "no", str(n),
-                    "%.2f" % lower, "%d" % (size // 1024),
-                    "%.2f" % codegen, "%d" % (obj // 1024),
-                    "%.2f" % total, "%.2fx" % (total / base)])
-header = ["R", "outline-kernels", "ops", "lower s", "LLVM dialect KB",
-          "LLVM -O3 codegen s", "object KB", "total s", "vs 1 op"]
+                    "%.2f" % lower, "%d" % (size // 1024)] +
+                    ["%.2f" % c for c in codegen] + ["%d" % (obj // 1024)] +
+                    ["%.2f (%.2fx)" % (t, t / b) for t, b in zip(totals, base)])
+header = (["R", "outline-kernels", "ops", "lower s", "LLVM dialect KB"] +
+          ["-O3 codegen s, %s" % cpu for cpu in cpus] +
+          ["object KB (%s)" % cpus[-1]] +
+          ["total s, %s (vs 1 op)" % cpu for cpu in cpus])
 print("| " + " | ".join(header) + " |")
 print("|" + "|".join("---" for _ in header) + "|")
 for r in rows:

@@ -273,19 +273,31 @@ LookBackBuilder::buildVectorPartialBounds(OpBuilder &b, Value lo, Value tailLo,
             ValueRange{arith::MinSIOp::create(fb, fl, acc[0], v),
                        arith::MaxSIOp::create(fb, fl, acc[1], v)});
       });
-  // Lane k R + d holds column d of row k.
-  for (int64_t d = 0; d < r; ++d) {
-    for (int64_t k = 0; k < width; ++k) {
-      int64_t lane = k * r + d;
-      init[d] = arith::MinSIOp::create(
-          b, loc, init[d],
-          vector::ExtractOp::create(b, loc, vecLoop.getResult(0),
-                                    ArrayRef<int64_t>{lane}));
-      init[r + d] = arith::MaxSIOp::create(
-          b, loc, init[r + d],
-          vector::ExtractOp::create(b, loc, vecLoop.getResult(1),
-                                    ArrayRef<int64_t>{lane}));
-    }
+  // Lane k R + d holds column d of row k. Halving the vector log2(width)
+  // times keeps that pattern and leaves R lanes: R scalar steps rather than
+  // width R (a long chain of scalar min/max that LLVM's SLP vectorizer
+  // spends most of -O3's time on).
+  Value mins = vecLoop.getResult(0), maxs = vecLoop.getResult(1);
+  for (int64_t lanes = width * r; lanes > r && lanes % (2 * r) == 0;
+       lanes /= 2) {
+    auto half = [&](Value v, int64_t offset) {
+      return vector::ExtractStridedSliceOp::create(
+                 b, loc, v, ArrayRef<int64_t>{offset},
+                 ArrayRef<int64_t>{lanes / 2}, ArrayRef<int64_t>{1})
+          .getResult();
+    };
+    mins = arith::MinSIOp::create(b, loc, half(mins, 0), half(mins, lanes / 2));
+    maxs = arith::MaxSIOp::create(b, loc, half(maxs, 0), half(maxs, lanes / 2));
+  }
+  int64_t lanes = cast<VectorType>(mins.getType()).getNumElements();
+  for (int64_t lane = 0; lane < lanes; ++lane) {
+    int64_t d = lane % r;
+    init[d] = arith::MinSIOp::create(
+        b, loc, init[d],
+        vector::ExtractOp::create(b, loc, mins, ArrayRef<int64_t>{lane}));
+    init[r + d] = arith::MaxSIOp::create(
+        b, loc, init[r + d],
+        vector::ExtractOp::create(b, loc, maxs, ArrayRef<int64_t>{lane}));
   }
   return init;
 }

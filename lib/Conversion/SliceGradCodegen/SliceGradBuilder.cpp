@@ -34,12 +34,16 @@ SliceGradBuilder::SliceGradBuilder(OpBuilder &b, Location loc,
 }
 
 Value SliceGradBuilder::buildLanePattern(OpBuilder &b, ArrayRef<Value> cols) {
-  SmallVector<Value> lanes;
+  // R insertions and one shuffle: width R insertions would be a long
+  // build-vector chain that LLVM's SLP vectorizer spends its time on.
+  auto rowType =
+      VectorType::get({static_cast<int64_t>(cols.size())}, b.getI64Type());
+  Value row = vector::FromElementsOp::create(b, loc, rowType, cols);
+  SmallVector<int64_t> mask;
   for (unsigned r = 0; r < vectorWidth; ++r)
-    lanes.append(cols.begin(), cols.end());
-  auto type =
-      VectorType::get({static_cast<int64_t>(lanes.size())}, b.getI64Type());
-  return vector::FromElementsOp::create(b, loc, type, lanes);
+    for (int64_t d = 0; d < static_cast<int64_t>(cols.size()); ++d)
+      mask.push_back(d);
+  return vector::ShuffleOp::create(b, loc, row, row, mask);
 }
 
 void SliceGradBuilder::buildZeroFill(OpBuilder &b, Value lo, Value hi) {

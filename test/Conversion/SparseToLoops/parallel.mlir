@@ -26,14 +26,27 @@
 // The box: partial boxes per block of output rows, then combined.
 //       CHECK:   %[[PARTS:.*]] = memref.alloc(%{{.*}}) : memref<?xi64>
 //       CHECK:   scf.parallel
+// Vector steps of 4 rows; their lanes halved twice, to one row.
+//       CHECK:     %[[VBOX:.*]]:2 = scf.for {{.*}} -> (vector<8xi64>, vector<8xi64>)
+//       CHECK:     %[[A:.*]] = vector.extract_strided_slice %[[VBOX]]#0 {offsets = [0], sizes = [4], strides = [1]}
+//       CHECK:     %[[B:.*]] = vector.extract_strided_slice %[[VBOX]]#0 {offsets = [4], sizes = [4], strides = [1]}
+//       CHECK:     %[[MIN4:.*]] = arith.minsi %[[A]], %[[B]] : vector<4xi64>
+//       CHECK:     arith.maxsi %{{.*}}, %{{.*}} : vector<4xi64>
+//       CHECK:     %[[C:.*]] = vector.extract_strided_slice %[[MIN4]] {offsets = [0], sizes = [2], strides = [1]}
+//       CHECK:     %[[D:.*]] = vector.extract_strided_slice %[[MIN4]] {offsets = [2], sizes = [2], strides = [1]}
+//       CHECK:     arith.minsi %[[C]], %[[D]] : vector<2xi64>
+//   CHECK-NOT:     vector.extract %[[VBOX]]
 //       CHECK:     scf.for {{.*}} -> (i64, i64, i64, i64)
 //       CHECK:       arith.minsi
 //       CHECK:       arith.maxsi
 //       CHECK:   %[[LO:.*]] = memref.alloc(%{{.*}}) : memref<?xi64>
 //       CHECK:   %[[HI:.*]] = memref.alloc(%{{.*}}) : memref<?xi64>
 //       CHECK:   memref.dealloc %[[PARTS]]
-//       CHECK:   %[[LOPAT:.*]] = vector.from_elements %{{.*}} : vector<8xi64>
-//       CHECK:   %[[HIPAT:.*]] = vector.from_elements %{{.*}} : vector<8xi64>
+// B's columns repeated in the lanes of a vector step.
+//       CHECK:   %[[LOROW:.*]] = vector.from_elements %{{.*}}, %{{.*}} : vector<2xi64>
+//       CHECK:   %[[LOPAT:.*]] = vector.shuffle %[[LOROW]], %[[LOROW]] [0, 1, 0, 1, 0, 1, 0, 1] : vector<2xi64>, vector<2xi64>
+//       CHECK:   %[[HIROW:.*]] = vector.from_elements %{{.*}}, %{{.*}} : vector<2xi64>
+//       CHECK:   %[[HIPAT:.*]] = vector.shuffle %[[HIROW]], %[[HIROW]] [0, 1, 0, 1, 0, 1, 0, 1] : vector<2xi64>, vector<2xi64>
 // Per block: inclusive count, first differing row and its number; the
 // counter and the lowest differing row; the flag words.
 //       CHECK:   %[[NBLOCKS:.*]] = arith.ceildivui %[[NIN]], %{{.*}} : index
