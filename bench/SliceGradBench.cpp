@@ -11,10 +11,10 @@
 
 #include "SliceGrad/InitSliceGrad.h"
 #include "SliceGrad/Pipelines/Pipelines.h"
+#include "SliceGrad/Runner/Engine.h"
 
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -428,12 +428,11 @@ Compiled compile(const DialectRegistry &registry, int rank,
   sparse::buildSparseLowerToLLVMPipeline(pm, options);
   if (failed(pm.run(*module)))
     llvm::report_fatal_error("sparse-lower-to-llvm failed");
-  ExecutionEngineOptions engineOptions;
-  auto transformer = makeOptimizingTransformer(3, 0, nullptr);
-  engineOptions.transformer = transformer;
-  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  // The engine sparse-opt --run -O3 compiles with: users' code.
+  sparse::runner::EngineOptions engineOptions;
+  engineOptions.optLevel = 3;
   engineOptions.enableObjectDump = !dumpObject.empty();
-  auto engine = ExecutionEngine::create(*module, engineOptions);
+  auto engine = sparse::runner::createEngine(*module, engineOptions);
   if (!engine)
     llvm::report_fatal_error(engine.takeError());
   auto fn = (*engine)->lookup("_mlir_ciface_slice_grad");

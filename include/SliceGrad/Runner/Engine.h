@@ -4,9 +4,8 @@
 // for any host that runs lowered code: MLIR's ExecutionEngine for the host
 // CPU (its features, so that LLVM's passes and codegen tune for it), LLVM's
 // -O0..-O3 pipeline, and the runtime's entry points (SliceGradRuntime.h)
-// resolved in this process. (slice-grad-bench still builds its engine
-// without the host's features in LLVM's IR passes; BENCHMARKS.md, "From
-// JAX", says what moving it over changes.)
+// resolved in this process. slice-grad-bench compiles with it too, so that
+// its figures are what users run.
 //
 //===----------------------------------------------------------------------===//
 
