@@ -47,6 +47,7 @@ if config.slice_grad_sanitizers in ("ON", "1", "TRUE", "YES"):
 tools = [ToolSubst("sparse-opt", unresolved="fatal"),
          ToolSubst("sparse-capi-test", unresolved="fatal"),
          ToolSubst("host-array-test", unresolved="fatal"),
+         ToolSubst("entry-call-test", unresolved="fatal"),
          ToolSubst("%test_python", config.slice_grad_test_python,
                    unresolved="fatal")]
 llvm_config.add_tool_substitutions(tools, [config.slice_grad_tools_dir,

@@ -1,10 +1,10 @@
 //===- JitRunMode.cpp - sparse-opt --run ----------------------------------===//
 //
 // mlir-runner's flags (-e, --entry-point-result, --shared-libs, -O0..3) and
-// iree-run-module's (--input, --output) over MLIR's ExecutionEngine. An
-// entry function with arguments or array results is called through its C
-// interface (`llvm.emit_c_interface`): each memref a pointer to its
-// descriptor, results through a pointer to their struct.
+// iree-run-module's (--input, --output) over SliceGradRunner: the engine
+// (createEngine), the arrays (HostArray) and the call through the entry's
+// C interface (EntryCall). What stays here is the command line, its
+// messages, and MPI around the calls.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +12,7 @@
 
 #include "SliceGrad/Pipelines/Pipelines.h"
 #include "SliceGrad/Runner/Engine.h"
+#include "SliceGrad/Runner/EntryCall.h"
 #include "SliceGrad/Runner/HostArray.h"
 #include "SliceGrad/Runtime/SliceGradRuntime.h"
 
@@ -162,213 +163,18 @@ static void fail(const llvm::Twine &message) {
   llvm::errs() << "sparse-opt: " << message << "\n";
 }
 
-/// The element type and rank of an array argument or result (rank -1:
-/// unranked); a null type for a scalar.
-struct ValueKind {
-  Type elementType;
-  int64_t rank = 0;
-  ArrayRef<int64_t> staticShape;
-  bool isArray = false;
-};
-
-static std::optional<ValueKind> classify(Type type) {
-  ValueKind kind;
-  if (auto shaped = dyn_cast<ShapedType>(type)) {
-    if (!isa<TensorType, BaseMemRefType>(type))
-      return std::nullopt;
-    kind.isArray = true;
-    kind.elementType = shaped.getElementType();
-    kind.rank = shaped.hasRank() ? shaped.getRank() : -1;
-    if (shaped.hasRank())
-      kind.staticShape = shaped.getShape();
-  } else {
-    kind.elementType = type;
-  }
-  if (!elementBytes(kind.elementType))
-    return std::nullopt;
-  return kind;
-}
-
-/// A memref argument must take a contiguous row-major array.
-static bool takesContiguous(Type type) {
-  auto memref = dyn_cast<MemRefType>(type);
-  if (!memref || memref.getLayout().isIdentity())
-    return true;
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(memref.getStridesAndOffset(strides, offset)))
-    return false;
-  if (!ShapedType::isDynamic(offset) && offset != 0)
-    return false;
-  int64_t expected = 1;
-  for (int64_t i = memref.getRank() - 1; i >= 0; --i) {
-    if (!ShapedType::isDynamic(strides[i]) && strides[i] != expected &&
-        memref.getDimSize(i) != 1)
-      return false;
-    int64_t dim = memref.getDimSize(i);
-    expected = ShapedType::isDynamic(dim) || ShapedType::isDynamic(expected)
-                   ? ShapedType::kDynamic
-                   : expected * dim;
-  }
-  return true;
-}
-
-/// Integer types that take the same values given inline: the same width,
-/// one of them signless (or index, 64-bit signless here).
-static bool sameIntegerWidth(Type a, Type b) {
-  auto width = [](Type t) -> unsigned {
-    if (isa<IndexType>(t))
-      return 64;
-    return isa<IntegerType>(t) ? t.getIntOrFloatBitWidth() : 0;
-  };
-  auto signless = [](Type t) {
-    return isa<IndexType>(t) || t.isSignlessInteger();
-  };
-  return width(a) && width(a) == width(b) && (signless(a) || signless(b));
-}
-
 /// Checks that `array`, the value given for argument `index` of type
-/// `type`, fits it: element type, rank and static sizes.
+/// `type`, fits it.
 static bool checkInput(const HostArray &array, Type type, unsigned index,
                        StringRef spelling, StringRef function) {
-  std::optional<ValueKind> kind = classify(type);
-  std::string given =
-      "--input #" + std::to_string(index + 1) + " (" + spelling.str() + ")";
-  auto mismatch = [&](const llvm::Twine &why) {
-    fail(given + " does not fit argument #" + llvm::Twine(index + 1) + " of @" +
-         function + ", " + debugString(type) + ": " + why);
-    return false;
-  };
-  if (!kind)
-    return mismatch("--input gives only arrays and scalars of number types");
-  if (!takesContiguous(type))
-    return mismatch("the argument's layout is not contiguous row-major, "
-                    "which --input's arrays are");
-  Type expected = kind->elementType;
-  bool typeFits = array.elementType
-                      ? array.elementType == expected ||
-                            sameIntegerWidth(array.elementType, expected)
-                      : acceptsDescr(expected, array.descr);
-  if (!typeFits)
-    return mismatch(
-        (array.elementType
-             ? "its element type is " + debugString(array.elementType)
-             : "its dtype is '" + array.descr + "', the argument needs '" +
-                   npyDescr(expected) + "'"));
-  int64_t rank = array.shape.size();
-  std::string arrayShape = "its shape is " + shapeString(array.shape, "");
-  if (rank == 0)
-    arrayShape = "it is a scalar";
-  else
-    arrayShape.pop_back(); // the 'x' before the (empty) type
-  if (!kind->isArray) {
-    if (rank != 0)
-      return mismatch(arrayShape + ", the argument is a scalar");
+  llvm::Error error = checkArgument(array, type);
+  if (!error)
     return true;
-  }
-  if (kind->rank >= 0 && kind->rank != rank)
-    return mismatch(arrayShape + ", the argument has rank " +
-                    std::to_string(kind->rank));
-  for (auto [i, dim] : llvm::enumerate(kind->staticShape))
-    if (!ShapedType::isDynamic(dim) && dim != array.shape[i])
-      return mismatch(arrayShape + ", dimension " + std::to_string(i) +
-                      " must be " + std::to_string(dim));
-  return true;
-}
-
-//===----------------------------------------------------------------------===//
-// Calling through the C interface
-//===----------------------------------------------------------------------===//
-
-/// A memref descriptor as the LLVM lowering lays it out: allocated and
-/// aligned pointers, offset, sizes, strides.
-struct Descriptor {
-  std::vector<int64_t> words;
-
-  explicit Descriptor(const HostArray &array) {
-    int64_t rank = array.shape.size();
-    words.assign(3 + 2 * rank, 0);
-    words[0] = words[1] = reinterpret_cast<int64_t>(array.data);
-    int64_t stride = 1;
-    for (int64_t i = rank - 1; i >= 0; --i) {
-      words[3 + i] = array.shape[i];
-      words[3 + rank + i] = stride;
-      stride *= array.shape[i];
-    }
-  }
-};
-
-/// Where each result lies in the struct that the C interface returns them
-/// in (LLVM's natural alignment on the host).
-struct ResultLayout {
-  SmallVector<size_t> offsets;
-  size_t size = 0;
-  bool byPointer = false;
-};
-
-static size_t resultBytes(Type type, size_t &align) {
-  if (auto memref = dyn_cast<MemRefType>(type)) {
-    align = 8;
-    return 8 * (3 + 2 * memref.getRank());
-  }
-  if (isa<mlir::UnrankedMemRefType>(type)) {
-    align = 8;
-    return 16;
-  }
-  size_t bytes = elementBytes(type);
-  align = isa<ComplexType>(type) ? bytes / 2 : bytes;
-  return bytes;
-}
-
-static ResultLayout layoutResults(TypeRange types) {
-  ResultLayout layout;
-  for (Type type : types) {
-    size_t align;
-    size_t bytes = resultBytes(type, align);
-    layout.size = llvm::alignTo(layout.size, align);
-    layout.offsets.push_back(layout.size);
-    layout.size += bytes;
-  }
-  // A struct (several results, a memref, a complex number) comes back
-  // through a pointer passed first; a single scalar is the return value.
-  layout.byPointer =
-      types.size() > 1 ||
-      (types.size() == 1 && (isa<BaseMemRefType, ComplexType>(types[0])));
-  return layout;
-}
-
-/// A result read from the returned struct.
-struct ResultArray {
-  Type elementType;
-  SmallVector<int64_t> shape, strides;
-  const char *base = nullptr;
-  void *allocated = nullptr;  // a buffer the program allocated, or null
-  void *descriptor = nullptr; // an unranked result's heap descriptor
-};
-
-static ResultArray readResult(Type type, const char *at) {
-  ResultArray result;
-  if (!isa<BaseMemRefType>(type)) {
-    result.elementType = type;
-    result.base = at;
-    return result;
-  }
-  result.elementType = cast<BaseMemRefType>(type).getElementType();
-  const int64_t *words = reinterpret_cast<const int64_t *>(at);
-  int64_t rank;
-  if (isa<mlir::UnrankedMemRefType>(type)) {
-    rank = words[0];
-    result.descriptor = reinterpret_cast<void *>(words[1]);
-    words = static_cast<const int64_t *>(result.descriptor);
-  } else {
-    rank = cast<MemRefType>(type).getRank();
-  }
-  result.allocated = reinterpret_cast<void *>(words[0]);
-  result.base = reinterpret_cast<const char *>(words[1]) +
-                words[2] * elementBytes(result.elementType);
-  result.shape.assign(words + 3, words + 3 + rank);
-  result.strides.assign(words + 3 + rank, words + 3 + 2 * rank);
-  return result;
+  fail("--input #" + llvm::Twine(index + 1) + " (" + spelling +
+       ") does not fit argument #" + llvm::Twine(index + 1) + " of @" +
+       function + ", " + debugString(type) + ": " +
+       llvm::toString(std::move(error)));
+  return false;
 }
 
 //===----------------------------------------------------------------------===//
@@ -737,7 +543,7 @@ static int runJitInProcess(StringRef inputFilename, DialectRegistry &registry,
         return EXIT_FAILURE;
       }
     for (auto [i, type] : llvm::enumerate(signature.getResults()))
-      if (!classify(type)) {
+      if (!isHostValueType(type)) {
         fail("result #" + llvm::Twine(i + 1) + " of @" + entryName + " is " +
              debugString(type) +
              "; --run returns arrays and scalars of number types");
@@ -805,85 +611,26 @@ static int runJitInProcess(StringRef inputFilename, DialectRegistry &registry,
       return EXIT_FAILURE;
   }
 
-  // The packed arguments: a pointer to each argument's value (for a
-  // memref, to its descriptor), then to where the result goes.
-  std::vector<Descriptor> descriptors;
-  descriptors.reserve(arguments.size());
-  std::vector<std::pair<int64_t, void *>> unranked(arguments.size());
-  SmallVector<void *> pointers(arguments.size());
-  for (auto [i, array] : llvm::enumerate(arguments)) {
-    Type type = signature.getInput(i);
-    if (!isa<ShapedType>(type)) {
-      pointers[i] = array.data; // a scalar, loaded from here
-      continue;
-    }
-    descriptors.emplace_back(array);
-    pointers[i] = descriptors.back().words.data();
-    if (!cast<ShapedType>(type).hasRank()) {
-      unranked[i] = {static_cast<int64_t>(array.shape.size()),
-                     descriptors.back().words.data()};
-      pointers[i] = &unranked[i];
-    }
-  }
-  SmallVector<Type> resultTypes;
-  for (Type type : signature.getResults()) {
-    // Tensors come back as the memrefs one-shot-bufferize makes of them.
-    if (auto ranked = dyn_cast<RankedTensorType>(type))
-      type = MemRefType::get(ranked.getShape(), ranked.getElementType());
-    else if (auto unrankedTensor = dyn_cast<UnrankedTensorType>(type))
-      type = mlir::UnrankedMemRefType::get(unrankedTensor.getElementType(), 0);
-    resultTypes.push_back(type);
-  }
-  ResultLayout layout = layoutResults(resultTypes);
-  std::vector<int64_t> resultStorage(llvm::divideCeil(layout.size, 8) + 2, 0);
-  void *resultPointer = resultStorage.data();
+  // An entry with arguments or array results: through its C interface.
+  // Otherwise mlir-runner's call: the function itself, its scalar result
+  // (if any) returned here.
+  std::optional<EntryCall> entryCall;
+  int64_t scalarResult = 0;
   SmallVector<void *> packed;
-  std::string invoked = entryName;
-  if (call == CallKind::Arrays) {
-    invoked = "_mlir_ciface_" + entryName;
-    if (layout.byPointer)
-      packed.push_back(&resultPointer);
-    // A memref's entry points to its descriptor pointer, a scalar's to the
-    // scalar itself.
-    for (size_t i = 0; i < pointers.size(); ++i)
-      packed.push_back(isa<ShapedType>(signature.getInput(i))
-                           ? static_cast<void *>(&pointers[i])
-                           : pointers[i]);
-    if (!layout.byPointer && !resultTypes.empty())
-      packed.push_back(resultStorage.data());
-  } else if (call != CallKind::Void) {
-    packed.push_back(resultStorage.data());
-  }
-
-  // The buffers a call returned, to free between repetitions and at the
-  // end: not the arguments' buffers, nor a constant's (0xdeadbeef).
-  auto ownedBuffers = [&](ArrayRef<ResultArray> results) {
-    SmallVector<void *> owned;
-    for (const ResultArray &result : results) {
-      for (void *buffer : {result.allocated, result.descriptor}) {
-        bool isArgument = llvm::any_of(
-            arguments, [&](const HostArray &a) { return a.data == buffer; });
-        if (buffer && buffer != reinterpret_cast<void *>(0xdeadbeef) &&
-            !isArgument && !llvm::is_contained(owned, buffer))
-          owned.push_back(buffer);
-      }
-    }
-    return owned;
-  };
-  auto readResults = [&]() {
-    SmallVector<ResultArray> results;
-    if (call == CallKind::Arrays)
-      for (auto [i, type] : llvm::enumerate(resultTypes))
-        results.push_back(readResult(
-            type, reinterpret_cast<const char *>(resultStorage.data()) +
-                      layout.offsets[i]));
-    return results;
+  if (call == CallKind::Arrays)
+    entryCall.emplace(signature, arguments);
+  else if (call != CallKind::Void)
+    packed.push_back(&scalarResult);
+  auto invoke = [&]() -> llvm::Error {
+    if (entryCall)
+      return entryCall->invoke(**engine, entryName);
+    return (*engine)->invokePacked(entryName, packed);
   };
 
   std::vector<double> times;
   for (unsigned iteration = 0; iteration < repeat; ++iteration) {
     auto start = std::chrono::steady_clock::now();
-    if (llvm::Error error = (*engine)->invokePacked(invoked, packed)) {
+    if (llvm::Error error = invoke()) {
       fail("cannot call @" + entryName + ": " +
            llvm::toString(std::move(error)));
       return EXIT_FAILURE;
@@ -891,9 +638,6 @@ static int runJitInProcess(StringRef inputFilename, DialectRegistry &registry,
     times.push_back(std::chrono::duration<double, std::milli>(
                         std::chrono::steady_clock::now() - start)
                         .count());
-    if (iteration + 1 < repeat)
-      for (void *buffer : ownedBuffers(readResults()))
-        std::free(buffer);
   }
   if (repeat > 1) {
     std::sort(times.begin(), times.end());
@@ -916,21 +660,18 @@ static int runJitInProcess(StringRef inputFilename, DialectRegistry &registry,
   case CallKind::Void:
     return status;
   case CallKind::I32:
-    llvm::outs() << *reinterpret_cast<int32_t *>(resultStorage.data()) << "\n";
+    llvm::outs() << *reinterpret_cast<int32_t *>(&scalarResult) << "\n";
     return status;
   case CallKind::I64:
-    llvm::outs() << resultStorage[0] << "\n";
+    llvm::outs() << scalarResult << "\n";
     return status;
   case CallKind::F32:
-    llvm::outs() << *reinterpret_cast<float *>(resultStorage.data()) << "\n";
+    llvm::outs() << *reinterpret_cast<float *>(&scalarResult) << "\n";
     return status;
   case CallKind::Arrays:
     break;
   }
-  SmallVector<ResultArray> results = readResults();
-  for (auto [i, result] : llvm::enumerate(results)) {
-    ArrayView view{result.elementType, result.shape, result.strides,
-                   result.base};
+  for (auto [i, view] : llvm::enumerate(entryCall->results())) {
     StringRef target = i < outputs.size() ? StringRef(outputs[i]) : "-";
     if (target == "-") {
       llvm::outs() << "result[" << i << "]: ";
@@ -945,7 +686,5 @@ static int runJitInProcess(StringRef inputFilename, DialectRegistry &registry,
     }
   }
   llvm::outs().flush();
-  for (void *buffer : ownedBuffers(results))
-    std::free(buffer);
   return status;
 }
