@@ -1,15 +1,15 @@
 //===- SliceGradKernels.cpp - The kernel library's C ABI and dispatch -----===//
 //
-// sparseSliceGradRun: TensorFlow's rank checks (which the memref kernels'
-// types cannot express), then the kernel of the value width for the CPU
-// level chosen once, called through its C interface in a status scope.
+// sparseSliceGradRun and sparseSliceRun: TensorFlow's rank checks (which
+// the memref kernels' types cannot express), then the kernel of the value
+// width for the CPU level chosen once, called through its C interface in a
+// status scope.
 //
 //===----------------------------------------------------------------------===//
 
 #include "SliceGrad/Kernels/SliceGradKernels.h"
 #include "SliceGrad/Runtime/SliceGradRuntime.h"
 
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -25,11 +25,22 @@ using KernelFn = void(StridedMemRefType<char, 1> *,
                       StridedMemRefType<int64_t, 2> *,
                       StridedMemRefType<char, 1> *);
 using Kernel = KernelFn *;
+/// The slice's: indices, values, shape, start, size; then the caller's
+/// buffers for output indices (flat), values, shape and positions. Returns
+/// the number of kept rows.
+using SliceKernelFn =
+    int64_t(StridedMemRefType<int64_t, 2> *, StridedMemRefType<char, 1> *,
+            StridedMemRefType<int64_t, 1> *, StridedMemRefType<int64_t, 1> *,
+            StridedMemRefType<int64_t, 1> *, StridedMemRefType<int64_t, 1> *,
+            StridedMemRefType<char, 1> *, StridedMemRefType<int64_t, 1> *,
+            StridedMemRefType<int64_t, 1> *);
+using SliceKernel = SliceKernelFn *;
 
 /// One CPU level's kernels, by value width.
 struct Target {
   const char *name;
   Kernel b1, b2, b4, b8, b16;
+  SliceKernel s1, s2, s4, s8, s16;
 };
 } // namespace
 
@@ -40,7 +51,12 @@ struct Target {
       _mlir_ciface_sparse_slice_grad_b2_##SUFFIX,                              \
       _mlir_ciface_sparse_slice_grad_b4_##SUFFIX,                              \
       _mlir_ciface_sparse_slice_grad_b8_##SUFFIX,                              \
-      _mlir_ciface_sparse_slice_grad_b16_##SUFFIX;
+      _mlir_ciface_sparse_slice_grad_b16_##SUFFIX;                             \
+  extern "C" SliceKernelFn _mlir_ciface_sparse_slice_b1_##SUFFIX,              \
+      _mlir_ciface_sparse_slice_b2_##SUFFIX,                                   \
+      _mlir_ciface_sparse_slice_b4_##SUFFIX,                                   \
+      _mlir_ciface_sparse_slice_b8_##SUFFIX,                                   \
+      _mlir_ciface_sparse_slice_b16_##SUFFIX;
 #include "SliceGradKernelTargets.inc"
 #undef SLICE_GRAD_KERNEL_TARGET
 
@@ -52,7 +68,12 @@ const Target targets[] = {
    _mlir_ciface_sparse_slice_grad_b2_##SUFFIX,                                 \
    _mlir_ciface_sparse_slice_grad_b4_##SUFFIX,                                 \
    _mlir_ciface_sparse_slice_grad_b8_##SUFFIX,                                 \
-   _mlir_ciface_sparse_slice_grad_b16_##SUFFIX},
+   _mlir_ciface_sparse_slice_grad_b16_##SUFFIX,                                \
+   _mlir_ciface_sparse_slice_b1_##SUFFIX,                                      \
+   _mlir_ciface_sparse_slice_b2_##SUFFIX,                                      \
+   _mlir_ciface_sparse_slice_b4_##SUFFIX,                                      \
+   _mlir_ciface_sparse_slice_b8_##SUFFIX,                                      \
+   _mlir_ciface_sparse_slice_b16_##SUFFIX},
 #include "SliceGradKernelTargets.inc"
 #undef SLICE_GRAD_KERNEL_TARGET
 };
@@ -101,19 +122,21 @@ const Target &target() {
   return chosen;
 }
 
-Kernel kernelOfWidth(int64_t valueBytes) {
-  const Target &t = target();
+/// The kernel of `kernels` (b1..b16 or s1..s16) for values of `valueBytes`
+/// bytes, or null.
+template <typename K>
+K ofWidth(int64_t valueBytes, K b1, K b2, K b4, K b8, K b16) {
   switch (valueBytes) {
   case 1:
-    return t.b1;
+    return b1;
   case 2:
-    return t.b2;
+    return b2;
   case 4:
-    return t.b4;
+    return b4;
   case 8:
-    return t.b8;
+    return b8;
   case 16:
-    return t.b16;
+    return b16;
   default:
     return nullptr;
   }
@@ -138,12 +161,17 @@ StridedMemRefType<char, 1> viewValues(const void *data, int64_t length) {
   return {p, p, 0, {length}, {1}};
 }
 
+StridedMemRefType<int64_t, 1> viewWords(int64_t *data, int64_t length) {
+  return {data, data, 0, {length}, {1}};
+}
+
 StridedMemRefType<int64_t, 1> shapeOf(const SparseSliceGradArray &a) {
   int64_t *p = const_cast<int64_t *>(a.shape);
   return {p, p, 0, {a.rank}, {1}};
 }
 
 constexpr const char *kWhere = "sparseSliceGradRun";
+constexpr const char *kSliceWhere = "sparseSliceRun";
 
 void shapeCheckFailed(SliceGradCheck check, const SparseSliceGradArray &a,
                       const SparseSliceGradArray *b) {
@@ -193,61 +221,113 @@ bool checkRanks(const SparseSliceGradArray &grad,
 
 /// A call the C ABI cannot take (not one of TensorFlow's checks: its
 /// tensors cannot be malformed), as an INVALID_ARGUMENT of the call.
-template <typename... Args>
-void callFailed(SparseSliceGradStatus &status, const char *format,
-                Args... args) {
-  status.failed = 1;
-  std::snprintf(status.messageBuffer, sizeof(status.messageBuffer), format,
-                args...);
-  std::snprintf(status.whereBuffer, sizeof(status.whereBuffer), "%s", kWhere);
-  status.error = {status.whereBuffer, SPARSE_SLICE_GRAD_INVALID_ARGUMENT,
-                  "INVALID_ARGUMENT", status.messageBuffer};
-}
+struct CallChecks {
+  const char *op, *where;
 
-/// Whether `a` describes an array a kernel may read: a shape where its
-/// rank says, sizes >= 0 whose product (times the element's bytes) fits in
-/// int64, and data wherever there are elements.
-bool wellFormed(SparseSliceGradStatus &status, const char *name,
-                const SparseSliceGradArray &a, int64_t elementBytes) {
-  if (a.rank < 0 || (a.rank > 0 && !a.shape)) {
-    callFailed(status, "%s: rank %lld needs a shape of that length", name,
-               static_cast<long long>(a.rank));
+  bool fail(const std::string &message) const {
+    sparseSliceGradReportError(op, where, SPARSE_SLICE_GRAD_INVALID_ARGUMENT,
+                               message.c_str());
     return false;
   }
-  int64_t bytes = elementBytes;
-  for (int64_t d = 0; d < a.rank; ++d) {
-    if (a.shape[d] < 0) {
-      callFailed(status, "%s: size %lld in dimension %lld is negative", name,
-                 static_cast<long long>(a.shape[d]), static_cast<long long>(d));
-      return false;
+
+  /// Whether `a` describes an array a kernel may read: a shape where its
+  /// rank says, sizes >= 0 whose product (times the element's bytes) fits
+  /// in int64, and data wherever there are elements.
+  bool wellFormed(const char *name, const SparseSliceGradArray &a,
+                  int64_t elementBytes) const {
+    std::string array = name;
+    if (a.rank < 0 || (a.rank > 0 && !a.shape))
+      return fail(array + ": rank " + std::to_string(a.rank) +
+                  " needs a shape of that length");
+    int64_t bytes = elementBytes;
+    for (int64_t d = 0; d < a.rank; ++d) {
+      if (a.shape[d] < 0)
+        return fail(array + ": size " + std::to_string(a.shape[d]) +
+                    " in dimension " + std::to_string(d) + " is negative");
+      if (__builtin_mul_overflow(bytes, a.shape[d], &bytes))
+        return fail(array + ": its byte count overflows int64");
     }
-    if (__builtin_mul_overflow(bytes, a.shape[d], &bytes)) {
-      callFailed(status, "%s: its byte count overflows int64", name);
-      return false;
-    }
+    if (bytes != 0 && !a.data)
+      return fail(array + ": null data for " + std::to_string(bytes) +
+                  " bytes");
+    return true;
   }
-  if (bytes != 0 && !a.data) {
-    callFailed(status, "%s: null data for %lld bytes", name,
-               static_cast<long long>(bytes));
-    return false;
+
+  /// A destination of `length` elements of `elementBytes` bytes.
+  bool wellFormedOutput(const char *name, const void *data, int64_t length,
+                        int64_t elementBytes) const {
+    int64_t shape[1] = {length};
+    return wellFormed(name, {data, 1, shape}, elementBytes);
   }
-  return true;
-}
+
+  bool knownWidth(int64_t valueBytes) const {
+    for (int64_t width : {1, 2, 4, 8, 16})
+      if (valueBytes == width)
+        return true;
+    return fail("values of " + std::to_string(valueBytes) +
+                " bytes have no kernel (1, 2, 4, 8 or 16)");
+  }
+};
 
 /// The operands and the destination as the C ABI takes them.
-bool wellFormedCall(SparseSliceGradStatus &status, int64_t valueBytes,
-                    const SparseSliceGradArray &grad,
+bool wellFormedCall(int64_t valueBytes, const SparseSliceGradArray &grad,
                     const SparseSliceGradArray &in,
                     const SparseSliceGradArray &start,
                     const SparseSliceGradArray &out, void *valGrad,
                     int64_t valGradLength) {
-  if (!wellFormed(status, "backprop_val_grad", grad, valueBytes) ||
-      !wellFormed(status, "input_indices", in, 8) ||
-      !wellFormed(status, "input_start", start, 8) ||
-      !wellFormed(status, "output_indices", out, 8))
+  CallChecks c{"sparse.slice_grad", kWhere};
+  return c.knownWidth(valueBytes) &&
+         c.wellFormed("backprop_val_grad", grad, valueBytes) &&
+         c.wellFormed("input_indices", in, 8) &&
+         c.wellFormed("input_start", start, 8) &&
+         c.wellFormed("output_indices", out, 8) &&
+         c.wellFormedOutput("val_grad", valGrad, valGradLength, valueBytes);
+}
+
+/// TensorFlow's checks of SparseSlice's ranks (ValidateSparseTensor, then
+/// sparse_slice_op.cc), in its order, with the two size checks between
+/// them that the kernel repeats; false when one failed (reported).
+bool checkSliceRanks(const SparseSliceGradArray &indices,
+                     const SparseSliceGradArray &values,
+                     const SparseSliceGradArray &shape,
+                     const SparseSliceGradArray &start,
+                     const SparseSliceGradArray &size) {
+  auto failed = [](const std::string &message) {
+    sparseSliceGradReportError("sparse.slice", kSliceWhere,
+                               SPARSE_SLICE_GRAD_INVALID_ARGUMENT,
+                               message.c_str());
     return false;
-  int64_t length[1] = {valGradLength};
-  return wellFormed(status, "val_grad", {valGrad, 1, length}, valueBytes);
+  };
+  auto shapeString = [](const SparseSliceGradArray &a) {
+    std::string s = "[";
+    for (int64_t d = 0; d < a.rank; ++d)
+      s += (d ? "," : "") + std::to_string(a.shape[d]);
+    return s + "]";
+  };
+  if (indices.rank != 2)
+    return failed("Sparse indices must be rank 2 but is rank " +
+                  std::to_string(indices.rank));
+  if (values.rank != 1)
+    return failed("Sparse values must be rank 1 but is rank " +
+                  std::to_string(values.rank));
+  if (shape.rank != 1)
+    return failed("Sparse shape must be rank 1 but is rank " +
+                  std::to_string(shape.rank));
+  if (values.shape[0] != indices.shape[0])
+    return failed("Number of elements in indices (" +
+                  std::to_string(indices.shape[0]) + ") and values (" +
+                  std::to_string(values.shape[0]) + ") do not match");
+  if (shape.shape[0] != indices.shape[1])
+    return failed("Index rank (" + std::to_string(indices.shape[1]) +
+                  ") and shape rank (" + std::to_string(shape.shape[0]) +
+                  ") do not match");
+  if (start.rank != 1)
+    return failed("Input start should be a vector but received shape " +
+                  shapeString(start));
+  if (size.rank != 1)
+    return failed("Input size should be a vector but received shape " +
+                  shapeString(size));
+  return true;
 }
 } // namespace
 
@@ -261,21 +341,60 @@ extern "C" int32_t sparseSliceGradRun(int64_t valueBytes,
   SparseSliceGradStatus local;
   SparseSliceGradStatus &s = status ? *status : local;
   SparseSliceGradStatus *previous = sparseSliceGradBeginCall(&s);
-  Kernel kernel = kernelOfWidth(valueBytes);
-  if (!kernel) {
-    callFailed(s, "values of %lld bytes have no kernel (1, 2, 4, 8 or 16)",
-               static_cast<long long>(valueBytes));
-  } else if (wellFormedCall(s, valueBytes, backpropValGrad, inputIndices,
-                            inputStart, outputIndices, valGrad,
-                            valGradLength) &&
-             checkRanks(backpropValGrad, inputIndices, inputStart,
-                        outputIndices)) {
+  const Target &t = target();
+  if (wellFormedCall(valueBytes, backpropValGrad, inputIndices, inputStart,
+                     outputIndices, valGrad, valGradLength) &&
+      checkRanks(backpropValGrad, inputIndices, inputStart, outputIndices)) {
+    Kernel kernel = ofWidth(valueBytes, t.b1, t.b2, t.b4, t.b8, t.b16);
     auto g = viewValues(backpropValGrad.data, backpropValGrad.shape[0]);
     auto ii = viewIndices<2>(inputIndices);
     auto st = viewIndices<1>(inputStart);
     auto oi = viewIndices<2>(outputIndices);
     auto o = viewValues(valGrad, valGradLength);
     kernel(&g, &ii, &st, &oi, &o);
+  }
+  sparseSliceGradEndCall(previous);
+  return s.failed ? s.error.code : 0;
+}
+
+extern "C" int32_t
+sparseSliceRun(int64_t valueBytes, SparseSliceGradArray indices,
+               SparseSliceGradArray values, SparseSliceGradArray shape,
+               SparseSliceGradArray start, SparseSliceGradArray size,
+               int64_t *outputIndices, void *outputValues, int64_t *outputShape,
+               int64_t *positions, int64_t *count,
+               SparseSliceGradStatus *status) {
+  SparseSliceGradStatus local;
+  SparseSliceGradStatus &s = status ? *status : local;
+  SparseSliceGradStatus *previous = sparseSliceGradBeginCall(&s);
+  const Target &t = target();
+  CallChecks c{"sparse.slice", kSliceWhere};
+  bool ok = c.knownWidth(valueBytes) && c.wellFormed("indices", indices, 8) &&
+            c.wellFormed("values", values, valueBytes) &&
+            c.wellFormed("shape", shape, 8) &&
+            c.wellFormed("start", start, 8) && c.wellFormed("size", size, 8) &&
+            checkSliceRanks(indices, values, shape, start, size);
+  if (ok) {
+    int64_t n = indices.shape[0], r = indices.shape[1];
+    ok = c.wellFormedOutput("output_indices", outputIndices, n * r, 8) &&
+         c.wellFormedOutput("output_values", outputValues, n, valueBytes) &&
+         c.wellFormedOutput("output_shape", outputShape, shape.shape[0], 8) &&
+         c.wellFormedOutput("positions", positions, n, 8) &&
+         (count || c.fail("count: null"));
+  }
+  if (ok) {
+    SliceKernel kernel = ofWidth(valueBytes, t.s1, t.s2, t.s4, t.s8, t.s16);
+    int64_t n = indices.shape[0], r = indices.shape[1];
+    auto ii = viewIndices<2>(indices);
+    auto v = viewValues(values.data, values.shape[0]);
+    auto sh = viewIndices<1>(shape);
+    auto st = viewIndices<1>(start);
+    auto sz = viewIndices<1>(size);
+    auto oi = viewWords(outputIndices, n * r);
+    auto ov = viewValues(outputValues, n);
+    auto os = viewWords(outputShape, shape.shape[0]);
+    auto pos = viewWords(positions, n);
+    *count = kernel(&ii, &v, &sh, &st, &sz, &oi, &ov, &os, &pos);
   }
   sparseSliceGradEndCall(previous);
   return s.failed ? s.error.code : 0;

@@ -143,6 +143,11 @@ extern "C" void sparseSliceGradEndCall(SparseSliceGradStatus *previous) {
   callStatus = previous;
 }
 
+extern "C" void sparseSliceGradReportError(const char *op, const char *where,
+                                           int32_t code, const char *message) {
+  report(where, message ? message : "", code, op ? op : "sparse.slice_grad");
+}
+
 extern "C" int sparseSliceGradTakeError(SparseSliceGradError *error) {
   if (state.load() != 2)
     return 0;

@@ -6,7 +6,10 @@
 # ranks included, with its messages and codes; and 8 threads calling at
 # once with passing and failing cases, each getting its own outcome; calls
 # the C ABI cannot take (negative sizes, null shapes or data, overflowing
-# sizes, a short destination) as errors, never a signal.
+# sizes, a short destination) as errors, never a signal. The forward
+# (sparseSliceRun) the same way: every level, random and adversarial cases,
+# 5 widths, against TensorFlow's SparseSlice (the Python reference), its
+# checks with its messages, and malformed calls.
 #
 # REQUIRES: numpy
 # UNSUPPORTED: sanitizers
@@ -15,6 +18,9 @@
 # CHECK-DAG: kernel-library default: {{[1-9][0-9]*}} value cases, {{[1-9][0-9]*}} error cases, 0 failures
 # CHECK-DAG: kernel-library threads: 8 threads x 60 calls, 0 failures
 # CHECK-DAG: kernel-library malformed: 8 calls, 0 failures
+# CHECK-DAG: kernel-library slice x86-64-v2: {{[1-9][0-9]*}} value cases, {{[1-9][0-9]*}} error cases, 0 failures
+# CHECK-DAG: kernel-library slice default: {{[1-9][0-9]*}} value cases, {{[1-9][0-9]*}} error cases, 0 failures
+# CHECK-DAG: kernel-library slice malformed: 5 calls, 0 failures
 # CHECK: kernel-library: targets ok
 
 import argparse
@@ -26,8 +32,10 @@ import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import numpy as np  # noqa: E402
+import slice_cases as slice_gen  # noqa: E402
 import slicegrad_cases as gen  # noqa: E402
 import slicegrad_testlib as lib  # noqa: E402
+import sparse_slice_ref as slice_ref  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--lib", required=True)
@@ -60,6 +68,11 @@ kernels.sparseSliceGradRun.restype = ctypes.c_int32
 kernels.sparseSliceGradRun.argtypes = [
     ctypes.c_int64, Array, Array, Array, Array, ctypes.c_void_p,
     ctypes.c_int64, ctypes.POINTER(Status)]
+kernels.sparseSliceRun.restype = ctypes.c_int32
+kernels.sparseSliceRun.argtypes = [
+    ctypes.c_int64, Array, Array, Array, Array, Array, ctypes.c_void_p,
+    ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
+    ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(Status)]
 kernels.sparseSliceGradKernelTarget.restype = ctypes.c_char_p
 kernels.sparseSliceGradKernelTargets.restype = ctypes.c_char_p
 
@@ -207,6 +220,140 @@ def run_malformed():
           (len(calls), len(failures)))
 
 
+def run_slice(ii, v, sh, st, sz):
+    """((indices, values, shape, positions), None) or (None, (code,
+    message)) from sparseSliceRun."""
+    keep = []
+    n = ii.shape[0] if ii.ndim >= 1 else 0
+    r = ii.shape[1] if ii.ndim >= 2 else 0
+    oi = np.full((n, r), -5, np.int64)
+    ov = np.zeros(n, v.dtype)
+    os_ = np.zeros(sh.shape[0] if sh.ndim >= 1 else 0, np.int64)
+    pos = np.full(n, -5, np.int64)
+    count = ctypes.c_int64(-1)
+    ptrs = [oi.ctypes.data, ov.ctypes.data, os_.ctypes.data, pos.ctypes.data]
+    status = Status()
+    rc = kernels.sparseSliceRun(
+        v.dtype.itemsize, array(ii, keep), array(v, keep), array(sh, keep),
+        array(st, keep), array(sz, keep), *ptrs, ctypes.byref(count),
+        ctypes.byref(status))
+    if rc != (status.error.code if status.failed else 0):
+        return None, (-1, "return code %d disagrees with the status" % rc)
+    if status.failed:
+        return None, (status.error.code, status.error.message.decode())
+    m = count.value
+    return (oi[:m], ov[:m], os_, pos[:m]), None
+
+
+def check_slice(case, dtype):
+    """A failure's description, or None."""
+    n = case.get("v_len", case["ii"].shape[0] if case["ii"].ndim else 0)
+    v = lib.random_values(np.random.default_rng(n), dtype, n)
+    try:
+        want, want_error = slice_ref.sparse_slice(
+            case["ii"], v, case["sh"], case["st"], case["sz"]), None
+    except slice_ref.TFError as e:
+        want, want_error = None, str(e)
+    got, got_error = run_slice(case["ii"], v, case["sh"], case["st"],
+                               case["sz"])
+    if want_error is not None:
+        if got_error != (3, want_error):
+            return "slice %s: expected error %r, got %r" % (
+                case["name"], want_error, got_error)
+        return None
+    if got_error is not None:
+        return "slice %s: unexpected error %r" % (case["name"], got_error)
+    oi, ov, os_, pos = got
+    kept = np.nonzero(slice_ref.kept(case["ii"], case["st"], case["sz"]))[0]
+    if (oi.tobytes() != want[0].tobytes() or
+            lib.bits(ov, dtype) != lib.bits(want[1], dtype) or
+            os_.tobytes() != want[2].tobytes() or
+            pos.tobytes() != kept.astype(np.int64).tobytes()):
+        return "slice %s (%s): wrong result" % (case["name"], dtype)
+    return None
+
+
+def run_slice_child():
+    """The forward's cases under this process's CPU level."""
+    rng = np.random.default_rng(args.seed + 7)
+    dtypes = ["i8", "f16", "f32", "f64", "complex128"]
+    cases = []
+    for kind in ("sorted", "shuffled", "blocks", "duplicates", "prefix"):
+        for r in (1, 2, 3, 8):
+            cases.append(slice_gen.class_case(rng, kind, 200, r, 0.5))
+    cases += [slice_gen.random_case(rng, "random%d" % n) for n in range(60)]
+    cases += [slice_gen.size_error_case(rng, "sizes%d" % n)
+              for n in range(12)]
+    base = slice_gen.class_case(rng, "sorted", 30, 2, 0.5, name="base")
+    for name, change in (("ii_vector", {"ii": base["ii"][:, 0]}),
+                         ("sh_matrix", {"sh": base["sh"][None, :]}),
+                         ("st_matrix", {"st": base["st"][None, :]}),
+                         ("sz_scalar", {"sz": base["sz"][0]})):
+        cases.append(dict(base, name=name, **change))
+    failures, values, errors = [], 0, 0
+    for k, case in enumerate(cases):
+        f = check_slice(case, dtypes[k % len(dtypes)])
+        if f:
+            failures.append(f)
+        try:
+            slice_ref.check_operands(case["ii"], np.zeros(case.get(
+                "v_len", case["ii"].shape[0] if case["ii"].ndim else 0)),
+                case["sh"], case["st"], case["sz"])
+            slice_ref.output_shape(case["sh"], case["st"], case["sz"])
+            values += 1
+        except slice_ref.TFError:
+            errors += 1
+    for f in failures[:10]:
+        print("FAIL:", f)
+    print("kernel-library slice %s: %d value cases, %d error cases, "
+          "%d failures" % (args.child, values, errors, len(failures)))
+
+
+def run_slice_malformed():
+    """Calls of sparseSliceRun the C ABI cannot take."""
+    good = slice_gen.class_case(np.random.default_rng(6), "sorted", 20, 2,
+                                0.5)
+    v = np.ones(20, np.float32)
+    minus = (ctypes.c_int64 * 2)(-3, 2)
+    keep = []
+
+    def call(width=4, indices=None, outputs=None):
+        ii = indices or array(good["ii"], keep)
+        status = Status()
+        n = 20
+        bufs = [np.zeros(n * 2, np.int64), np.zeros(n, np.float32),
+                np.zeros(2, np.int64), np.zeros(n, np.int64)]
+        keep.extend(bufs)
+        ptrs = [b.ctypes.data for b in bufs]
+        for k, p in (outputs or {}).items():
+            ptrs[k] = p
+        count = ctypes.c_int64(0)
+        rc = kernels.sparseSliceRun(
+            width, ii, array(v, keep), array(good["sh"], keep),
+            array(good["st"], keep), array(good["sz"], keep), *ptrs,
+            ctypes.byref(count), ctypes.byref(status))
+        return rc, status.error.message.decode() if status.failed else ""
+
+    calls = [
+        ("width 3", call(width=3), "values of 3 bytes have no kernel"),
+        ("negative size", call(indices=Array(good["ii"].ctypes.data, 2,
+                                             minus)),
+         "indices: size -3 in dimension 0 is negative"),
+        ("null output indices", call(outputs={0: None}),
+         "output_indices: null data for"),
+        ("null positions", call(outputs={3: None}), "positions: null data"),
+        ("null output shape", call(outputs={2: None}),
+         "output_shape: null data"),
+    ]
+    failures = [name for name, (rc, msg), want in calls
+                if rc != 3 or want not in msg]
+    for name in failures:
+        print("FAIL: malformed slice call:", name, dict(
+            (n, r) for n, r, _ in calls)[name])
+    print("kernel-library slice malformed: %d calls, %d failures" %
+          (len(calls), len(failures)))
+
+
 def run_threads():
     """8 threads, each calling 60 times: passing, ndims, not propagated."""
     rng = np.random.default_rng(args.seed + 1)
@@ -237,9 +384,11 @@ def run_threads():
 
 if args.child is not None:
     run_child()
+    run_slice_child()
     if args.child == "default":
         run_threads()
         run_malformed()
+        run_slice_malformed()
     sys.exit(0)
 
 # One process per level (the library chooses once per process): each runs

@@ -1,9 +1,10 @@
-/*===- SliceGradKernels.h - sparse.slice_grad ahead of time -------*- C -*-===//
+/*===- SliceGradKernels.h - The ops ahead of time -----------------*- C -*-===//
 //
-// libSliceGradKernels: TensorFlow's SparseSliceGrad lowered ahead of time by
-// sparse-lower-to-llvm (the parallel strategy, R known at run time,
-// destination form), one kernel per value width (the op moves bit patterns,
-// so float, int32 and every other 4-byte type share a kernel), compiled once
+// libSliceGradKernels: TensorFlow's SparseSliceGrad and SparseSlice lowered
+// ahead of time by sparse-lower-to-llvm (the parallel strategy, R known at
+// run time; the gradient in destination form), one kernel per value width
+// (the ops move bit patterns, so float, int32 and every other 4-byte type
+// share a kernel), compiled once
 // per CPU level (x86-64-v2, -v3, -v4 on x86-64) and chosen when the library
 // first runs, by the CPU that runs it. A stable C ABI over dense row-major
 // arrays, for hosts that do not JIT (an XLA FFI handler, a serving runtime).
@@ -45,6 +46,23 @@ int32_t sparseSliceGradRun(int64_t valueBytes,
                            SparseSliceGradArray outputIndices, void *valGrad,
                            int64_t valGradLength,
                            SparseSliceGradStatus *status);
+
+/// TensorFlow's SparseSlice of the sparse tensor (`indices`, N x R;
+/// `values`, N values of `valueBytes` bytes; `shape`) to the box `start`,
+/// `size`: TensorFlow's checks in its order and with its messages, then its
+/// M kept rows, in input order, into buffers with room for all N:
+/// `outputIndices` (N x R int64; rows [0, M) written), `outputValues` (N
+/// values; [0, M) written), `outputShape` (R int64), and `positions` (N
+/// int64; [0, M) written: the input row of each kept row, which is what the
+/// gradient of the slice scatters by). `*count` gets M. Returns 0 or
+/// TensorFlow's error code, as sparseSliceGradRun does, in a status scope
+/// of its own; buffers and `*count` are then unspecified.
+int32_t sparseSliceRun(int64_t valueBytes, SparseSliceGradArray indices,
+                       SparseSliceGradArray values, SparseSliceGradArray shape,
+                       SparseSliceGradArray start, SparseSliceGradArray size,
+                       int64_t *outputIndices, void *outputValues,
+                       int64_t *outputShape, int64_t *positions, int64_t *count,
+                       SparseSliceGradStatus *status);
 
 /// The CPU level whose kernels the library runs ("x86-64-v4", "x86-64-v3",
 /// "x86-64-v2" or "generic"): the highest one built that the CPU supports,

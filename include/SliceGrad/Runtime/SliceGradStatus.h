@@ -74,6 +74,15 @@ SparseSliceGradStatus *sparseSliceGradBeginCall(SparseSliceGradStatus *status);
 /// matching sparseSliceGradBeginCall returned).
 void sparseSliceGradEndCall(SparseSliceGradStatus *previous);
 
+/// Reports a failed check of the host's own (a C ABI's checks of its
+/// arguments, TensorFlow's checks that lowered code's types cannot
+/// express) as lowered code reports its own: to the calling thread's scope
+/// if one is open, else to the handler. `code` is a
+/// SparseSliceGradErrorCode; `op` names the op ("sparse.slice", a string
+/// that lives as long as the process), `where` the call.
+void sparseSliceGradReportError(const char *op, const char *where, int32_t code,
+                                const char *message);
+
 #ifdef __cplusplus
 }
 #endif
