@@ -14,6 +14,7 @@
 #include "SliceGrad/Runner/Engine.h"
 #include "SliceGrad/Runner/EntryCall.h"
 #include "SliceGrad/Runner/HostArray.h"
+#include "SliceGrad/Runner/MPI.h"
 #include "SliceGrad/Runtime/SliceGradRuntime.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -217,82 +218,6 @@ static std::vector<std::string> jitLibraries() {
   return libs;
 }
 
-/// The MPI library a program that calls MPI is linked with when
-/// --shared-libs names none: Debian's MPICH (what MLIR 22's MPI lowering
-/// targets by default).
-static constexpr const char *kDefaultMPILibrary = "libmpich.so.12";
-
-namespace {
-/// MPI_Init before the entry function's first call, MPI_Finalize after its
-/// results are out (found in the loaded MPI library).
-class MPISession {
-public:
-  MPISession() {
-    using llvm::sys::DynamicLibrary;
-    void *initialized =
-        DynamicLibrary::SearchForAddressOfSymbol("MPI_Initialized");
-    void *init = DynamicLibrary::SearchForAddressOfSymbol("MPI_Init");
-    void *finalize = DynamicLibrary::SearchForAddressOfSymbol("MPI_Finalize");
-    if (!initialized || !init || !finalize) {
-      fail("the program calls MPI, but the loaded libraries have no "
-           "MPI_Init/MPI_Finalize");
-      return;
-    }
-    finalizeFn = reinterpret_cast<int (*)()>(finalize);
-    int flag = 0;
-    reinterpret_cast<int (*)(int *)>(initialized)(&flag);
-    if (!flag)
-      reinterpret_cast<int (*)(int *, char ***)>(init)(nullptr, nullptr);
-    initializedHere = !flag;
-    installErrorHandler();
-  }
-  ~MPISession() {
-    if (finalizeFn && initializedHere)
-      finalizeFn();
-  }
-  bool ok() const { return finalizeFn != nullptr; }
-
-private:
-  /// A failed check of a partitioned op fails on every process at once,
-  /// and mpiexec stops the other processes when the first one exits: wait
-  /// (at most 2 s, in case only this process failed) until every process
-  /// has reported, then exit as the default handler does. MPICH's ABI:
-  /// MPI_COMM_WORLD is 0x44000000, a request an int, MPI_STATUS_IGNORE 1.
-  static void installErrorHandler() {
-    using llvm::sys::DynamicLibrary;
-    ibarrier = reinterpret_cast<int (*)(int, int *)>(
-        DynamicLibrary::SearchForAddressOfSymbol("MPI_Ibarrier"));
-    test = reinterpret_cast<int (*)(int *, int *, void *)>(
-        DynamicLibrary::SearchForAddressOfSymbol("MPI_Test"));
-    if (!ibarrier || !test ||
-        !DynamicLibrary::SearchForAddressOfSymbol("MPIR_Dup_fn"))
-      return; // not MPICH: the default handler
-    sparseSliceGradSetErrorHandler(
-        +[](const SparseSliceGradError *error, void *) {
-          std::fflush(stdout);
-          std::fprintf(stderr, "sparse.slice_grad in %s: %s: %s\n",
-                       error->where, error->codeName, error->message);
-          std::fflush(stderr);
-          int request = 0, done = 0;
-          if (ibarrier(0x44000000, &request) == 0) {
-            auto until =
-                std::chrono::steady_clock::now() + std::chrono::seconds(2);
-            while (!done && std::chrono::steady_clock::now() < until)
-              if (test(&request, &done, reinterpret_cast<void *>(1)) != 0)
-                break;
-          }
-          std::_Exit(EXIT_FAILURE);
-        },
-        nullptr);
-  }
-  static inline int (*ibarrier)(int, int *) = nullptr;
-  static inline int (*test)(int *, int *, void *) = nullptr;
-
-  int (*finalizeFn)() = nullptr;
-  bool initializedHere = false;
-};
-} // namespace
-
 /// Lowers `module` with the command line's passes, or the default pipeline.
 static LogicalResult lower(ModuleOp module, const MlirOptMainConfig &config) {
   PassManager pm(module->getContext(), ModuleOp::getOperationName());
@@ -346,63 +271,6 @@ static FunctionType signatureOf(Operation *entry) {
   return FunctionType::get(entry->getContext(), type.getParams(), results);
 }
 
-/// Whether this process was started by an MPI launcher as one of several
-/// (MPICH's Hydra sets PMI_SIZE, Open MPI OMPI_COMM_WORLD_SIZE).
-static bool launchedAsOneOfSeveral() {
-  for (const char *name : {"PMI_SIZE", "OMPI_COMM_WORLD_SIZE"})
-    if (const char *size = std::getenv(name))
-      return std::atoi(size) > 1;
-  return false;
-}
-
-/// A process of an MPI job that fails before or outside the MPI calls ends
-/// the whole job: the others would wait for it in MPI_Init or a collective
-/// forever. MPI_Abort needs MPI initialized, which completes with the
-/// others' MPI_Init.
-static void abortMPIJob() {
-  using llvm::sys::DynamicLibrary;
-  if (!DynamicLibrary::SearchForAddressOfSymbol("MPI_Abort")) {
-    std::string error;
-    for (const std::string &lib : sharedLibs)
-      if (llvm::sys::path::filename(lib).contains("mpi"))
-        DynamicLibrary::LoadLibraryPermanently(lib.c_str(), &error);
-    DynamicLibrary::LoadLibraryPermanently(kDefaultMPILibrary, &error);
-  }
-  auto initialized = reinterpret_cast<int (*)(int *)>(
-      DynamicLibrary::SearchForAddressOfSymbol("MPI_Initialized"));
-  auto finalized = reinterpret_cast<int (*)(int *)>(
-      DynamicLibrary::SearchForAddressOfSymbol("MPI_Finalized"));
-  auto init = reinterpret_cast<int (*)(int *, char ***)>(
-      DynamicLibrary::SearchForAddressOfSymbol("MPI_Init"));
-  auto abortJob = reinterpret_cast<int (*)(int, int)>(
-      DynamicLibrary::SearchForAddressOfSymbol("MPI_Abort"));
-  if (!initialized || !finalized || !init || !abortJob ||
-      !DynamicLibrary::SearchForAddressOfSymbol("MPIR_Dup_fn"))
-    return; // no MPICH (whose MPI_COMM_WORLD is 0x44000000)
-  int isInitialized = 0, isFinalized = 0;
-  finalized(&isFinalized);
-  if (isFinalized)
-    return; // past every collective: the others finish on their own
-  initialized(&isInitialized);
-  if (!isInitialized)
-    init(nullptr, nullptr);
-  llvm::errs().flush();
-  abortJob(0x44000000, EXIT_FAILURE);
-}
-
-/// Whether the program calls MPI or will once lowered (shard or mpi ops).
-static bool callsMPI(ModuleOp module) {
-  bool found = false;
-  module.walk([&](Operation *op) {
-    StringRef dialect = op->getName().getDialectNamespace();
-    auto symbol = dyn_cast<SymbolOpInterface>(op);
-    if (dialect == "shard" || dialect == "mpi" ||
-        (symbol && symbol.getName().starts_with("MPI_")))
-      found = true;
-  });
-  return found;
-}
-
 static int runJitInProcess(StringRef inputFilename, DialectRegistry &registry,
                            bool &usesMPI);
 
@@ -410,7 +278,7 @@ int sparse_opt::runJit(StringRef inputFilename, DialectRegistry &registry) {
   bool usesMPI = false;
   int status = runJitInProcess(inputFilename, registry, usesMPI);
   if (status != EXIT_SUCCESS && usesMPI && launchedAsOneOfSeveral())
-    abortMPIJob();
+    abortMPIJob(sharedLibs);
   return status;
 }
 
@@ -578,21 +446,11 @@ static int runJitInProcess(StringRef inputFilename, DialectRegistry &registry,
     if (func.isExternal() && func.getName().starts_with("MPI_"))
       usesMPI = true;
   });
-  if (usesMPI && llvm::none_of(sharedLibs, [](const std::string &lib) {
-        return llvm::sys::path::filename(lib).contains("mpi");
-      })) {
-    // By its soname, from the loader's search path; loaded globally, so
-    // the JIT resolves MPI_* in the process.
-    std::string error;
-    if (llvm::sys::DynamicLibrary::LoadLibraryPermanently(kDefaultMPILibrary,
-                                                          &error)) {
-      fail(llvm::Twine("the program calls MPI, but ") + kDefaultMPILibrary +
-           " cannot be loaded (" + error +
-           "): install MPICH (apt-get install mpich) or give an MPI library "
-           "with --shared-libs");
+  if (usesMPI)
+    if (llvm::Error error = loadMPILibrary(sharedLibs)) {
+      fail(llvm::toString(std::move(error)));
       return EXIT_FAILURE;
     }
-  }
 
   // JIT-compile.
   EngineOptions engineOptions;
@@ -604,11 +462,14 @@ static int runJitInProcess(StringRef inputFilename, DialectRegistry &registry,
     fail("JIT compilation failed: " + llvm::toString(engine.takeError()));
     return EXIT_FAILURE;
   }
-  std::optional<MPISession> mpi;
+  std::unique_ptr<MPISession> mpi;
   if (usesMPI) {
-    mpi.emplace();
-    if (!mpi->ok())
+    auto session = MPISession::start();
+    if (!session) {
+      fail(llvm::toString(session.takeError()));
       return EXIT_FAILURE;
+    }
+    mpi = std::move(*session);
   }
 
   // An entry with arguments or array results: through its C interface.
