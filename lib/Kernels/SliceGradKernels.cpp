@@ -292,41 +292,32 @@ bool checkSliceRanks(const SparseSliceGradArray &indices,
                      const SparseSliceGradArray &shape,
                      const SparseSliceGradArray &start,
                      const SparseSliceGradArray &size) {
-  auto failed = [](const std::string &message) {
-    sparseSliceGradReportError("sparse.slice", kSliceWhere,
-                               SPARSE_SLICE_GRAD_INVALID_ARGUMENT,
-                               message.c_str());
+  auto failed = [](SliceGradCheck check, int64_t a, int64_t b = 0) {
+    sparseSliceGradCheckFailed(kSliceWhere, static_cast<int32_t>(check), a, b);
     return false;
   };
-  auto shapeString = [](const SparseSliceGradArray &a) {
-    std::string s = "[";
-    for (int64_t d = 0; d < a.rank; ++d)
-      s += (d ? "," : "") + std::to_string(a.shape[d]);
-    return s + "]";
+  auto notVector = [](SliceGradCheck check, const SparseSliceGradArray &a) {
+    StridedMemRefType<int64_t, 1> sa = shapeOf(a);
+    _mlir_ciface_sparseSliceGradShapeCheckFailed(
+        kSliceWhere, static_cast<int32_t>(check), &sa, nullptr);
+    return false;
   };
   if (indices.rank != 2)
-    return failed("Sparse indices must be rank 2 but is rank " +
-                  std::to_string(indices.rank));
+    return failed(SliceGradCheck::SliceIndicesMatrix, indices.rank);
   if (values.rank != 1)
-    return failed("Sparse values must be rank 1 but is rank " +
-                  std::to_string(values.rank));
+    return failed(SliceGradCheck::SliceValuesVector, values.rank);
   if (shape.rank != 1)
-    return failed("Sparse shape must be rank 1 but is rank " +
-                  std::to_string(shape.rank));
+    return failed(SliceGradCheck::SliceShapeVector, shape.rank);
   if (values.shape[0] != indices.shape[0])
-    return failed("Number of elements in indices (" +
-                  std::to_string(indices.shape[0]) + ") and values (" +
-                  std::to_string(values.shape[0]) + ") do not match");
+    return failed(SliceGradCheck::SliceValuesLength, indices.shape[0],
+                  values.shape[0]);
   if (shape.shape[0] != indices.shape[1])
-    return failed("Index rank (" + std::to_string(indices.shape[1]) +
-                  ") and shape rank (" + std::to_string(shape.shape[0]) +
-                  ") do not match");
+    return failed(SliceGradCheck::SliceIndexRank, indices.shape[1],
+                  shape.shape[0]);
   if (start.rank != 1)
-    return failed("Input start should be a vector but received shape " +
-                  shapeString(start));
+    return notVector(SliceGradCheck::SliceStartVector, start);
   if (size.rank != 1)
-    return failed("Input size should be a vector but received shape " +
-                  shapeString(size));
+    return notVector(SliceGradCheck::SliceSizeVector, size);
   return true;
 }
 } // namespace
