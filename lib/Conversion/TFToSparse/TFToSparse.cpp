@@ -577,12 +577,12 @@ struct TFSliceToSparse : public ConversionPattern {
                        SliceGradCheck::SliceValuesLength},
             {indices, 1, shape, 0, SliceGradCheck::SliceIndexRank}})
         checks.push_back(
-            {[&, a, ad, c, cd] {
+            {[&, a = a, ad = ad, c = c, cd = cd] {
                return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
                                             dim(a, ad), dim(c, cd))
                    .getResult();
              },
-             [&, a, ad, c, cd, check] {
+             [&, a = a, ad = ad, c = c, cd = cd, check = check] {
                lowering::emitCheckFailedCall(b, loc, where, check, dim(a, ad),
                                              dim(c, cd));
              }});
@@ -590,14 +590,16 @@ struct TFSliceToSparse : public ConversionPattern {
            {std::pair{start, SliceGradCheck::SliceStartVector},
             {size, SliceGradCheck::SliceSizeVector}})
         if (isUnranked(v))
-          checks.push_back(
-              {[&, v] {
-                 return arith::CmpIOp::create(
-                            b, loc, arith::CmpIPredicate::ne, rank(v),
-                            lowering::constantIndex(b, loc, 1))
-                     .getResult();
-               },
-               [&, v, check] { reportShape(b, loc, where, check, v); }});
+          checks.push_back({[&, v = v] {
+                              return arith::CmpIOp::create(
+                                         b, loc, arith::CmpIPredicate::ne,
+                                         rank(v),
+                                         lowering::constantIndex(b, loc, 1))
+                                  .getResult();
+                            },
+                            [&, v = v, check = check] {
+                              reportShape(b, loc, where, check, v);
+                            }});
     }
     // Empty results where a check failed (the host sees the error).
     auto emptyResults = [&]() {
