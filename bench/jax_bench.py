@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""SparseSliceGrad from JAX, on the same inputs in one run: the project's
-JAX module (sparse_slice_grad_jax: jax.jit over the XLA FFI handler and the
-ahead-of-time kernel library), JAX's own gradient of a slice (the VJP of
-jax.experimental.sparse.bcoo_slice with respect to the values, jitted),
-TensorFlow's kernel (tf.raw_ops.SparseSliceGrad, eager, inputs already
-tensors) and `sparse-opt --run -O3` on the same arrays as .npy files. Every
-result is checked against TensorFlow's before it is timed.
+"""SparseSliceGrad and SparseSlice from JAX, on the same inputs in one run:
+the project's JAX module (sparse_slice_grad_jax: jax.jit over the XLA FFI
+handlers and the ahead-of-time kernel library), JAX's own (the slice
+jax.experimental.sparse.bcoo_slice, compacted by bcoo_sum_duplicates, and
+its VJP with respect to the values, jitted), TensorFlow's kernels
+(tf.raw_ops.SparseSliceGrad and SparseSlice, eager, inputs already tensors)
+and, for the gradient, `sparse-opt --run -O3` on the same arrays as .npy
+files. Every result is checked against TensorFlow's before it is timed.
+The second table is the forward, and jax.grad through it (the slice and
+its fused gradient) against JAX's own slice and its VJP.
 
     .venv/bin/python bench/jax_bench.py [--build-dir build] [--rows 1000000]
         [--ranks 2,4] [--inside 5,50,100] [--reps 15]
@@ -37,7 +40,8 @@ from jax.experimental import sparse as jsparse  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 jax.config.update("jax_enable_x64", True)
-from sparse_slice_grad_jax import kernel_target, sparse_slice_grad  # noqa: E402
+from sparse_slice_grad_jax import (kernel_target, sparse_slice,  # noqa: E402
+                                   sparse_slice_grad)
 
 
 def case(rng, n, rank, inside):
@@ -72,8 +76,9 @@ def sparse_opt_run(tmp, g, ii, s, oi, reps):
 
 
 rng = np.random.default_rng(7)
-rows = []
+rows, slice_rows = [], []
 ours_fn = jax.jit(sparse_slice_grad)
+ours_slice = jax.jit(sparse_slice)
 with tempfile.TemporaryDirectory() as tmp:
     for rank in [int(r) for r in args.ranks.split(",")]:
         for inside in [int(p) for p in args.inside.split(",")]:
@@ -131,12 +136,73 @@ with tempfile.TemporaryDirectory() as tmp:
                 "%.2fx" % (t_ours / t_run), "%.2fx" % (t_tf / t_ours),
                 "%.0fx" % (t_jax / t_ours)])
 
+            # The forward, and jax.grad through it.
+            v = rng.standard_normal(ii.shape[0]).astype(np.float32)
+            w = jnp.asarray(rng.standard_normal(ii.shape[0]).astype(
+                np.float32))
+            dense_shape = np.array(shape, np.int64)
+            tf_in = [tf.constant(a) for a in (ii, v, dense_shape, s, size)]
+            w_oi, w_ov, w_os = (x.numpy() for x in tf.raw_ops.SparseSlice(
+                indices=tf_in[0], values=tf_in[1], shape=tf_in[2],
+                start=tf_in[3], size=tf_in[4]))
+            slice_args = [jnp.asarray(a) for a in (ii, v, dense_shape, s,
+                                                   size)]
+            oi_, ov_, os_, count = ours_slice(*slice_args)
+            m = int(count)
+            assert (m == w_ov.shape[0] and
+                    np.asarray(oi_)[:m].tobytes() == w_oi.tobytes() and
+                    np.asarray(ov_)[:m].tobytes() == w_ov.tobytes() and
+                    np.asarray(os_).tobytes() == w_os.tobytes()), \
+                "sparse_slice differs"
+            jax_slice = jax.jit(sliced)
+            assert np.asarray(jax_slice(jnp.asarray(v), indices)).tobytes() \
+                == w_ov.tobytes(), "bcoo_slice differs"
+            wm = w[:m]
+            ours_grad = jax.jit(jax.grad(lambda v, *a: jnp.sum(
+                sparse_slice(a[0], v, *a[1:])[1] * w), argnums=0))
+            jax_grad = jax.jit(jax.grad(lambda v, idx: jnp.sum(
+                sliced(v, idx) * wm)))
+            g_ours = np.asarray(ours_grad(slice_args[1], slice_args[0],
+                                          *slice_args[2:]))
+            g_jax = np.asarray(jax_grad(slice_args[1], indices))
+            assert g_ours.tobytes() == g_jax.tobytes(), "grads differ"
+            t_slice = median(lambda: ours_slice(
+                *slice_args)[1].block_until_ready(), args.reps)
+            t_tf_slice = median(lambda: tf.raw_ops.SparseSlice(
+                indices=tf_in[0], values=tf_in[1], shape=tf_in[2],
+                start=tf_in[3], size=tf_in[4]), args.reps)
+            t_jax_slice = median(lambda: jax_slice(
+                slice_args[1], indices).block_until_ready(),
+                max(3, args.reps // 5))
+            t_ours_grad = median(lambda: ours_grad(
+                slice_args[1], slice_args[0],
+                *slice_args[2:]).block_until_ready(), args.reps)
+            t_jax_grad = median(lambda: jax_grad(
+                slice_args[1], indices).block_until_ready(),
+                max(3, args.reps // 5))
+            slice_rows.append([
+                str(rank), "%d%%" % inside, str(m),
+                "%.3f" % (t_slice * 1e3), "%.3f" % (t_tf_slice * 1e3),
+                "%.1f" % (t_jax_slice * 1e3), "%.2fx" % (t_tf_slice / t_slice),
+                "%.0fx" % (t_jax_slice / t_slice),
+                "%.3f" % (t_ours_grad * 1e3), "%.1f" % (t_jax_grad * 1e3),
+                "%.0fx" % (t_jax_grad / t_ours_grad)])
+
 header = ["R", "inside", "N_out", "JAX + handler ms", "sparse-opt --run ms",
           "TF kernel ms", "bcoo_slice VJP ms", "handler / --run",
           "vs TF kernel", "vs bcoo_slice VJP"]
 print("| " + " | ".join(header) + " |")
 print("|" + "|".join("---" for _ in header) + "|")
 for r in rows:
+    print("| " + " | ".join(r) + " |")
+print()
+header = ["R", "inside", "M", "sparse_slice ms", "TF SparseSlice ms",
+          "bcoo_slice ms", "vs TF kernel", "vs bcoo_slice",
+          "grad through sparse_slice ms", "grad through bcoo_slice ms",
+          "vs bcoo_slice grad"]
+print("| " + " | ".join(header) + " |")
+print("|" + "|".join("---" for _ in header) + "|")
+for r in slice_rows:
     print("| " + " | ".join(r) + " |")
 print()
 print("N_in = %d, f32, medians of %d calls (bcoo_slice: %d); kernels for %s; "
