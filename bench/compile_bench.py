@@ -68,12 +68,12 @@ def measure(tmp, n, rank, outline):
         translate = timed([tool("mlir-translate"), "--mlir-to-llvmir",
                            llvm_dialect, "-o", ir])
         for cpu in cpus:
-            mcpu = "-mcpu=" + cpu
+            target = ["-mtriple=" + triple, "-mcpu=" + cpu]
             codegen[cpu].append(
                 translate +
-                timed([tool("opt"), "-O3", mcpu, ir, "-o", opt]) +
-                timed([tool("llc"), "-O3", mcpu, "-filetype=obj", opt, "-o",
-                       obj]))
+                timed([tool("opt"), "-O3", *target, ir, "-o", opt]) +
+                timed([tool("llc"), "-O3", *target, "-filetype=obj", opt,
+                       "-o", obj]))
     return (statistics.median(lower), os.path.getsize(llvm_dialect),
             [statistics.median(codegen[cpu]) for cpu in cpus],
             os.path.getsize(obj))
@@ -81,6 +81,11 @@ def measure(tmp, n, rank, outline):
 
 ops = [int(x) for x in args.ops.split(",")]
 cpus = args.cpus.split(",")
+# mlir-translate's module has no triple: give opt and llc the host's, as the
+# JIT has it (without one opt has no target to tune for).
+triple = subprocess.run([tool("llc"), "--version"], capture_output=True,
+                        text=True, check=True).stdout.split(
+                            "Default target:")[1].split()[0]
 rows = []
 with tempfile.TemporaryDirectory() as tmp:
     for rank in (0, 2):
