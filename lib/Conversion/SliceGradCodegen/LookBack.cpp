@@ -217,7 +217,7 @@ void LookBackBuilder::buildBox(OpBuilder &b, Value chunkLen) {
     loCols.push_back(memref::LoadOp::create(b, loc, boxLo, col));
     hiCols.push_back(memref::LoadOp::create(b, loc, boxHi, col));
   }
-  if (!pb.canVectorize())
+  if (!pb.canVectorizeInputRows())
     return;
   loPat = pb.buildLanePattern(b, loCols);
   hiPat = pb.buildLanePattern(b, hiCols);
@@ -441,7 +441,7 @@ Value LookBackBuilder::buildCount(OpBuilder &b, Value lo, Value hi,
                                   Value base) {
   Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1);
   Value vecEnd = lo, count = c0;
-  if (pb.canVectorize()) {
+  if (pb.canVectorizeInputRows()) {
     // Whole steps of `width` rows: compare with B, count the flags and keep
     // them for the write.
     Value cW = constantIndex(b, loc, width);
@@ -762,7 +762,7 @@ void LookBackBuilder::allocState(OpBuilder &b, Value nBlocks) {
   badPos = memref::AllocOp::create(b, loc, indicesType, nBlocks);
   control = memref::AllocOp::create(b, loc, wordsType,
                                     constantIndex(b, loc, kControlWords));
-  if (pb.canVectorize()) {
+  if (pb.canVectorizeInputRows()) {
     stepsPerBlock =
         arith::DivUIOp::create(b, loc, chunkLen, constantIndex(b, loc, width));
     flagWords = memref::AllocOp::create(

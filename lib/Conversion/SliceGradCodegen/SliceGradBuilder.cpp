@@ -23,7 +23,7 @@ SliceGradBuilder::SliceGradBuilder(OpBuilder &b, Location loc,
       startCols.push_back(memref::LoadOp::create(b, loc, ops.start, col));
     }
   }
-  if (canVectorize())
+  if (canVectorizeInputRows())
     inFlat = memref::CollapseShapeOp::create(
         b, loc, ops.inIdx, ArrayRef<ReassociationIndices>{{0, 1}});
   if (canVectorizeOutputRows()) {
@@ -64,6 +64,12 @@ bool SliceGradBuilder::canVectorize() const {
          identity(ops.inIdx) && identity(ops.out) &&
          VectorType::isValidElementType(ops.eltType) &&
          !isa<ComplexType>(ops.eltType);
+}
+
+bool SliceGradBuilder::canVectorizeInputRows() const {
+  // Only coordinates: whatever the value type.
+  return vectorWidth > 1 && ops.hasStaticNumDims() && ops.staticNumDims > 0 &&
+         cast<MemRefType>(ops.inIdx.getType()).getLayout().isIdentity();
 }
 
 bool SliceGradBuilder::canVectorizeOutputRows() const {

@@ -66,6 +66,10 @@ public:
   /// a value type that vectors can hold.
   bool canVectorize() const;
 
+  /// Vector steps over input rows alone (the count of rows inside the
+  /// box, and their flags): any value type.
+  bool canVectorizeInputRows() const;
+
   /// Vector steps over output rows alone (the box): any value type.
   bool canVectorizeOutputRows() const;
 

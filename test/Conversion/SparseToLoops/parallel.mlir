@@ -157,19 +157,22 @@ func.func @dynamic_rank(%g: memref<?xi8>, %ii: memref<?x?xi64>, %s: memref<?xi64
 
 // -----
 
-// Complex values have no vector steps in the blocks: a block is zeroed,
-// then each flagged row is compared and, if equal, stored behind a branch
-// (no branch-free select of every row). The box reads only coordinates:
-// vector steps over the output rows whatever the value type.
+// Complex values have no vector steps in the blocks' write: a block is
+// zeroed, then each flagged row is compared and, if equal, stored behind a
+// branch (no branch-free select of every row). The box and the count read
+// only coordinates: vector steps over the output rows and over the input
+// rows whatever the value type.
 // CHECK-LABEL: func @complex_values
 //       CHECK: scf.parallel
 //       CHECK:   vector.load %{{.*}} : memref<9xi64>, vector<12xi64>
 //       CHECK: scf.parallel
-//   CHECK-NOT: vector.
-//       CHECK: memref.store %{{.*}}, %{{.*}}[%{{.*}}] : memref<5xcomplex<f64>>
+//       CHECK:   vector.load %{{.*}} : memref<15xi64>, vector<12xi64>
+//       CHECK:   vector.bitcast %{{.*}} : vector<12xi1> to vector<1xi12>
 // The row loop carries the next (row, number) and the current ones beside
 // them: no carried value waits for the comparison with the output row.
+//       CHECK: memref.store %{{.*}}, %{{.*}}[%{{.*}}] : memref<5xcomplex<f64>>
 //       CHECK: scf.while ({{.*}}) : (index, index, i1, index, index)
+//   CHECK-NOT:   vector.
 //       CHECK:   scf.if %{{.*}} -> (i1) {
 //       CHECK:     scf.if %{{.*}} {
 //  CHECK-NEXT:       %[[G:.*]] = memref.load %{{.*}}[%{{.*}}] : memref<3xcomplex<f64>>
