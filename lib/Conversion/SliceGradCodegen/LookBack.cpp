@@ -139,14 +139,20 @@ private:
   /// number of flagged rows.
   std::pair<Value, Value> buildWriteStep(OpBuilder &b, Value i, Value pos,
                                          Value bits);
+  /// The same for values that vectors cannot hold, in a block zeroed
+  /// already: each flagged row in turn.
+  std::pair<Value, Value> buildFlaggedStep(OpBuilder &b, Value i, Value pos,
+                                           Value bits);
   /// No row inside B (a sparse slice): zeros, without reading rows.
   Value buildZeroStep(OpBuilder &b, Value i);
   /// Every row inside B (a dense slice): a run of output rows, or nothing
   /// is stored.
   Value buildRunStep(OpBuilder &b, Value i, Value pos);
-  /// Few rows inside: zeros, then each flagged row (set bits of `bits`)
-  /// from number pos; returns whether all matched.
-  Value buildFlaggedRows(OpBuilder &b, Value i, Value pos, Value bits);
+  /// Few rows inside: zeros (unless the rows are zero already), then each
+  /// flagged row (set bits of `bits`) from number pos; returns whether all
+  /// matched.
+  Value buildFlaggedRows(OpBuilder &b, Value i, Value pos, Value bits,
+                         bool zeroFirst = true);
   /// Some rows inside: row by row, branch-free.
   Value buildMixedStep(OpBuilder &b, Value i, Value pos, Value bits);
   /// The word type of the flag buffer (at least `width` bits).
@@ -488,13 +494,15 @@ Value LookBackBuilder::buildCount(OpBuilder &b, Value lo, Value hi,
 }
 
 Value LookBackBuilder::buildFlaggedRows(OpBuilder &b, Value i, Value pos,
-                                        Value bits) {
+                                        Value bits, bool zeroFirst) {
   Type indexType = b.getIndexType(), i1 = b.getI1Type();
   Type bitsType = bits.getType();
   Value isTrue = constantBool(b, loc, true);
-  auto valuesType = VectorType::get({width}, ops.eltType);
-  Value zeros = vector::BroadcastOp::create(b, loc, valuesType, pb.zero);
-  vector::StoreOp::create(b, loc, zeros, ops.out, i);
+  if (zeroFirst) {
+    auto valuesType = VectorType::get({width}, ops.eltType);
+    Value zeros = vector::BroadcastOp::create(b, loc, valuesType, pb.zero);
+    vector::StoreOp::create(b, loc, zeros, ops.out, i);
+  }
   Value noBits = arith::ConstantIntOp::create(b, loc, bitsType, 0);
   Value oneBit = arith::ConstantIntOp::create(b, loc, bitsType, 1);
   auto loop = scf::WhileOp::create(
@@ -561,6 +569,15 @@ std::pair<Value, Value> LookBackBuilder::buildWriteStep(OpBuilder &b, Value i,
             });
       });
   return {good, nextPos};
+}
+
+std::pair<Value, Value> LookBackBuilder::buildFlaggedStep(OpBuilder &b, Value i,
+                                                          Value pos,
+                                                          Value bits) {
+  Value n = arith::IndexCastUIOp::create(b, loc, b.getIndexType(),
+                                         math::CtPopOp::create(b, loc, bits));
+  return {buildFlaggedRows(b, i, pos, bits, /*zeroFirst=*/false),
+          arith::AddIOp::create(b, loc, pos, n)};
 }
 
 Value LookBackBuilder::buildZeroStep(OpBuilder &b, Value i) {
@@ -652,10 +669,18 @@ std::pair<Value, Value> LookBackBuilder::buildWrite(OpBuilder &b, Value lo,
   Value isTrue = constantBool(b, loc, true);
   Value isFalse = constantBool(b, loc, false);
   Value startI = lo, startPos = p0;
-  if (pb.canVectorizeExpand()) {
+  // Without vector steps for the values (complex and 16-bit float values)
+  // the block is zeroed first (a memset), and only flagged rows are
+  // compared and stored.
+  bool rowsAlone = !pb.canVectorizeExpand();
+  if (rowsAlone)
+    pb.buildZeroFill(b, lo, hi);
+  if (flagWords) {
     // Steps of `width` rows, with the flags the count stored, while their
     // numbers stay below N_out; the first step with a differing row is
-    // left to the scalar loop.
+    // left to the scalar loop. Values that vectors cannot hold take the
+    // flagged rows of a step one by one (its set bits): rows outside B
+    // cost nothing, rows inside one comparison with their output row.
     Value cW = constantIndex(b, loc, width);
     auto loop = scf::WhileOp::create(
         b, loc, TypeRange{indexType, indexType, i1, indexType, indexType},
@@ -678,22 +703,18 @@ std::pair<Value, Value> LookBackBuilder::buildWrite(OpBuilder &b, Value lo,
           Value word = memref::LoadOp::create(
               nb, l, flagWords,
               ValueRange{arith::AddIOp::create(nb, l, base, s)});
-          auto [good, nextPos] = buildWriteStep(nb, i, pos, word);
+          auto [good, nextPos] = rowsAlone ? buildFlaggedStep(nb, i, pos, word)
+                                           : buildWriteStep(nb, i, pos, word);
           Value nextI = arith::AddIOp::create(nb, l, i, cW);
           scf::YieldOp::create(nb, l, ValueRange{nextI, nextPos, good, i, pos});
         });
     std::tie(startI, startPos) = selectStopRow(b, loop, loop.getResult(2));
   }
 
-  // Without vector steps (complex and 16-bit float values) the loop takes
-  // every row: the block is zeroed first (a memset) and only flagged rows
-  // are compared and stored, behind a branch, as TensorFlow's loop does; a
-  // branch-free row costs several times more.
-  bool rowsAlone = !pb.canVectorizeExpand();
-  if (rowsAlone)
-    pb.buildZeroFill(b, lo, hi);
-  // One row at a time, up to the first flagged row that differs from its
-  // output row or until the numbers reach N_out.
+  // Without vector steps for the values, only flagged rows are compared
+  // and stored, behind a branch, as TensorFlow's loop does; a branch-free
+  // row costs several times more. One row at a time, up to the first flagged
+  // row that differs from its output row or until the numbers reach N_out.
   auto loop = scf::WhileOp::create(
       b, loc, TypeRange{indexType, indexType, i1, indexType, indexType},
       ValueRange{startI, startPos, isFalse, startI, startPos},
