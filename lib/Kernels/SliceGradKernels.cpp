@@ -320,6 +320,33 @@ bool checkSliceRanks(const SparseSliceGradArray &indices,
     return notVector(SliceGradCheck::SliceSizeVector, size);
   return true;
 }
+/// The slice's operands and destinations as the C ABI takes them.
+bool wellFormedSliceCall(int64_t valueBytes,
+                         const SparseSliceGradArray &indices,
+                         const SparseSliceGradArray &values,
+                         const SparseSliceGradArray &shape,
+                         const SparseSliceGradArray &start,
+                         const SparseSliceGradArray &size,
+                         const int64_t *outputIndices, const void *outputValues,
+                         const int64_t *outputShape, const int64_t *positions,
+                         const int64_t *count) {
+  CallChecks c{"sparse.slice", kSliceWhere};
+  if (!c.knownWidth(valueBytes) || !c.wellFormed("indices", indices, 8) ||
+      !c.wellFormed("values", values, valueBytes) ||
+      !c.wellFormed("shape", shape, 8) || !c.wellFormed("start", start, 8) ||
+      !c.wellFormed("size", size, 8))
+    return false;
+  // The destinations' sizes follow from the operands once their ranks are
+  // TensorFlow's.
+  if (!checkSliceRanks(indices, values, shape, start, size))
+    return false;
+  int64_t n = indices.shape[0], r = indices.shape[1];
+  return c.wellFormedOutput("output_indices", outputIndices, n * r, 8) &&
+         c.wellFormedOutput("output_values", outputValues, n, valueBytes) &&
+         c.wellFormedOutput("output_shape", outputShape, shape.shape[0], 8) &&
+         c.wellFormedOutput("positions", positions, n, 8) &&
+         (count || c.fail("count: null"));
+}
 } // namespace
 
 extern "C" int32_t sparseSliceGradRun(int64_t valueBytes,
@@ -359,21 +386,9 @@ sparseSliceRun(int64_t valueBytes, SparseSliceGradArray indices,
   SparseSliceGradStatus &s = status ? *status : local;
   SparseSliceGradStatus *previous = sparseSliceGradBeginCall(&s);
   const Target &t = target();
-  CallChecks c{"sparse.slice", kSliceWhere};
-  bool ok = c.knownWidth(valueBytes) && c.wellFormed("indices", indices, 8) &&
-            c.wellFormed("values", values, valueBytes) &&
-            c.wellFormed("shape", shape, 8) &&
-            c.wellFormed("start", start, 8) && c.wellFormed("size", size, 8) &&
-            checkSliceRanks(indices, values, shape, start, size);
-  if (ok) {
-    int64_t n = indices.shape[0], r = indices.shape[1];
-    ok = c.wellFormedOutput("output_indices", outputIndices, n * r, 8) &&
-         c.wellFormedOutput("output_values", outputValues, n, valueBytes) &&
-         c.wellFormedOutput("output_shape", outputShape, shape.shape[0], 8) &&
-         c.wellFormedOutput("positions", positions, n, 8) &&
-         (count || c.fail("count: null"));
-  }
-  if (ok) {
+  if (wellFormedSliceCall(valueBytes, indices, values, shape, start, size,
+                          outputIndices, outputValues, outputShape, positions,
+                          count)) {
     SliceKernel kernel = ofWidth(valueBytes, t.s1, t.s2, t.s4, t.s8, t.s16);
     int64_t n = indices.shape[0], r = indices.shape[1];
     auto ii = viewIndices<2>(indices);

@@ -15,7 +15,6 @@
 #include "SliceGrad/Runner/EntryCall.h"
 #include "SliceGrad/Runner/HostArray.h"
 #include "SliceGrad/Runner/MPI.h"
-#include "SliceGrad/Runtime/SliceGradRuntime.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
