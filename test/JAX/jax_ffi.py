@@ -28,6 +28,7 @@ import numpy as np  # noqa: E402
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
+import jax_testlib as jaxlib  # noqa: E402
 import slicegrad_cases as gen  # noqa: E402
 import slicegrad_testlib as lib  # noqa: E402
 from sparse_slice_grad_jax import sparse_slice_grad  # noqa: E402
@@ -41,32 +42,15 @@ rng = np.random.default_rng(args.seed)
 failures = []
 
 # Without x64, JAX turns int64 into int32: a TypeError that says so.
-jax.config.update("jax_enable_x64", False)
-try:
-    sparse_slice_grad(np.ones(1, np.float32), np.zeros((1, 1), np.int64),
-                      np.zeros(1, np.int64), np.zeros((1, 1), np.int64))
-    print("jax-ffi: x64 off: no error")
-except TypeError as e:
-    print("jax-ffi: x64 off: TypeError %s" %
-          ("ok" if "jax_enable_x64" in str(e) else "without the hint"))
-jax.config.update("jax_enable_x64", True)
-
-# Every value type JAX has (bf16 as ml_dtypes' bfloat16), by its bits.
-TYPES = [jnp.float16, jnp.bfloat16, jnp.float32, jnp.float64, jnp.complex64,
-         jnp.complex128, jnp.int8, jnp.int16, jnp.int32, jnp.int64,
-         jnp.uint8, jnp.uint16, jnp.uint32, jnp.uint64]
+print("jax-ffi: x64 off: " + jaxlib.x64_off_outcome(lambda: sparse_slice_grad(
+    np.ones(1, np.float32), np.zeros((1, 1), np.int64), np.zeros(1, np.int64),
+    np.zeros((1, 1), np.int64))))
+TYPES = jaxlib.TYPES
+bits = jaxlib.bits
 
 
 def values(dtype, n):
-    """Random values of `dtype` with every bit pattern possible."""
-    width = np.dtype(dtype).itemsize
-    raw = rng.integers(0, 256, size=n * width, dtype=np.uint8)
-    return raw.view(np.dtype(dtype))
-
-
-def bits(a):
-    a = np.ascontiguousarray(np.asarray(a))
-    return a.view(np.uint8).tobytes()
+    return jaxlib.random_values(rng, dtype, n)
 
 
 def expected(g, case):

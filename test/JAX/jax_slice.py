@@ -31,6 +31,7 @@ import numpy as np  # noqa: E402
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
+import jax_testlib as jaxlib  # noqa: E402
 import slice_cases as gen  # noqa: E402
 import slicegrad_testlib as gradlib  # noqa: E402
 import sparse_slice_ref as ref  # noqa: E402
@@ -45,31 +46,15 @@ args = parser.parse_args()
 rng = np.random.default_rng(args.seed)
 failures = []
 
-jax.config.update("jax_enable_x64", False)
-try:
-    sparse_slice(np.zeros((1, 1), np.int64), np.ones(1, np.float32),
-                 np.ones(1, np.int64), np.zeros(1, np.int64),
-                 np.ones(1, np.int64))
-    print("jax-slice: x64 off: no error")
-except TypeError as e:
-    print("jax-slice: x64 off: TypeError %s" %
-          ("ok" if "jax_enable_x64" in str(e) else "without the hint"))
-jax.config.update("jax_enable_x64", True)
-
-TYPES = [jnp.float16, jnp.bfloat16, jnp.float32, jnp.float64, jnp.complex64,
-         jnp.complex128, jnp.int8, jnp.int16, jnp.int32, jnp.int64,
-         jnp.uint8, jnp.uint16, jnp.uint32, jnp.uint64]
+print("jax-slice: x64 off: " + jaxlib.x64_off_outcome(lambda: sparse_slice(
+    np.zeros((1, 1), np.int64), np.ones(1, np.float32), np.ones(1, np.int64),
+    np.zeros(1, np.int64), np.ones(1, np.int64))))
+TYPES = jaxlib.TYPES
+bits = jaxlib.bits
 
 
 def values(dtype, n):
-    """Random values of `dtype` with every bit pattern possible."""
-    raw = rng.integers(0, 256, size=n * np.dtype(dtype).itemsize,
-                       dtype=np.uint8)
-    return raw.view(np.dtype(dtype))
-
-
-def bits(a):
-    return np.ascontiguousarray(np.asarray(a)).view(np.uint8).tobytes()
+    return jaxlib.random_values(rng, dtype, n)
 
 
 def reference(case, v):
