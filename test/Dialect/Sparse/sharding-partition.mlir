@@ -13,12 +13,12 @@ shard.grid @grid(shape = 2)
 // CHECK-SAME: %[[G:.*]]: tensor<3xf32>, %[[II:.*]]: tensor<4x2xi64>, %[[S:.*]]: tensor<2xi64>, %[[OI:.*]]: tensor<3x2xi64>) -> tensor<4xf32>
 // CHECK: %[[ME:.*]] = shard.process_multi_index on @grid axes = [0]
 // CHECK: %[[C:.*]] = sparse.slice_grad_count %[[G]], %[[II]], %[[S]], %[[OI]]
-// The fingerprint: sums over output_indices' words, then input_start's.
+// The fingerprint: sums over input_start's words, then output_indices'.
+// CHECK: scf.for
+// CHECK:   tensor.extract %[[S]]
 // CHECK: %[[FLAT:.*]] = tensor.collapse_shape %[[OI]] {{\[\[}}0, 1]] : tensor<3x2xi64> into tensor<6xi64>
 // CHECK: scf.for
 // CHECK:   tensor.extract %[[FLAT]]
-// CHECK: scf.for
-// CHECK:   tensor.extract %[[S]]
 // CHECK: %[[COUNTS:.*]] = shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<7xi64> -> tensor<7xi64>
 // CHECK: %[[GUESS:.*]]:4 = scf.for
 // CHECK:   arith.minui
@@ -48,4 +48,49 @@ func.func @rows(%g: tensor<3xf32>, %ii: tensor<8x2xi64>, %s: tensor<2xi64>,
   %r = sparse.slice_grad %g, %ii_rows, %s, %oi
       : tensor<3xf32>, tensor<8x2xi64>, tensor<2xi64>, tensor<3x2xi64> -> tensor<8xf32>
   return %r : tensor<8xf32>
+}
+
+// Output rows and gradients split by rows too (as a row-split forward
+// SparseSlice leaves them): every process's row counts and fingerprint,
+// the first output row of each process (8 columns per all_reduce), the
+// process's own run against its output rows followed by the next
+// process's first row, an all_reduce of the acceptances; where all accept,
+// the global checks with j = N_out; else the output rows and gradients
+// gathered in all_reduces of 64 Ki words and the replicated algorithm.
+// CHECK-LABEL: func.func @split_rows(
+// CHECK-SAME: %[[G:.*]]: tensor<?xf32>, %[[II:.*]]: tensor<?x2xi64>, %[[S:.*]]: tensor<2xi64>, %[[OI:.*]]: tensor<?x2xi64>) -> tensor<?xf32>
+// CHECK-NOT: sparse.slice_grad_count
+// CHECK: %[[SIZES:.*]] = shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<7xi64> -> tensor<7xi64>
+// CHECK: %[[N:.*]]:6 = scf.for
+// CHECK: %[[NEXT:.*]] = scf.for
+// CHECK:   tensor.extract %[[OI]]
+// CHECK:   shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<16xi64> -> tensor<16xi64>
+// CHECK: %[[LOCAL:.*]]:2 = scf.if
+// CHECK:   tensor.concat dim(0) %[[G]], %{{.*}} : (tensor<?xf32>, tensor<1xf32>) -> tensor<?xf32>
+// CHECK:   tensor.concat dim(0) %[[OI]], %[[NEXT]] : (tensor<?x2xi64>, tensor<1x2xi64>) -> tensor<?x2xi64>
+// CHECK: } else {
+// CHECK:   scf.yield %[[G]], %[[OI]]
+// CHECK: %[[VG:.*]], %[[END:.*]] = sparse.slice_grad_resume %[[LOCAL]]#0, %[[II]], %[[S]], %[[LOCAL]]#1 from %c0
+// CHECK: shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<1xi64> -> tensor<1xi64>
+// CHECK: %[[R:.*]] = scf.if
+// CHECK:   sparse.slice_grad_global_checks %[[N]]#0, %[[N]]#1, %[[N]]#1 processes %{{.*}} of %c2 replicas %[[N]]#3 to %[[N]]#4
+// CHECK:   scf.yield %[[VG]]
+// CHECK: } else {
+// CHECK:   shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<65536xi64> -> tensor<65536xi64>
+// CHECK:   shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<65536xi64> -> tensor<65536xi64>
+// CHECK:   sparse.slice_grad_count
+// CHECK:   sparse.slice_grad_global_checks
+// CHECK: return %[[R]] : tensor<?xf32>
+
+// LLVM-LABEL: llvm.func @split_rows(
+// LLVM: llvm.call @MPI_Allreduce
+func.func @split_rows(%g: tensor<?xf32>, %ii: tensor<?x2xi64>, %s: tensor<2xi64>,
+                      %oi: tensor<?x2xi64>) -> tensor<?xf32> {
+  %rows = shard.sharding @grid split_axes = [[0]] : !shard.sharding
+  %ii_rows = shard.shard %ii to %rows : tensor<?x2xi64>
+  %oi_rows = shard.shard %oi to %rows : tensor<?x2xi64>
+  %g_rows = shard.shard %g to %rows : tensor<?xf32>
+  %r = sparse.slice_grad %g_rows, %ii_rows, %s, %oi_rows
+      : tensor<?xf32>, tensor<?x2xi64>, tensor<2xi64>, tensor<?x2xi64> -> tensor<?xf32>
+  return %r : tensor<?xf32>
 }

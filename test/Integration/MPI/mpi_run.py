@@ -7,11 +7,17 @@
 # input_indices (its own .npy file) and writes its rows of the result;
 # their concatenation must equal the reference bit for bit, and an input
 # TensorFlow rejects must make every process fail with its message.
+# With --split-out, output_indices and backprop_val_grad are split by rows
+# too: as a row-split forward SparseSlice leaves them (each process the
+# output rows its input rows match) or at random cuts (the exact path).
 #
 # REQUIRES: numpy, mpich
 # RUN: %test_python %s --procs 1 --cases 5 | FileCheck %s
 # RUN: %test_python %s --procs 2 --cases 21 | FileCheck %s
 # RUN: %test_python %s --procs 3 --cases 10 | FileCheck %s
+# RUN: %test_python %s --procs 1 --cases 5 --split-out | FileCheck %s
+# RUN: %test_python %s --procs 2 --cases 28 --split-out | FileCheck %s
+# RUN: %test_python %s --procs 3 --cases 21 --split-out | FileCheck %s
 # CHECK: mpi run: P={{[1-3]}}, {{[1-9][0-9]*}} value cases, {{[1-9][0-9]*}} error cases, 0 failures
 
 import argparse
@@ -33,21 +39,32 @@ func.func @slice_grad(%g: tensor<?xf64>, %ii: tensor<?x{r}xi64>,
                       %s: tensor<{r}xi64>, %oi: tensor<?x{r}xi64>) -> tensor<?xf64> {{
   %rows = shard.sharding @grid split_axes = [[0]] : !shard.sharding
   %ii_rows = shard.shard %ii to %rows : tensor<?x{r}xi64>
+  {split}
   %r = sparse.slice_grad %g, %ii_rows, %s, %oi
       : tensor<?xf64>, tensor<?x{r}xi64>, tensor<{r}xi64>, tensor<?x{r}xi64> -> tensor<?xf64>
   return %r : tensor<?xf64>
 }}
 """
+# Output rows and gradients split by rows as well (the names shadow the
+# arguments from here on).
+SPLIT = """%oi_rows = shard.shard %oi to %rows : tensor<?x{r}xi64>
+  %g_rows = shard.shard %g to %rows : tensor<?xf64>"""
 
 
-def module_for(workdir, procs, rank):
+def module_for(workdir, procs, rank, split_out=False):
     """The sharded module for `procs` processes and R = rank, or R known
     only at run time for rank None (written once)."""
     r = "?" if rank is None else str(rank)
-    path = os.path.join(workdir, "sharded-r%s.mlir" % r.replace("?", "dyn"))
+    path = os.path.join(workdir, "sharded-r%s%s.mlir" % (
+        r.replace("?", "dyn"), "-split" if split_out else ""))
     if not os.path.exists(path):
+        text = MODULE.format(procs=procs, r=r,
+                             split=SPLIT.format(r=r) if split_out else "")
+        if split_out:
+            text = text.replace("%g, %ii_rows, %s, %oi\n",
+                                "%g_rows, %ii_rows, %s, %oi_rows\n")
         with open(path, "w") as f:
-            f.write(MODULE.format(procs=procs, r=r))
+            f.write(text)
     return path
 
 
@@ -97,36 +114,98 @@ def cases(rng, count, golden=True):
         g = rng.standard_normal(len(oi))
         out.append({"name": "%s-%d" % (kind, k), "g": g, "ii": ii,
                     "s": start, "oi": oi})
+    # Three equal input rows and two output rows equal to them, the third
+    # input row on process 1 and one output row on each of processes 0
+    # and 1: process 0's second row matches process 1's output row, so
+    # TensorFlow's loop gives process 1's row 0 (split output rows: process
+    # 0 must refuse its own run).
+    rank = int(rng.integers(1, 4))
+    ii = np.ones((3, rank), dtype=np.int64)
+    out.append({"name": "boundary-duplicates", "g": rng.standard_normal(2),
+                "ii": ii, "s": np.zeros(rank, np.int64), "oi": ii[:2].copy(),
+                "blocks": [2, 1], "cuts": [1, 2]})
     return out
 
 
-def split_rows(rng, n, procs):
-    """Process boundaries: even, or random with possibly empty blocks."""
+def split_rows(rng, n, procs, sizes=None):
+    """Process boundaries: even, or random with possibly empty blocks; or
+    the first blocks of the given sizes and the rest empty."""
+    if sizes:
+        bounds = np.minimum(np.cumsum(sizes), n)[:procs - 1]
+        bounds = list(bounds) + [n] * (procs - 1 - len(bounds))
+        return np.split(np.arange(n), bounds)
     if rng.random() < 0.5:
         return np.array_split(np.arange(n), procs)
     cuts = np.sort(rng.integers(0, n + 1, size=procs - 1))
     return np.split(np.arange(n), cuts)
 
 
-def run_case(case, procs, workdir, rng, repeat=1, dynamic_rank=False):
+def forward_cuts(case, blocks):
+    """Output row boundaries as a row-split forward SparseSlice leaves
+    them: each process the output rows that its input rows match in
+    TensorFlow's loop (a row no input row matches stays with the process
+    before it)."""
+    ii, oi, s = case["ii"].tolist(), case["oi"].tolist(), case["s"].tolist()
+    owner_of_row = np.zeros(len(ii), dtype=np.int64)
+    for p, rows in enumerate(blocks):
+        owner_of_row[rows] = p
+    owners, j = [], 0
+    for i in range(len(ii)):
+        if j < len(oi) and all(ii[i][d] == lib.wrap64(oi[j][d] + s[d])
+                               for d in range(len(s))):
+            owners.append(int(owner_of_row[i]))
+            j += 1
+    owners += [owners[-1] if owners else 0] * (len(oi) - j)
+    return [int(np.searchsorted(owners, p)) for p in range(1, len(blocks))]
+
+
+def save_output_rows(case, blocks, rng, workdir):
+    """Each process's output rows and gradients: forward cuts or random
+    ones (empty blocks included). Gradients longer or shorter than the
+    output rows (an error case) put the difference on the last process."""
+    g, oi = case["g"].astype(np.float64), case["oi"].astype(np.int64)
+    if "cuts" in case:
+        cuts = list(np.minimum(case["cuts"], len(oi))[:len(blocks) - 1])
+        cuts += [len(oi)] * (len(blocks) - 1 - len(cuts))
+    elif rng.random() < 0.5:
+        cuts = forward_cuts(case, blocks)
+    else:
+        cuts = sorted(rng.integers(0, len(oi) + 1, size=len(blocks) - 1))
+    bounds = [0] + list(cuts) + [len(oi)]
+    for p in range(len(blocks)):
+        lo, hi = bounds[p], bounds[p + 1]
+        g_hi = len(g) if p == len(blocks) - 1 else min(hi, len(g))
+        np.save(os.path.join(workdir, "oi.%d.npy" % p),
+                np.ascontiguousarray(oi[lo:hi]))
+        np.save(os.path.join(workdir, "g.%d.npy" % p),
+                np.ascontiguousarray(g[min(lo, len(g)):g_hi]))
+
+
+def run_case(case, procs, workdir, rng, repeat=1, dynamic_rank=False,
+             split_out=False):
     ii = case["ii"].astype(np.int64)
     module_path = module_for(workdir, procs,
-                             None if dynamic_rank else ii.shape[1])
+                             None if dynamic_rank else ii.shape[1], split_out)
     np.save(os.path.join(workdir, "g.npy"), case["g"].astype(np.float64))
     np.save(os.path.join(workdir, "s.npy"), case["s"].astype(np.int64))
     np.save(os.path.join(workdir, "oi.npy"), case["oi"].astype(np.int64))
-    for p, rows in enumerate(split_rows(rng, len(ii), procs)):
+    blocks = split_rows(rng, len(ii), procs, case.get("blocks"))
+    for p, rows in enumerate(blocks):
         np.save(os.path.join(workdir, "ii.%d.npy" % p),
                 np.ascontiguousarray(ii[rows].reshape(-1, ii.shape[1])))
         out = os.path.join(workdir, "out.%d.npy" % p)
         if os.path.exists(out):
             os.remove(out)
+    own = ""
+    if split_out:
+        save_output_rows(case, blocks, rng, workdir)
+        own = ".$PMI_RANK"
     command = (
         'exec "{opt}" --run "{mod}" -e slice_grad '
         "--pass-pipeline='builtin.module(sparse-shard-to-llvm{{num-threads=1}})' "
-        "--input=@g.npy --input=@ii.$PMI_RANK.npy --input=@s.npy "
-        "--input=@oi.npy --output=@out.$PMI_RANK.npy -O0 --repeat={rep}"
-    ).format(opt=lib.sparse_opt(), mod=module_path, rep=repeat)
+        "--input=@g{own}.npy --input=@ii.$PMI_RANK.npy --input=@s.npy "
+        "--input=@oi{own}.npy --output=@out.$PMI_RANK.npy -O0 --repeat={rep}"
+    ).format(opt=lib.sparse_opt(), mod=module_path, rep=repeat, own=own)
     proc = subprocess.run(["mpirun.mpich", "-np", str(procs), "sh", "-c",
                            command], cwd=workdir, capture_output=True,
                           text=True, timeout=120)
@@ -135,6 +214,10 @@ def run_case(case, procs, workdir, rng, repeat=1, dynamic_rank=False):
         # Every process reports TensorFlow's message and fails.
         if proc.returncode == 0:
             return "ran; expected error: " + error
+        if split_out and error.startswith(NNZ):
+            # A process sees only its own lengths: those that differ
+            # report them (with TensorFlow's words), the rest stop.
+            error, procs = NNZ, 1
         lines = [ln for ln in proc.stderr.splitlines() if error in ln]
         if len(lines) < procs:
             return "error on %d of %d processes, expected %r; stderr: %s" % (
@@ -149,12 +232,16 @@ def run_case(case, procs, workdir, rng, repeat=1, dynamic_rank=False):
     return None
 
 
+NNZ = "# elements of backprop_val_grad and # rows of output_indices"
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--procs", type=int, required=True)
     parser.add_argument("--cases", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-golden", action="store_true")
+    parser.add_argument("--split-out", action="store_true")
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed + 100 * args.procs)
     failures = values = errors = 0
@@ -173,10 +260,11 @@ def main():
             # The second one also with R known only at run time.
             problem = run_case(case, args.procs, workdir, rng,
                                repeat=3000 if k == 0 and args.procs == 2
-                               else 1)
+                               else 1, split_out=args.split_out)
             if not problem and k == 1 and args.procs == 2:
                 problem = run_case(case, args.procs, workdir, rng,
-                                   dynamic_rank=True)
+                                   dynamic_rank=True,
+                                   split_out=args.split_out)
             if problem:
                 failures += 1
                 print("FAIL %s: %s" % (case["name"], problem))

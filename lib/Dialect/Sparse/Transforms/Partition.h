@@ -1,0 +1,56 @@
+//===- Partition.h - Building a partitioned sparse.slice_grad ---*- C++ -*-===//
+//
+// The two partitioned algorithms of sparse.slice_grad (docs/Sharding.md)
+// and the collectives they share. Private to this folder.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SLICEGRAD_DIALECT_SPARSE_TRANSFORMS_PARTITION_H
+#define SLICEGRAD_DIALECT_SPARSE_TRANSFORMS_PARTITION_H
+
+#include "mlir/Dialect/Shard/IR/ShardOps.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+
+namespace mlir::sparse::partition {
+
+/// Operand numbers of sparse.slice_grad.
+enum : unsigned { kGrad = 0, kInIdx = 1, kStart = 2, kOutIdx = 3 };
+
+/// The process group that splits the rows: the grid, its axes, P.
+struct Group {
+  StringRef grid;
+  ArrayRef<shard::GridAxis> axes;
+  int64_t numProcs;
+};
+
+/// `v` (an index or integer) as an i64.
+Value asI64(OpBuilder &b, Location l, Value v);
+/// Word `at` of a reduced vector, as an index.
+Value element(OpBuilder &b, Location l, Value vec, Value at);
+/// A vector of n words, zero but for each value at its place, summed over
+/// the group.
+Value allSum(ImplicitLocOpBuilder &b, const Group &group,
+             ArrayRef<std::pair<Value, Value>> entries, int64_t n);
+/// A 62-bit fingerprint of what the processes must hold alike: input_start
+/// and R, and where `wholeOutput` (output rows replicated) output_indices'
+/// words and backprop_val_grad's length.
+Value buildFingerprint(ImplicitLocOpBuilder &b, Value grad, Value start,
+                       Value outIdx, bool wholeOutput);
+
+/// Output rows replicated (every process holds all of them): the guessed
+/// starts proved by the ends, TensorFlow's global checks. Returns the op
+/// whose results are this process's val_grad and the loop's final j.
+Operation *buildReplicatedPartition(ImplicitLocOpBuilder &b, const Group &group,
+                                    ArrayRef<Value> operands);
+
+/// Output rows and their gradients split by rows on the group, each
+/// process holding a contiguous run of them in process order: each process
+/// runs its own rows against its own output rows, verified with a few
+/// words per process; where the verification fails, the output rows are
+/// gathered and the replicated algorithm runs. Returns val_grad.
+Value buildSplitPartition(ImplicitLocOpBuilder &b, const Group &group,
+                          ArrayRef<Value> operands);
+
+} // namespace mlir::sparse::partition
+
+#endif // SLICEGRAD_DIALECT_SPARSE_TRANSFORMS_PARTITION_H
