@@ -67,7 +67,10 @@ func.func @rows(%g: tensor<3xf32>, %ii: tensor<8x2xi64>, %s: tensor<2xi64>,
 // CHECK:   shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<16xi64> -> tensor<16xi64>
 // CHECK: %[[LOCAL:.*]]:2 = scf.if
 // CHECK:   tensor.concat dim(0) %[[G]], %{{.*}} : (tensor<?xf32>, tensor<1xf32>) -> tensor<?xf32>
-// CHECK:   tensor.concat dim(0) %[[OI]], %[[NEXT]] : (tensor<?x2xi64>, tensor<1x2xi64>) -> tensor<?x2xi64>
+// CHECK:   %[[FLAT_OI:.*]] = tensor.collapse_shape %[[OI]]
+// CHECK:   %[[FLAT_NEXT:.*]] = tensor.collapse_shape %[[NEXT]]
+// CHECK:   %[[JOINED:.*]] = tensor.concat dim(0) %[[FLAT_OI]], %[[FLAT_NEXT]] : (tensor<?xi64>, tensor<2xi64>) -> tensor<?xi64>
+// CHECK:   tensor.reshape %[[JOINED]]
 // CHECK: } else {
 // CHECK:   scf.yield %[[G]], %[[OI]]
 // CHECK: %[[VG:.*]], %[[END:.*]] = sparse.slice_grad_resume %[[LOCAL]]#0, %[[II]], %[[S]], %[[LOCAL]]#1 from %c0

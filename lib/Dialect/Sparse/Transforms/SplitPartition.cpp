@@ -280,7 +280,7 @@ private:
           ImplicitLocOpBuilder t(tl, tb);
           Value g = tensor::ConcatOp::create(
               t, 0, ValueRange{grad, zeroValue(t, valueType)});
-          Value o = tensor::ConcatOp::create(t, 0, ValueRange{outIdx, nextRow});
+          Value o = buildRowsThenNext(t, nextRow);
           scf::YieldOp::create(
               t, ValueRange{castTo(t, g, gradType), castTo(t, o, outType)});
         },
@@ -290,6 +290,24 @@ private:
                                              castTo(e, outIdx, outType)});
         });
     return {local.getResult(0), local.getResult(1)};
+  }
+
+  /// output_indices followed by `nextRow`. Joined flat: a 2-D copy into
+  /// part of a buffer (a dynamic row stride) lowers to memrefCopy's
+  /// element-by-element loop, a 1-D one to memcpy; a reshape, not an
+  /// expand_shape, back (see buildExactPath).
+  Value buildRowsThenNext(ImplicitLocOpBuilder &t, Value nextRow) {
+    SmallVector<ReassociationIndices> rowsAndColumns{{0, 1}};
+    Value flat = tensor::ConcatOp::create(
+        t, 0,
+        ValueRange{
+            tensor::CollapseShapeOp::create(t, outIdx, rowsAndColumns),
+            tensor::CollapseShapeOp::create(t, nextRow, rowsAndColumns)});
+    Value shape = tensor::FromElementsOp::create(
+        t, ValueRange{arith::AddIOp::create(t, m, c1).getResult(), r});
+    auto type = RankedTensorType::get(
+        {ShapedType::kDynamic, ShapedType::kDynamic}, t.getI64Type());
+    return tensor::ReshapeOp::create(t, type, flat, shape);
   }
 
   /// 3. Whether every process accepted its run (ended at m_p, or past t_p
