@@ -2,11 +2,15 @@
 """Times sparse.slice_grad partitioned over P MPI processes
 (sparse-shard-to-llvm, mpirun.mpich) against the one-process default
 pipeline (sparse-lower-to-llvm) on the same data, in one run, and prints
-ratios. Each configuration is `sparse-opt --run --repeat=N`: the per-call
-minimum of each process, the slowest process for P > 1 (the call ends for
-all when the last one finishes). JIT compilation is not timed.
+ratios. Two forms: output_indices and backprop_val_grad replicated (every
+process holds all output rows), and split by rows as a row-split forward
+SparseSlice leaves them (each process the output rows of its input rows).
+Each configuration is `sparse-opt --run --repeat=N`: the per-call minimum
+of each process, the slowest process for P > 1 (the call ends for all
+when the last one finishes). JIT compilation is not timed. Every result is
+compared bit for bit with the one-process result first.
 
-    .venv/bin/python bench/shard_bench.py [--build-dir build] [--rows 4000000]
+    .venv/bin/python bench/shard_bench.py [--build-dir build] [--rows 10000000]
         [--rank 2] [--repeat 7] [--classes sorted,shuffled]
 """
 
@@ -20,7 +24,7 @@ import numpy as np
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--build-dir", default="build")
-parser.add_argument("--rows", type=int, default=4_000_000)
+parser.add_argument("--rows", type=int, default=10_000_000)
 parser.add_argument("--rank", type=int, default=2)
 parser.add_argument("--repeat", type=int, default=7)
 parser.add_argument("--classes", default="sorted,shuffled")
@@ -46,6 +50,11 @@ func.func @slice_grad(%g: tensor<?xf32>, %ii: tensor<?x?xi64>,
   return %r : tensor<?xf32>
 }}
 """
+SPLIT = SHARDED.replace(
+    "  %r = sparse.slice_grad %g, %ii_rows, %s, %oi",
+    "  %oi_rows = shard.shard %oi to %rows : tensor<?x?xi64>\n"
+    "  %g_rows = shard.shard %g to %rows : tensor<?xf32>\n"
+    "  %r = sparse.slice_grad %g_rows, %ii_rows, %s, %oi_rows")
 TIME = re.compile(r"calls: min ([0-9.]+) ms")
 
 
@@ -66,17 +75,44 @@ def data(kind, rng):
     inside = (ii[:, 0] >= n // 16) & (ii[:, 0] < 3 * n // 16)
     oi = ii[inside] - start
     g = rng.standard_normal(len(oi)).astype(np.float32)
-    return g, ii, start, oi
+    return g, ii, start, oi, inside
 
 
-def run(command, cwd):
+def run(command, cwd, procs=0):
+    """The slowest process's per-call minimum. Under mpirun each process
+    writes its own log (err.<rank>.txt): the processes' lines interleave
+    on one stream."""
     proc = subprocess.run(command, cwd=cwd, capture_output=True, text=True,
                           timeout=900)
+    logs = [proc.stderr] if not procs else [
+        open(os.path.join(cwd, "err.%d.txt" % p)).read()
+        for p in range(procs)]
     if proc.returncode != 0:
         raise SystemExit("failed: %s\n%s" % (" ".join(command),
-                                             proc.stderr[-2000:]))
-    times = [float(t) for t in TIME.findall(proc.stderr)]
-    return max(times)
+                                             "".join(logs)[-2000:]))
+    return max(float(t) for log in logs for t in TIME.findall(log))
+
+
+def save_parts(work, procs, ii, g, oi, inside):
+    """Each process's input rows (even blocks) and, for the split form,
+    the output rows and gradients of its input rows."""
+    at = 0
+    for p, rows in enumerate(np.array_split(np.arange(len(ii)), procs)):
+        np.save(os.path.join(work, "ii.%d.%d.npy" % (procs, p)),
+                np.ascontiguousarray(ii[rows]))
+        m = int(np.count_nonzero(inside[rows]))
+        np.save(os.path.join(work, "oi.%d.%d.npy" % (procs, p)),
+                np.ascontiguousarray(oi[at:at + m]))
+        np.save(os.path.join(work, "g.%d.%d.npy" % (procs, p)),
+                np.ascontiguousarray(g[at:at + m]))
+        at += m
+
+
+def check(work, name, procs, expected):
+    got = np.concatenate([np.load(os.path.join(work, "out.%d.npy" % p))
+                          for p in range(procs)])
+    if got.tobytes() != expected.tobytes():
+        raise SystemExit("%s: result differs from one process's" % name)
 
 
 def main():
@@ -86,41 +122,55 @@ def main():
         with open(os.path.join(work, "one.mlir"), "w") as f:
             f.write(ONE)
         for procs in (1, 2):
-            with open(os.path.join(work, "p%d.mlir" % procs), "w") as f:
-                f.write(SHARDED.format(procs=procs))
+            for form, text in (("replicated", SHARDED), ("split", SPLIT)):
+                with open(os.path.join(work, "%s%d.mlir" % (form, procs)),
+                          "w") as f:
+                    f.write(text.format(procs=procs))
         for kind in args.classes.split(","):
-            g, ii, s, oi = data(kind, rng)
+            g, ii, s, oi, inside = data(kind, rng)
             for name, a in (("g", g), ("ii", ii), ("s", s), ("oi", oi)):
                 np.save(os.path.join(work, name + ".npy"), a)
             for procs in (1, 2):
-                for p, part in enumerate(np.array_split(ii, procs)):
-                    np.save(os.path.join(work, "ii.%d.%d.npy" % (procs, p)),
-                            np.ascontiguousarray(part))
-            common = ["--repeat=%d" % args.repeat, "-O3", "--output="]
+                save_parts(work, procs, ii, g, oi, inside)
+            common = ["--repeat=%d" % args.repeat, "-O3"]
             base = run([opt, "--run", "one.mlir", "-e", "slice_grad",
                         "--input=@g.npy", "--input=@ii.npy", "--input=@s.npy",
-                        "--input=@oi.npy"] + common, work)
+                        "--input=@oi.npy", "--output=@out.0.npy"] + common,
+                       work)
+            expected = np.load(os.path.join(work, "out.0.npy"))
             result = {"one process, 2 threads": base}
-            for procs, threads in ((1, 2), (2, 1)):
-                cmd = ('exec "%s" --run p%d.mlir -e slice_grad '
-                       "--pass-pipeline='builtin.module(sparse-shard-to-llvm"
-                       "{num-threads=%d})' --input=@g.npy "
-                       "--input=@ii.%d.$PMI_RANK.npy --input=@s.npy "
-                       "--input=@oi.npy %s") % (opt, procs, threads, procs,
-                                                " ".join(common))
-                result["P=%d x %d thread(s)" % (procs, threads)] = run(
-                    ["mpirun.mpich", "-np", str(procs), "sh", "-c", cmd], work)
+            for form in ("replicated", "split"):
+                for procs, threads in ((1, 1), (2, 1), (1, 2)):
+                    own = ".%d.$PMI_RANK" % procs if form == "split" else ""
+                    cmd = ('exec "%s" --run %s%d.mlir -e slice_grad '
+                           "--pass-pipeline='builtin.module("
+                           "sparse-shard-to-llvm{num-threads=%d})' "
+                           "--input=@g%s.npy --input=@ii.%d.$PMI_RANK.npy "
+                           "--input=@s.npy --input=@oi%s.npy "
+                           "--output=@out.$PMI_RANK.npy %s "
+                           "2> err.$PMI_RANK.txt") % (
+                               opt, form, procs, threads, own, procs, own,
+                               " ".join(common))
+                    name = "%s P=%d x %d" % (form, procs, threads)
+                    result[name] = run(
+                        ["mpirun.mpich", "-np", str(procs), "sh", "-c", cmd],
+                        work, procs)
+                    check(work, name, procs, expected)
             rows.append((kind, result))
     print("N_in = %d, R = %d, N_out = N_in / 2, f32; min of %d calls "
-          "(slowest process)\n" % (args.rows, args.rank, args.repeat))
+          "(slowest process); P = processes x threads each\n" % (
+              args.rows, args.rank, args.repeat))
     names = list(rows[0][1])
-    print("| input | " + " | ".join(names) + " |")
-    print("|---" * (len(names) + 1) + "|")
+    print("| input | config | ms | vs one process 2T | vs P=1 x 1 "
+          "of its form |")
+    print("|---|---|---|---|---|")
     for kind, result in rows:
         base = result[names[0]]
-        cells = ["%.1f ms (%.2fx)" % (result[n], base / result[n])
-                 for n in names]
-        print("| %s | %s |" % (kind, " | ".join(cells)))
+        for n in names:
+            form = n.split()[0]
+            own = result.get("%s P=1 x 1" % form, result[n])
+            print("| %s | %s | %.1f | %.2fx | %.2fx |" % (
+                kind, n, result[n], base / result[n], own / result[n]))
 
 
 if __name__ == "__main__":

@@ -53,9 +53,10 @@ func.func @rows(%g: tensor<3xf32>, %ii: tensor<8x2xi64>, %s: tensor<2xi64>,
 // Output rows and gradients split by rows too (as a row-split forward
 // SparseSlice leaves them): every process's row counts and fingerprint,
 // the first output row of each process (8 columns per all_reduce), the
-// process's own run against its output rows followed by the next
-// process's first row, an all_reduce of the acceptances; where all accept,
-// the global checks with j = N_out; else the output rows and gradients
+// process's own run against its own output rows from j = 0, the count of
+// its rows equal to the next process's first row (where it matched all
+// its own), an all_reduce of the acceptances; where all accept, the
+// global checks with j = N_out; else the output rows and gradients
 // gathered in all_reduces of 64 Ki words and the replicated algorithm.
 // CHECK-LABEL: func.func @split_rows(
 // CHECK-SAME: %[[G:.*]]: tensor<?xf32>, %[[II:.*]]: tensor<?x2xi64>, %[[S:.*]]: tensor<2xi64>, %[[OI:.*]]: tensor<?x2xi64>) -> tensor<?xf32>
@@ -65,15 +66,9 @@ func.func @rows(%g: tensor<3xf32>, %ii: tensor<8x2xi64>, %s: tensor<2xi64>,
 // CHECK: %[[NEXT:.*]] = scf.for
 // CHECK:   tensor.extract %[[OI]]
 // CHECK:   shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<16xi64> -> tensor<16xi64>
-// CHECK: %[[LOCAL:.*]]:2 = scf.if
-// CHECK:   tensor.concat dim(0) %[[G]], %{{.*}} : (tensor<?xf32>, tensor<1xf32>) -> tensor<?xf32>
-// CHECK:   %[[FLAT_OI:.*]] = tensor.collapse_shape %[[OI]]
-// CHECK:   %[[FLAT_NEXT:.*]] = tensor.collapse_shape %[[NEXT]]
-// CHECK:   %[[JOINED:.*]] = tensor.concat dim(0) %[[FLAT_OI]], %[[FLAT_NEXT]] : (tensor<?xi64>, tensor<2xi64>) -> tensor<?xi64>
-// CHECK:   tensor.reshape %[[JOINED]]
-// CHECK: } else {
-// CHECK:   scf.yield %[[G]], %[[OI]]
-// CHECK: %[[VG:.*]], %[[END:.*]] = sparse.slice_grad_resume %[[LOCAL]]#0, %[[II]], %[[S]], %[[LOCAL]]#1 from %c0
+// CHECK: %[[VG:.*]], %[[END:.*]] = sparse.slice_grad_resume %[[G]], %[[II]], %[[S]], %[[OI]] from %c0
+// CHECK: scf.if
+// CHECK:   sparse.slice_grad_count %{{.*}}, %[[II]], %[[S]], %[[NEXT]] : tensor<1xf32>, tensor<?x2xi64>, tensor<2xi64>, tensor<1x2xi64>
 // CHECK: shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<1xi64> -> tensor<1xi64>
 // CHECK: %[[R:.*]] = scf.if
 // CHECK:   sparse.slice_grad_global_checks %[[N]]#0, %[[N]]#1, %[[N]]#1 processes %{{.*}} of %c2 replicas %[[N]]#3 to %[[N]]#4

@@ -11,14 +11,14 @@
 //      the process count and the fingerprints of input_start; another
 //      (8 columns at a time) gives t_p, the first output row of the next
 //      process that has output rows.
-//   2. Each process runs TensorFlow's loop on its rows against its output
-//      rows followed by t_p (gradient 0), from j = 0
-//      (sparse.slice_grad_resume), and accepts if it ends at m_p: all of
-//      p's output rows matched and no later row of p equals t_p. If every
-//      process accepts, then by induction from o_0 = 0 the whole loop
-//      stands at o_p at p's first row, matches the same rows and ends at
-//      N_out. With no later output rows, t_p is any row: a match there
-//      writes 0 (the value anyway) and ends p's loop, as N_out does.
+//   2. Each process runs TensorFlow's loop on its rows against its own
+//      output rows from j = 0 (sparse.slice_grad_resume) and accepts if it
+//      ends at m_p (all matched) and, where a later process has output
+//      rows, none of its rows equals t_p (sparse.slice_grad_count of the
+//      one-row box {t_p}). If every process accepts, then by induction
+//      from o_0 = 0 the whole loop stands at o_p at p's first row, matches
+//      what p's run matched, compares p's later rows with t_p only, and
+//      leaves p at o_{p+1}; it ends at N_out.
 //   3. An all_reduce of the acceptances. Where any process refuses, the
 //      exact path gathers the output rows and gradients (sums of
 //      zero-padded integer words, 64 Ki words per all_reduce: MLIR 22
@@ -47,11 +47,6 @@ namespace {
 constexpr int64_t kColumnsPerReduce = 8;
 constexpr int64_t kWordsPerReduce = 1 << 16;
 
-/// `v` as type `t` (a tensor.cast where they differ).
-Value castTo(ImplicitLocOpBuilder &b, Value v, Type t) {
-  return v.getType() == t ? v : tensor::CastOp::create(b, t, v).getResult();
-}
-
 /// A tensor of the given shape (dynamic sizes in `dynSizes`) filled with
 /// the i64 zero.
 Value zeros(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape,
@@ -71,8 +66,8 @@ Value zeroValue(ImplicitLocOpBuilder &b, Type elt) {
     APFloat z = APFloat::getZero(
         cast<FloatType>(complex.getElementType()).getFloatSemantics());
     return arith::ConstantOp::create(
-        b, DenseElementsAttr::get(
-               type, ArrayRef<std::complex<APFloat>>{std::complex(z, z)}));
+        b, DenseElementsAttr::get(type, ArrayRef<std::complex<APFloat>>{
+                                            std::complex<APFloat>(z, z)}));
   }
   return arith::ConstantOp::create(
       b, DenseElementsAttr::get(type, ArrayRef<Attribute>{b.getZeroAttr(elt)}));
@@ -119,11 +114,11 @@ public:
     m = tensor::DimOp::create(b, outIdx, c0);
     r = tensor::DimOp::create(b, outIdx, c1);
     buildCounts();
-    auto [localGrad, localOut] = buildLocalOperands(buildNextRow());
+    Value nextRow = buildNextRow();
     auto local = SliceGradResumeOp::create(
-        b, TypeRange{resultType, b.getIndexType()}, localGrad, inIdx, start,
-        localOut, c0, /*out=*/Value());
-    Value allAccept = buildAcceptance(local.getEnd());
+        b, TypeRange{resultType, b.getIndexType()}, grad, inIdx, start, outIdx,
+        c0, /*out=*/Value());
+    Value allAccept = buildAcceptance(local.getEnd(), nextRow);
     auto outcome = scf::IfOp::create(
         b, allAccept,
         [&](OpBuilder &tb, Location tl) {
@@ -265,61 +260,39 @@ private:
     return loop.getResult(0);
   }
 
-  /// p's output rows followed by t_p and its gradients followed by 0; the
-  /// operands as they are where their lengths differ (the resume op then
-  /// raises TensorFlow's error with the lengths given).
-  std::pair<Value, Value> buildLocalOperands(Value nextRow) {
-    auto gradType = RankedTensorType::get({ShapedType::kDynamic}, valueType);
-    auto outType =
-        RankedTensorType::get({ShapedType::kDynamic, staticR}, b.getI64Type());
-    Value same = arith::CmpIOp::create(b, arith::CmpIPredicate::eq,
-                                       tensor::DimOp::create(b, grad, c0), m);
-    auto local = scf::IfOp::create(
-        b, same,
+  /// 3. Whether every process accepted its run: it matched all its output
+  /// rows and, where a later process has output rows, none of its rows
+  /// equals t_p (sparse.slice_grad_count with t_p as the only output row:
+  /// the rows inside its one-point box). That is stronger than "none after
+  /// its last match" (a duplicate of t_p before it refuses too, and the
+  /// exact path runs) but reads the rows once, with no copy. Not where
+  /// the operands' R differ: the run has raised TensorFlow's error.
+  Value buildAcceptance(Value end, Value nextRow) {
+    Value ownAll = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, end, m);
+    Value hasNext =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ne, next, cP);
+    Value sameR = arith::AndIOp::create(
+        b,
+        arith::CmpIOp::create(b, arith::CmpIPredicate::eq,
+                              tensor::DimOp::create(b, inIdx, c1), r),
+        arith::CmpIOp::create(b, arith::CmpIPredicate::eq,
+                              tensor::DimOp::create(b, start, c0), r));
+    Value check = arith::AndIOp::create(
+        b, arith::AndIOp::create(b, ownAll, hasNext), sameR);
+    auto hits = scf::IfOp::create(
+        b, check,
         [&](OpBuilder &tb, Location tl) {
           ImplicitLocOpBuilder t(tl, tb);
-          Value g = tensor::ConcatOp::create(
-              t, 0, ValueRange{grad, zeroValue(t, valueType)});
-          Value o = buildRowsThenNext(t, nextRow);
-          scf::YieldOp::create(
-              t, ValueRange{castTo(t, g, gradType), castTo(t, o, outType)});
+          Value count = SliceGradCountOp::create(t, t.getIndexType(),
+                                                 zeroValue(t, valueType), inIdx,
+                                                 start, nextRow);
+          scf::YieldOp::create(t, count);
         },
-        [&](OpBuilder &eb, Location el) {
-          ImplicitLocOpBuilder e(el, eb);
-          scf::YieldOp::create(e, ValueRange{castTo(e, grad, gradType),
-                                             castTo(e, outIdx, outType)});
-        });
-    return {local.getResult(0), local.getResult(1)};
-  }
-
-  /// output_indices followed by `nextRow`. Joined flat: a 2-D copy into
-  /// part of a buffer (a dynamic row stride) lowers to memrefCopy's
-  /// element-by-element loop, a 1-D one to memcpy; a reshape, not an
-  /// expand_shape, back (see buildExactPath).
-  Value buildRowsThenNext(ImplicitLocOpBuilder &t, Value nextRow) {
-    SmallVector<ReassociationIndices> rowsAndColumns{{0, 1}};
-    Value flat = tensor::ConcatOp::create(
-        t, 0,
-        ValueRange{
-            tensor::CollapseShapeOp::create(t, outIdx, rowsAndColumns),
-            tensor::CollapseShapeOp::create(t, nextRow, rowsAndColumns)});
-    Value shape = tensor::FromElementsOp::create(
-        t, ValueRange{arith::AddIOp::create(t, m, c1).getResult(), r});
-    auto type = RankedTensorType::get(
-        {ShapedType::kDynamic, ShapedType::kDynamic}, t.getI64Type());
-    return tensor::ReshapeOp::create(t, type, flat, shape);
-  }
-
-  /// 3. Whether every process accepted its run (ended at m_p, or past t_p
-  /// where there is no next process).
-  Value buildAcceptance(Value end) {
-    Value own = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, end, m);
-    Value past = arith::AndIOp::create(
-        b, arith::CmpIOp::create(b, arith::CmpIPredicate::eq, next, cP),
-        arith::CmpIOp::create(b, arith::CmpIPredicate::eq, end,
-                              arith::AddIOp::create(b, m, c1)));
-    Value accept =
-        arith::SelectOp::create(b, arith::OrIOp::create(b, own, past), c1, c0);
+        [&](OpBuilder &eb, Location el) { scf::YieldOp::create(eb, el, c0); });
+    Value none = arith::CmpIOp::create(b, arith::CmpIPredicate::eq,
+                                       hits.getResult(0), c0);
+    Value accept = arith::SelectOp::create(
+        b, arith::AndIOp::create(b, ownAll, none), c1, c0);
     Value accepted =
         element(b, b.getLoc(), allSum(b, group, {{accept, c0}}, 1), c0);
     return arith::CmpIOp::create(b, arith::CmpIPredicate::eq, accepted, cP);
