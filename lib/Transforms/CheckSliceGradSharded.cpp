@@ -1,4 +1,4 @@
-//===- CheckSliceGradSharded.cpp - A slice_grad left unsharded ------------===//
+//===- CheckSliceGradSharded.cpp - Our ops left unsharded -----------------===//
 //
 // MLIR 22's sharding-propagation reports an operand sharding the op does
 // not support but succeeds, and shard-partition then crashes on the op
@@ -35,13 +35,18 @@ struct SparseCheckSliceGradShardedPass
     if (!func.walk([](shard::ShardOp) { return WalkResult::interrupt(); })
              .wasInterrupted())
       return;
-    func.walk([&](sparse::SliceGradOp op) {
-      if (op.hasBufferSemantics() ||
+    func.walk([&](Operation *op) {
+      bool tensorForm = false;
+      if (auto grad = dyn_cast<sparse::SliceGradOp>(op))
+        tensorForm = !grad.hasBufferSemantics();
+      else if (auto slice = dyn_cast<sparse::SliceOp>(op))
+        tensorForm = !slice.hasBufferSemantics();
+      if (!tensorForm ||
           llvm::any_of(op->getUsers(), llvm::IsaPred<shard::ShardOp>))
         return;
-      op.emitOpError("has no sharding: sharding-propagation could not shard "
-                     "it (an operand's sharding is not supported, see the "
-                     "diagnostic before)");
+      op->emitOpError("has no sharding: sharding-propagation could not shard "
+                      "it (an operand's sharding is not supported, see the "
+                      "diagnostic before)");
       signalPassFailure();
     });
   }

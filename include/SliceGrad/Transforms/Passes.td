@@ -51,10 +51,10 @@ def SparseFuseSliceGradPass
 def SparseCheckSliceGradShardedPass
     : Pass<"sparse-check-slice-grad-sharded", "::mlir::func::FuncOp"> {
   let summary = "Fail where sharding-propagation left a sparse.slice_grad "
-                "without a sharding";
+                "or sparse.slice without a sharding";
   let description = [{
     In a function with `shard.shard` annotations, every tensor-form
-    `sparse.slice_grad` must have a sharded result after
+    `sparse.slice_grad` and `sparse.slice` must have a sharded result after
     `sharding-propagation`. MLIR 22's propagation reports an operand
     sharding the op does not support but succeeds, and `shard-partition`
     then crashes on the op without annotations; this pass stops the

@@ -85,3 +85,54 @@ func.func @split_signed_values(%g: tensor<4xsi32>, %ii: tensor<8x2xi64>,
       : tensor<4xsi32>, tensor<8x2xi64>, tensor<2xi64>, tensor<4x2xi64> -> tensor<8xsi32>
   return %r : tensor<8xsi32>
 }
+
+// -----
+
+shard.grid @grid(shape = 2)
+// The forward: the box split.
+func.func @slice_split_start(%ii: tensor<?x2xi64>, %v: tensor<?xf32>, %shape: tensor<2xi64>,
+                             %start: tensor<2xi64>, %size: tensor<2xi64>) -> tensor<?xf32> {
+  %rows = shard.sharding @grid split_axes = [[0]] : !shard.sharding
+  %ii_rows = shard.shard %ii to %rows : tensor<?x2xi64>
+  %start_split = shard.shard %start to %rows annotate_for_users : tensor<2xi64>
+  // CHECK: 'sparse.slice' op start is split; sharding supports it only replicated
+  // PART: error: 'sparse.slice' op has no sharding
+  %oi, %ov, %os = sparse.slice %ii_rows, %v, %shape, %start_split, %size
+      : tensor<?x2xi64>, tensor<?xf32>, tensor<2xi64>, tensor<2xi64>,
+        tensor<2xi64> -> tensor<?x2xi64>, tensor<?xf32>, tensor<2xi64>
+  return %ov : tensor<?xf32>
+}
+
+// -----
+
+shard.grid @grid(shape = 2x2)
+// The forward: indices and values split on different axes.
+func.func @slice_rows_apart(%ii: tensor<?x2xi64>, %v: tensor<?xf32>, %shape: tensor<2xi64>,
+                            %start: tensor<2xi64>, %size: tensor<2xi64>) -> tensor<?xf32> {
+  %a = shard.sharding @grid split_axes = [[0]] : !shard.sharding
+  %b = shard.sharding @grid split_axes = [[1]] : !shard.sharding
+  %ii_rows = shard.shard %ii to %a : tensor<?x2xi64>
+  %v_rows = shard.shard %v to %b : tensor<?xf32>
+  // CHECK: 'sparse.slice' op indices, values and the kept rows must be split by rows on the same grid axes
+  // PART: error: 'sparse.slice' op cannot be partitioned: indices, values and the kept rows must be split by rows alike
+  %oi, %ov, %os = sparse.slice %ii_rows, %v_rows, %shape, %start, %size
+      : tensor<?x2xi64>, tensor<?xf32>, tensor<2xi64>, tensor<2xi64>,
+        tensor<2xi64> -> tensor<?x2xi64>, tensor<?xf32>, tensor<2xi64>
+  return %ov : tensor<?xf32>
+}
+
+// -----
+
+shard.grid @grid(shape = 2)
+// The fused form: positions are one process's row numbers.
+func.func @slice_positions(%ii: tensor<?x2xi64>, %v: tensor<?xf32>, %shape: tensor<2xi64>,
+                           %start: tensor<2xi64>, %size: tensor<2xi64>) -> tensor<?xi64> {
+  %rows = shard.sharding @grid split_axes = [[0]] : !shard.sharding
+  %ii_rows = shard.shard %ii to %rows : tensor<?x2xi64>
+  // CHECK: 'sparse.slice' op with positions (sparse-fuse-slice-grad's form) cannot be sharded
+  // PART: error: 'sparse.slice' op has no sharding
+  %oi, %ov, %os, %pos = sparse.slice %ii_rows, %v, %shape, %start, %size
+      : tensor<?x2xi64>, tensor<?xf32>, tensor<2xi64>, tensor<2xi64>,
+        tensor<2xi64> -> tensor<?x2xi64>, tensor<?xf32>, tensor<2xi64>, positions tensor<?xi64>
+  return %pos : tensor<?xi64>
+}

@@ -92,3 +92,31 @@ func.func @split_rows(%g: tensor<?xf32>, %ii: tensor<?x2xi64>, %s: tensor<2xi64>
       : tensor<?xf32>, tensor<?x2xi64>, tensor<2xi64>, tensor<?x2xi64> -> tensor<?xf32>
   return %r : tensor<?xf32>
 }
+
+// A GradientTape program: the forward sparse.slice on rows split by
+// process, its gradient on the slice's results. Each process slices its
+// own rows (no communication), and the gradient takes the kept rows and
+// values split as the slice leaves them (no all_gather): the split form.
+// CHECK-LABEL: func.func @tape(
+// CHECK-SAME: %[[II:.*]]: tensor<?x2xi64>, %[[V:.*]]: tensor<?xf32>, %[[SHAPE:.*]]: tensor<2xi64>, %[[START:.*]]: tensor<2xi64>, %[[SIZE:.*]]: tensor<2xi64>)
+// CHECK-SAME: -> (tensor<?x2xi64>, tensor<?xf32>, tensor<2xi64>, tensor<?xf32>)
+// CHECK-NOT: all_gather
+// CHECK: %[[OI:.*]], %[[OV:.*]], %[[OS:.*]] = sparse.slice %[[II]], %[[V]], %[[SHAPE]], %[[START]], %[[SIZE]]
+// CHECK-NOT: all_gather
+// CHECK: sparse.slice_grad_resume %[[OV]], %[[II]], %[[START]], %[[OI]] from %c0
+// CHECK-NOT: all_gather
+// CHECK: return %[[OI]], %[[OV]], %[[OS]], %{{.*}} : tensor<?x2xi64>, tensor<?xf32>, tensor<2xi64>, tensor<?xf32>
+func.func @tape(%ii: tensor<?x2xi64>, %v: tensor<?xf32>, %shape: tensor<2xi64>,
+                %start: tensor<2xi64>, %size: tensor<2xi64>)
+    -> (tensor<?x2xi64>, tensor<?xf32>, tensor<2xi64>, tensor<?xf32>) {
+  %rows = shard.sharding @grid split_axes = [[0]] : !shard.sharding
+  %ii_rows = shard.shard %ii to %rows : tensor<?x2xi64>
+  %v_rows = shard.shard %v to %rows : tensor<?xf32>
+  %oi, %ov, %os = sparse.slice %ii_rows, %v_rows, %shape, %start, %size
+      : tensor<?x2xi64>, tensor<?xf32>, tensor<2xi64>, tensor<2xi64>,
+        tensor<2xi64> -> tensor<?x2xi64>, tensor<?xf32>, tensor<2xi64>
+  %vg = sparse.slice_grad %ov, %ii_rows, %start, %oi
+      : tensor<?xf32>, tensor<?x2xi64>, tensor<2xi64>, tensor<?x2xi64> -> tensor<?xf32>
+  return %oi, %ov, %os, %vg
+      : tensor<?x2xi64>, tensor<?xf32>, tensor<2xi64>, tensor<?xf32>
+}

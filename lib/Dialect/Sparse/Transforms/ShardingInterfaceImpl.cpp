@@ -7,6 +7,8 @@
 // row-split forward SparseSlice leaves them). The partitioned algorithms
 // are in ReplicatedPartition.cpp and SplitPartition.cpp.
 //
+// sparse.slice's: split by rows, each process slices its own rows.
+//
 //===----------------------------------------------------------------------===//
 
 #include "SliceGrad/Dialect/Sparse/Transforms/ShardingInterfaceImpl.h"
@@ -65,6 +67,25 @@ static bool movableAsWords(Type t) {
   return isa<FloatType>(t) || t.isSignlessInteger();
 }
 
+/// Whether the gradient's output rows are the kept rows of a forward
+/// sparse.slice and its gradients those rows' values (or computed from
+/// them by one op, as a loss's derivative): the slice leaves both split as
+/// its input rows are, so the gradient should take them split, not
+/// gathered. sharding-propagation may reach the gradient before the slice,
+/// when neither carries a sharding yet.
+static bool rowsOfSplitForward(SliceGradOp op) {
+  auto slice = op.getOutputIndices().getDefiningOp<SliceOp>();
+  if (!slice || op.getOutputIndices() != slice.getOutputIndices())
+    return false;
+  Value values = slice.getOutputValues();
+  Value grad = op.getBackpropValGrad();
+  if (grad == values)
+    return true;
+  Operation *def = grad.getDefiningOp();
+  return def && def->getNumResults() == 1 &&
+         llvm::is_contained(def->getOperands(), values);
+}
+
 struct SliceGradShardingInterface
     : public ShardingInterface::ExternalModel<SliceGradShardingInterface,
                                               SliceGradOp> {
@@ -108,9 +129,9 @@ struct SliceGradShardingInterface
     // d0: input_indices' rows and the result's, alike.
     const Sharding &inIdx = operandShardings[kInIdx];
     ArrayRef<GridAxis> inAxes = rowAxes(inIdx);
-    ArrayRef<GridAxis> outAxes = rowAxes(resultShardings[0]);
-    if (!inAxes.empty() && !outAxes.empty() &&
-        (inAxes != outAxes ||
+    ArrayRef<GridAxis> resultAxes = rowAxes(resultShardings[0]);
+    if (!inAxes.empty() && !resultAxes.empty() &&
+        (inAxes != resultAxes ||
          inIdx.getGridAttr() != resultShardings[0].getGridAttr()))
       return op->emitOpError("input_indices and the result must be split by "
                              "rows on the same grid axes");
@@ -124,9 +145,13 @@ struct SliceGradShardingInterface
       return op->emitOpError("backprop_val_grad and output_indices must be "
                              "split by rows on the same grid axes");
     const Sharding &outRows = !rowAxes(outIdx).empty() ? outIdx : grad;
-    if (!rowAxes(outRows).empty()) {
-      if (rowAxes(chosen) != rowAxes(outRows) ||
-          chosen.getGridAttr() != outRows.getGridAttr())
+    ArrayRef<GridAxis> outAxes = rowAxes(outRows);
+    if (outAxes.empty() && !grad && !outIdx &&
+        rowsOfSplitForward(cast<SliceGradOp>(op)))
+      outAxes = rowAxes(chosen);
+    if (!outAxes.empty()) {
+      if (rowAxes(chosen) != outAxes ||
+          (outRows && chosen.getGridAttr() != outRows.getGridAttr()))
         return op->emitOpError(
             "output_indices and backprop_val_grad are split by rows, so "
             "input_indices and the result must be split by rows on the same "
@@ -151,7 +176,7 @@ struct SliceGradShardingInterface
       return ShardingOption::makeEmpty();
     ShardingArray array(2);
     array[0].assign(rowAxes(chosen).begin(), rowAxes(chosen).end());
-    array[1].assign(rowAxes(outRows).begin(), rowAxes(outRows).end());
+    array[1].assign(outAxes.begin(), outAxes.end());
     return ShardingOption(array, grid);
   }
 
@@ -228,6 +253,143 @@ struct SliceGradShardingInterface
     return success();
   }
 };
+
+/// sparse.slice (TensorFlow's SparseSlice) keeps or drops each input row
+/// on its own, and its kept rows come in input order: one loop, d0 over
+/// the input rows. Split by rows, each process's kept rows and values are
+/// its share of the results (their sizes known at run time), in process
+/// order, as the split form of sparse.slice_grad takes them; the output
+/// shape comes from shape, start and size, replicated. Each process runs
+/// the op on its own rows: no communication.
+struct SliceShardingInterface
+    : public ShardingInterface::ExternalModel<SliceShardingInterface, SliceOp> {
+  enum : unsigned { kIndices = 0, kValues = 1 };
+
+  SmallVector<utils::IteratorType> getLoopIteratorTypes(Operation *) const {
+    return {utils::IteratorType::parallel};
+  }
+
+  SmallVector<AffineMap> getIndexingMaps(Operation *op) const {
+    MLIRContext *ctx = op->getContext();
+    AffineExpr row = getAffineDimExpr(0, ctx),
+               zero = getAffineConstantExpr(0, ctx);
+    auto matrix = AffineMap::get(1, 0, {row, zero}, ctx);
+    auto vector = AffineMap::get(1, 0, {row}, ctx);
+    auto whole = AffineMap::get(1, 0, {zero}, ctx);
+    SmallVector<AffineMap> maps{matrix, vector, whole,  whole,
+                                whole,  matrix, vector, whole};
+    if (cast<SliceOp>(op).getPositions())
+      maps.push_back(vector);
+    return maps;
+  }
+
+  FailureOr<ShardingOption>
+  getShardingOption(Operation *op, ArrayRef<Sharding> operandShardings,
+                    ArrayRef<Sharding> resultShardings) const {
+    auto slice = cast<SliceOp>(op);
+    if (slice.hasBufferSemantics())
+      return op->emitOpError("on memrefs cannot be sharded; shard the tensor "
+                             "form");
+    if (slice.getPositions())
+      return op->emitOpError(
+          "with positions (sparse-fuse-slice-grad's form) cannot be sharded: "
+          "a position is a row number of one process; shard the program "
+          "before the fusion");
+    const char *names[] = {"indices", "values", "shape", "start", "size"};
+    for (unsigned i = 2; i < 5; ++i)
+      if (isSplit(operandShardings[i]))
+        return op->emitOpError()
+               << names[i] << " is split; sharding supports it only replicated";
+    if (isSplit(resultShardings[2]))
+      return op->emitOpError("output_shape is split; sharding supports it "
+                             "only replicated");
+    // Rows: indices, values and the first two results, alike.
+    const Sharding *chosen = nullptr;
+    for (const Sharding *row :
+         {&operandShardings[kIndices], &operandShardings[kValues],
+          &resultShardings[0], &resultShardings[1]}) {
+      const Sharding &s = *row;
+      StringRef why = unsupportedRowSplit(s);
+      if (!why.empty())
+        return op->emitOpError() << "an operand or result " << why;
+      if (rowAxes(s).empty())
+        continue;
+      if (chosen && (rowAxes(*chosen) != rowAxes(s) ||
+                     chosen->getGridAttr() != s.getGridAttr()))
+        return op->emitOpError("indices, values and the kept rows must be "
+                               "split by rows on the same grid axes");
+      chosen = &s;
+    }
+    FlatSymbolRefAttr grid;
+    for (const Sharding &s : operandShardings)
+      if (s)
+        grid = s.getGridAttr();
+    if (chosen)
+      grid = chosen->getGridAttr();
+    if (!grid)
+      return ShardingOption::makeEmpty();
+    ShardingArray array(1);
+    if (chosen)
+      array[0].assign(rowAxes(*chosen).begin(), rowAxes(*chosen).end());
+    return ShardingOption(array, grid);
+  }
+
+  FailureOr<std::vector<Sharding>>
+  getShardingAnnotations(Operation *op, const ShardingOption &option) const {
+    auto replicated = Sharding::get(option.grid, {});
+    auto rows = Sharding::get(
+        option.grid,
+        {GridAxesAttr::get(op->getContext(), option.shardingArray[0])});
+    return std::vector<Sharding>{rows,       rows, replicated, replicated,
+                                 replicated, rows, rows,       replicated};
+  }
+
+  LogicalResult addShardingAnnotations(Operation *op, OpBuilder &b,
+                                       const ShardingOption &option) const {
+    FailureOr<std::vector<Sharding>> shardings =
+        getShardingAnnotations(op, option);
+    if (failed(shardings))
+      return failure();
+    for (OpOperand &operand : op->getOpOperands())
+      maybeInsertSourceShardingAnnotation(
+          (*shardings)[operand.getOperandNumber()], operand, b);
+    for (OpResult result : op->getResults())
+      maybeInsertTargetShardingAnnotation(
+          (*shardings)[5 + result.getResultNumber()], result, b);
+    return success();
+  }
+
+  LogicalResult partition(Operation *op, ArrayRef<Value> partitionedOperands,
+                          ArrayRef<Sharding> operandShardings,
+                          ArrayRef<Sharding> resultShardings,
+                          IRMapping &partitionMap,
+                          SymbolTableCollection &symbolTable,
+                          OpBuilder &builder) const {
+    ArrayRef<GridAxis> axes = rowAxes(operandShardings[kIndices]);
+    if (cast<SliceOp>(op).getPositions() ||
+        rowAxes(operandShardings[kValues]) != axes ||
+        llvm::any_of(operandShardings.drop_front(2), isSplit) ||
+        rowAxes(resultShardings[0]) != axes ||
+        rowAxes(resultShardings[1]) != axes || isSplit(resultShardings[2]))
+      return op->emitOpError("cannot be partitioned: indices, values and the "
+                             "kept rows must be split by rows alike, the "
+                             "rest replicated, without positions");
+    if (axes.empty()) {
+      partitionFullyReplicatedOperation(*op, partitionedOperands,
+                                        operandShardings, resultShardings,
+                                        partitionMap, symbolTable, builder);
+      return success();
+    }
+    // Each process slices its own rows.
+    auto local = SliceOp::create(
+        builder, op->getLoc(), partitionedOperands[0], partitionedOperands[1],
+        partitionedOperands[2], partitionedOperands[3], partitionedOperands[4]);
+    for (auto [from, to] : llvm::zip(op->getResults(), local.getResults()))
+      partitionMap.map(from, to);
+    partitionMap.map(op, local.getOperation());
+    return success();
+  }
+};
 } // namespace
 
 namespace {
@@ -257,6 +419,7 @@ void mlir::sparse::registerShardingInterfaceExternalModels(
     DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *ctx, SparseDialect *) {
     SliceGradOp::attachInterface<SliceGradShardingInterface>(*ctx);
+    SliceOp::attachInterface<SliceShardingInterface>(*ctx);
   });
   registry.addExtension(+[](MLIRContext *ctx, mpi::MPIDialect *) {
     mpi::AllReduceOp::attachInterface<AllReduceMemoryEffects>(*ctx);
