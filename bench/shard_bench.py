@@ -139,6 +139,13 @@ def main():
                        work)
             expected = np.load(os.path.join(work, "out.0.npy"))
             result = {"one process, 2 threads": base}
+            result["one process, 1 thread"] = run(
+                [opt, "--run", "one.mlir", "-e", "slice_grad",
+                 "--pass-pipeline=builtin.module(sparse-lower-to-llvm"
+                 "{num-threads=1})", "--input=@g.npy", "--input=@ii.npy",
+                 "--input=@s.npy", "--input=@oi.npy", "--output=@out.0.npy"]
+                + common, work)
+            check(work, "one process, 1 thread", 1, expected)
             for form in ("replicated", "split"):
                 for procs, threads in ((1, 1), (2, 1), (1, 2)):
                     own = ".%d.$PMI_RANK" % procs if form == "split" else ""
