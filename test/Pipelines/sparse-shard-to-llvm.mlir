@@ -9,11 +9,11 @@
 
 // FREE: IR Dump Before OwnershipBasedBufferDeallocationPass
 // KEEP-NOT: IR Dump Before
-// With strategy=sequential only sparse.slice_grad_count (the box and the
-// count) runs on threads: two parallel regions, of 3 threads each; the
-// resumed loop is TensorFlow's (the parallel strategy has four more).
+// With strategy=sequential only sparse.slice_grad_count's count runs on
+// threads (the partition gives it the box, computed in shares): one
+// parallel region of 3 threads; the resumed loop is TensorFlow's.
 // OPTIONS: %[[N:.*]] = llvm.mlir.constant(3 : i32) : i32
-// OPTIONS-COUNT-2: omp.parallel num_threads(%[[N]] : i32)
+// OPTIONS-COUNT-1: omp.parallel num_threads(%[[N]] : i32)
 // OPTIONS-NOT: omp.parallel
 
 shard.grid @grid(shape = 2)

@@ -93,6 +93,10 @@ private:
   /// B into boxLo/boxHi (R words each) and, with a static R, into
   /// loCols/hiCols (and their lane patterns).
   void buildBox(OpBuilder &b, Value chunkLen);
+  /// B from the op's `box` operand (a partition computed it).
+  void copyGivenBox(OpBuilder &b);
+  /// B from the output rows: partial boxes of chunks in parallel, combined.
+  void buildBoxOfOutputRows(OpBuilder &b, Value chunkLen);
   /// Static R: the partial box of output rows [lo, hi) (vector steps, then
   /// the rows left) into `parts` at loBase and hiBase.
   void buildStaticPartialBox(OpBuilder &b, Value lo, Value hi, Value parts,
@@ -189,6 +193,41 @@ private:
 } // namespace
 
 void LookBackBuilder::buildBox(OpBuilder &b, Value chunkLen) {
+  if (ops.box)
+    copyGivenBox(b);
+  else
+    buildBoxOfOutputRows(b, chunkLen);
+  if (!ops.hasStaticNumDims())
+    return;
+  for (int64_t d = 0; d < ops.staticNumDims; ++d) {
+    Value col = constantIndex(b, loc, d);
+    loCols.push_back(memref::LoadOp::create(b, loc, boxLo, col));
+    hiCols.push_back(memref::LoadOp::create(b, loc, boxHi, col));
+  }
+  if (!pb.canVectorizeInputRows())
+    return;
+  loPat = pb.buildLanePattern(b, loCols);
+  hiPat = pb.buildLanePattern(b, hiCols);
+}
+
+void LookBackBuilder::copyGivenBox(OpBuilder &b) {
+  Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1);
+  auto wordsType = MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
+  boxLo = memref::AllocOp::create(b, loc, wordsType, ops.numDims);
+  boxHi = memref::AllocOp::create(b, loc, wordsType, ops.numDims);
+  scf::ForOp::create(
+      b, loc, c0, ops.numDims, c1, ValueRange{},
+      [&](OpBuilder &nb, Location l, Value d, ValueRange) {
+        Value hiAt = arith::AddIOp::create(nb, l, d, ops.numDims);
+        memref::StoreOp::create(
+            nb, l, memref::LoadOp::create(nb, l, ops.box, d), boxLo, d);
+        memref::StoreOp::create(
+            nb, l, memref::LoadOp::create(nb, l, ops.box, hiAt), boxHi, d);
+        scf::YieldOp::create(nb, l);
+      });
+}
+
+void LookBackBuilder::buildBoxOfOutputRows(OpBuilder &b, Value chunkLen) {
   Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1),
         c2 = constantIndex(b, loc, 2);
   auto wordsType = MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
@@ -215,18 +254,6 @@ void LookBackBuilder::buildBox(OpBuilder &b, Value chunkLen) {
       });
   buildCombinedBox(b, parts, nParts);
   memref::DeallocOp::create(b, loc, parts);
-
-  if (!ops.hasStaticNumDims())
-    return;
-  for (int64_t d = 0; d < ops.staticNumDims; ++d) {
-    Value col = constantIndex(b, loc, d);
-    loCols.push_back(memref::LoadOp::create(b, loc, boxLo, col));
-    hiCols.push_back(memref::LoadOp::create(b, loc, boxHi, col));
-  }
-  if (!pb.canVectorizeInputRows())
-    return;
-  loPat = pb.buildLanePattern(b, loCols);
-  hiPat = pb.buildLanePattern(b, hiCols);
 }
 
 void LookBackBuilder::buildStaticPartialBox(OpBuilder &b, Value lo, Value hi,

@@ -21,6 +21,9 @@ namespace lowering {
 /// needs.
 struct SliceGradOperands {
   Value grad, inIdx, start, outIdx, out;
+  /// The bounding box of the shifted output rows where the op is given it
+  /// (a partition op's `box`: R minima, then R maxima), else null.
+  Value box;
   /// The op's "@function (location)" for run-time errors (an !llvm.ptr).
   Value where;
   /// N_in, R and N_out as index values.

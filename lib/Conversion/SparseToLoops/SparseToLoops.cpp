@@ -88,6 +88,7 @@ LogicalResult rewriteWithIndexResult(
       rewriter, op, adaptor.getBackpropValGrad(), adaptor.getInputIndices(),
       adaptor.getInputStart(), adaptor.getOutputIndices(), out,
       /*oneProcessRows=*/true);
+  ops.box = adaptor.getBox();
   Value result = lowering::buildForEachRank(rewriter, loc, ops, build);
   memref::StoreOp::create(rewriter, loc, result, slot);
   rewriter.restoreInsertionPoint(where);

@@ -226,3 +226,28 @@ func.func @scatter_destination_is_operand(%g: memref<?xf32>, %p: memref<?xi64>, 
   sparse.slice_grad_scatter %g, %p, %ii : memref<?xf32>, memref<?xi64>, memref<?x1xi64> into %g : memref<?xf32>
   return
 }
+
+// -----
+
+// The partition's box: a vector of 2R words.
+func.func @box_not_vector(%g: tensor<?xf32>, %ii: tensor<?x2xi64>, %s: tensor<2xi64>, %oi: tensor<?x2xi64>, %box: tensor<2x2xi64>) -> index {
+  // expected-error @below {{box must be a vector of 2R words (the minima, then the maxima), got rank 2}}
+  %n = sparse.slice_grad_count %g, %ii, %s, %oi box(%box : tensor<2x2xi64>) : tensor<?xf32>, tensor<?x2xi64>, tensor<2xi64>, tensor<?x2xi64>
+  return %n : index
+}
+
+// -----
+
+func.func @box_size(%g: tensor<?xf32>, %ii: tensor<?x2xi64>, %s: tensor<2xi64>, %oi: tensor<?x2xi64>, %box: tensor<2xi64>, %j: index) -> index {
+  // expected-error @below {{box must have 2R = 4 words, got 2}}
+  %vg, %e = sparse.slice_grad_resume %g, %ii, %s, %oi from %j box(%box : tensor<2xi64>) : tensor<?xf32>, tensor<?x2xi64>, tensor<2xi64>, tensor<?x2xi64> -> tensor<?xf32>
+  return %e : index
+}
+
+// -----
+
+func.func @box_other_form(%g: tensor<?xf32>, %ii: tensor<?x2xi64>, %s: tensor<2xi64>, %oi: tensor<?x2xi64>, %box: memref<4xi64>) -> index {
+  // expected-error @below {{operands must be all tensors or all memrefs}}
+  %n = sparse.slice_grad_count %g, %ii, %s, %oi box(%box : memref<4xi64>) : tensor<?xf32>, tensor<?x2xi64>, tensor<2xi64>, tensor<?x2xi64>
+  return %n : index
+}

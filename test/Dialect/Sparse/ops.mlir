@@ -76,3 +76,21 @@ func.func @empty(%g: tensor<0xf32>, %ii: tensor<4x0xi64>, %s: tensor<0xi64>, %oi
   %r = sparse.slice_grad %g, %ii, %s, %oi : tensor<0xf32>, tensor<4x0xi64>, tensor<0xi64>, tensor<0x0xi64> -> tensor<4xf32>
   return %r : tensor<4xf32>
 }
+
+// The partition's ops, with and without the box of the output rows
+// (tensor and memref forms; the generic form keeps the operand segments).
+// CHECK-LABEL: func @partition_ops
+// CHECK: sparse.slice_grad_count %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<?xf32>
+// CHECK: sparse.slice_grad_count %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} box(%{{.*}} : tensor<4xi64>) : tensor<?xf32>
+// CHECK: sparse.slice_grad_resume %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} from %{{.*}} box(%{{.*}} : tensor<4xi64>) : {{.*}} -> tensor<?xf32>
+// CHECK: sparse.slice_grad_resume %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} from %{{.*}} box(%{{.*}} : memref<?xi64>) : {{.*}} into %{{.*}} : memref<?xf32>
+// CHECK: sparse.slice_grad_resume %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} from %{{.*}} : {{.*}} into %{{.*}} : memref<?xf32>
+func.func @partition_ops(%g: tensor<?xf32>, %ii: tensor<?x2xi64>, %s: tensor<2xi64>, %oi: tensor<?x2xi64>, %box: tensor<4xi64>,
+    %mg: memref<?xf32>, %mii: memref<?x?xi64>, %ms: memref<?xi64>, %moi: memref<?x?xi64>, %mbox: memref<?xi64>, %out: memref<?xf32>, %j: index) {
+  %n = sparse.slice_grad_count %g, %ii, %s, %oi : tensor<?xf32>, tensor<?x2xi64>, tensor<2xi64>, tensor<?x2xi64>
+  %m = sparse.slice_grad_count %g, %ii, %s, %oi box(%box : tensor<4xi64>) : tensor<?xf32>, tensor<?x2xi64>, tensor<2xi64>, tensor<?x2xi64>
+  %vg, %e = sparse.slice_grad_resume %g, %ii, %s, %oi from %j box(%box : tensor<4xi64>) : tensor<?xf32>, tensor<?x2xi64>, tensor<2xi64>, tensor<?x2xi64> -> tensor<?xf32>
+  %e2 = sparse.slice_grad_resume %mg, %mii, %ms, %moi from %j box(%mbox : memref<?xi64>) : memref<?xf32>, memref<?x?xi64>, memref<?xi64>, memref<?x?xi64> into %out : memref<?xf32>
+  %e3 = sparse.slice_grad_resume %mg, %mii, %ms, %moi from %j : memref<?xf32>, memref<?x?xi64>, memref<?xi64>, memref<?x?xi64> into %out : memref<?xf32>
+  return
+}

@@ -1,9 +1,10 @@
 // sparse.slice_grad split by rows of input_indices: sharding-propagation
 // gives the result the rows' sharding and replicates the other operands;
-// shard-partition emits the partitioned algorithm (count, an all_reduce of
-// the counts, TensorFlow's loop from the guessed start, an all_reduce of
-// the ends, the chain where a guess was wrong, the process count, the
-// replicated operands' fingerprints and TensorFlow's global checks).
+// shard-partition emits the partitioned algorithm (the box of the output
+// rows in shares, count, an all_reduce of the counts, TensorFlow's loop
+// from the guessed start, an all_reduce of the ends, the chain where a
+// guess was wrong, the process count, the replicated operands'
+// fingerprints and TensorFlow's global checks).
 // (sharding-invalid.mlir: splitting another operand is refused with a diagnostic.)
 // RUN: sparse-opt %s --pass-pipeline='builtin.module(func.func(sharding-propagation,shard-partition))' | FileCheck %s
 // RUN: sparse-opt %s --sparse-shard-to-llvm | FileCheck %s --check-prefix=LLVM --implicit-check-not=shard. --implicit-check-not=sparse. --implicit-check-not=MPI_Comm_split
@@ -12,7 +13,17 @@ shard.grid @grid(shape = 2)
 // CHECK-LABEL: func.func @rows(
 // CHECK-SAME: %[[G:.*]]: tensor<3xf32>, %[[II:.*]]: tensor<4x2xi64>, %[[S:.*]]: tensor<2xi64>, %[[OI:.*]]: tensor<3x2xi64>) -> tensor<4xf32>
 // CHECK: %[[ME:.*]] = shard.process_multi_index on @grid axes = [0]
-// CHECK: %[[C:.*]] = sparse.slice_grad_count %[[G]], %[[II]], %[[S]], %[[OI]]
+// The box of the output rows, in shares: (~min, max) of each column over
+// this process's share of the rows, a max all_reduce, decoded.
+// CHECK: %[[BOX:.*]] = scf.for
+// CHECK:   scf.for
+// CHECK:     tensor.extract %[[OI]]
+// CHECK:     arith.minsi
+// CHECK:     arith.maxsi
+// CHECK:   arith.xori
+// CHECK:   shard.all_reduce %{{.*}} on @grid grid_axes = [0] reduction = max : tensor<16xi64> -> tensor<16xi64>
+// CHECK:   arith.xori
+// CHECK: %[[C:.*]] = sparse.slice_grad_count %[[G]], %[[II]], %[[S]], %[[OI]] box(%[[BOX]] : tensor<4xi64>)
 // The fingerprint: sums over input_start's words, then output_indices'.
 // CHECK: scf.for
 // CHECK:   tensor.extract %[[S]]
@@ -23,13 +34,13 @@ shard.grid @grid(shape = 2)
 // CHECK: %[[GUESS:.*]]:4 = scf.for
 // CHECK:   arith.minui
 // CHECK:   arith.maxui
-// CHECK: %[[VG:.*]], %[[END:.*]] = sparse.slice_grad_resume %[[G]], %[[II]], %[[S]], %[[OI]] from %[[GUESS]]#0
+// CHECK: %[[VG:.*]], %[[END:.*]] = sparse.slice_grad_resume %[[G]], %[[II]], %[[S]], %[[OI]] from %[[GUESS]]#0 box(%[[BOX]] : tensor<4xi64>)
 // CHECK: %[[ENDS:.*]] = shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<2xi64> -> tensor<2xi64>
 // CHECK: %[[R:.*]]:2 = scf.if
 // CHECK:   scf.yield %[[VG]]
 // CHECK: } else {
 // CHECK:   scf.for
-// CHECK:     sparse.slice_grad_resume %[[G]], %[[II]], %[[S]], %[[OI]] from
+// CHECK:     sparse.slice_grad_resume %[[G]], %[[II]], %[[S]], %[[OI]] from %{{.*}} box(%[[BOX]] : tensor<4xi64>)
 // CHECK:     shard.all_reduce %{{.*}} on @grid grid_axes = [0] : tensor<1xi64> -> tensor<1xi64>
 // CHECK: sparse.slice_grad_global_checks %[[GUESS]]#1, %{{.*}}, %[[R]]#1 processes %{{.*}} of %c2 replicas %[[GUESS]]#2 to %[[GUESS]]#3
 // CHECK: return %[[R]]#0 : tensor<4xf32>

@@ -31,9 +31,11 @@ static Operation *createMemrefForm(RewriterBase &rewriter, Location loc,
 static Operation *createMemrefForm(RewriterBase &rewriter, Location loc,
                                    SliceGradResumeOp op,
                                    ArrayRef<Value> buffers, Value alloc) {
+  // buffers[4]: the box's, where the op has one.
   return SliceGradResumeOp::create(
       rewriter, loc, TypeRange{rewriter.getIndexType()}, buffers[0], buffers[1],
-      buffers[2], buffers[3], op.getFrom(), alloc);
+      buffers[2], buffers[3], op.getFrom(),
+      buffers.size() > 4 ? buffers[4] : Value(), alloc);
 }
 
 static Operation *createMemrefForm(RewriterBase &rewriter, Location loc,
@@ -112,6 +114,14 @@ struct SliceGradOpInterface
     if (failed(maybeBuffers))
       return failure();
     SmallVector<Value, 4> &buffers = *maybeBuffers;
+    if (auto resume = dyn_cast<SliceGradResumeOp>(op);
+        resume && resume.getBox()) {
+      FailureOr<Value> box =
+          getBuffer(rewriter, resume.getBox(), options, state);
+      if (failed(box))
+        return failure();
+      buffers.push_back(*box);
+    }
 
     // One output element per input row.
     auto resultType = cast<RankedTensorType>(sliceGrad.getValGrad().getType());
@@ -147,7 +157,8 @@ struct SliceGradCountOpInterface
       return failure();
     replaceOpWithNewBufferizedOp<SliceGradCountOp>(
         rewriter, op, rewriter.getIndexType(), (*buffers)[0], (*buffers)[1],
-        (*buffers)[2], (*buffers)[3]);
+        (*buffers)[2], (*buffers)[3],
+        buffers->size() > 4 ? (*buffers)[4] : Value());
     return success();
   }
 };

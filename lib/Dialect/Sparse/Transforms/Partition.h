@@ -37,6 +37,14 @@ Value allSum(ImplicitLocOpBuilder &b, const Group &group,
 Value buildFingerprint(ImplicitLocOpBuilder &b, Value grad, Value start,
                        Value outIdx, bool wholeOutput);
 
+/// The bounding box of the output rows shifted by input_start (R minima,
+/// then R maxima: the `box` operand of sparse.slice_grad_count and
+/// sparse.slice_grad_resume) where every process holds all output rows:
+/// each process `me` takes a share of them, a max all_reduce of (~min,
+/// max) per column (8 columns at a time) combines the shares.
+Value buildGroupBox(ImplicitLocOpBuilder &b, const Group &group, Value me,
+                    Value start, Value outIdx);
+
 /// Output rows replicated (every process holds all of them): the guessed
 /// starts proved by the ends, TensorFlow's global checks. Returns the op
 /// whose results are this process's val_grad and the loop's final j.

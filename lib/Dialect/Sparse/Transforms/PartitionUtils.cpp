@@ -1,8 +1,8 @@
 //===- PartitionUtils.cpp - Collectives of a partitioned slice_grad -------===//
 //
 // The words the processes of a partitioned sparse.slice_grad exchange:
-// vectors summed over the group, and the fingerprint of what they must
-// hold alike.
+// vectors summed over the group, the fingerprint of what they must hold
+// alike, and the box of the output rows computed in shares.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Shard/IR/ShardOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
@@ -91,4 +92,102 @@ Value sparse::partition::buildFingerprint(ImplicitLocOpBuilder &b, Value grad,
   Value mask = arith::ConstantIntOp::create(b, i64, (1LL << 62) - 1);
   return arith::IndexCastOp::create(b, b.getIndexType(),
                                     arith::AndIOp::create(b, h, mask));
+}
+
+/// A tensor of i64 words of the given shape, all `word`.
+static Value filled(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape,
+                    ValueRange dynSizes, int64_t word) {
+  auto type = RankedTensorType::get(shape, b.getI64Type());
+  return tensor::GenerateOp::create(
+      b, type, dynSizes, [&](OpBuilder &nb, Location l, ValueRange) {
+        tensor::YieldOp::create(
+            nb, l, arith::ConstantIntOp::create(nb, l, nb.getI64Type(), word));
+      });
+}
+
+Value sparse::partition::buildGroupBox(ImplicitLocOpBuilder &b,
+                                       const Group &group, Value me,
+                                       Value start, Value outIdx) {
+  constexpr int64_t kColumns = 8;
+  Type i64 = b.getI64Type();
+  Value c0 = arith::ConstantIndexOp::create(b, 0);
+  Value c1 = arith::ConstantIndexOp::create(b, 1);
+  Value cW = arith::ConstantIndexOp::create(b, kColumns);
+  Value cP = arith::ConstantIndexOp::create(b, group.numProcs);
+  Value nOut = tensor::DimOp::create(b, outIdx, c0);
+  Value r = tensor::DimOp::create(b, outIdx, c1);
+  // This process's share of the rows.
+  Value lo = arith::DivUIOp::create(b, arith::MulIOp::create(b, me, nOut), cP);
+  Value hi = arith::DivUIOp::create(
+      b, arith::MulIOp::create(b, arith::AddIOp::create(b, me, c1), nOut), cP);
+  int64_t staticR = cast<RankedTensorType>(outIdx.getType()).getDimSize(1);
+  int64_t words = ShapedType::isDynamic(staticR) ? staticR : 2 * staticR;
+  SmallVector<Value> dyn;
+  if (ShapedType::isDynamic(staticR))
+    dyn.push_back(
+        arith::MulIOp::create(b, r, arith::ConstantIndexOp::create(b, 2)));
+  Value allOnes = arith::ConstantIntOp::create(b, i64, -1);
+  Value chunks = arith::CeilDivUIOp::create(b, r, cW);
+  auto loop = scf::ForOp::create(
+      b, c0, chunks, c1, ValueRange{filled(b, {words}, dyn, 0)},
+      [&](OpBuilder &nb, Location l, Value c, ValueRange box) {
+        ImplicitLocOpBuilder n(l, nb);
+        Value col0 = arith::MulIOp::create(n, c, cW);
+        Value cols =
+            arith::MinUIOp::create(n, cW, arith::SubIOp::create(n, r, col0));
+        // (~min, max) of each column of the share: ~ turns the minimum into
+        // a maximum without overflow, and an empty share gives the
+        // identity (INT64_MIN for both).
+        auto bounds = scf::ForOp::create(
+            n, c0, cols, c1, ValueRange{filled(n, {2 * kColumns}, {}, 0)},
+            [&](OpBuilder &db, Location dl, Value d, ValueRange vec) {
+              Value col = arith::AddIOp::create(db, dl, col0, d);
+              Value s = tensor::ExtractOp::create(db, dl, start, col);
+              auto minMax = scf::ForOp::create(
+                  db, dl, lo, hi, c1,
+                  ValueRange{
+                      arith::ConstantIntOp::create(
+                          db, dl, i64, std::numeric_limits<int64_t>::max()),
+                      arith::ConstantIntOp::create(
+                          db, dl, i64, std::numeric_limits<int64_t>::min())},
+                  [&](OpBuilder &rb, Location rl, Value i, ValueRange acc) {
+                    Value x = arith::AddIOp::create(
+                        rb, rl,
+                        tensor::ExtractOp::create(rb, rl, outIdx,
+                                                  ValueRange{i, col}),
+                        s);
+                    scf::YieldOp::create(
+                        rb, rl,
+                        ValueRange{arith::MinSIOp::create(rb, rl, acc[0], x),
+                                   arith::MaxSIOp::create(rb, rl, acc[1], x)});
+                  });
+              Value notMin =
+                  arith::XOrIOp::create(db, dl, minMax.getResult(0), allOnes);
+              Value v = tensor::InsertOp::create(db, dl, notMin, vec[0], d);
+              v = tensor::InsertOp::create(
+                  db, dl, minMax.getResult(1), v,
+                  arith::AddIOp::create(db, dl, d, cW).getResult());
+              scf::YieldOp::create(db, dl, v);
+            });
+        Value all = shard::AllReduceOp::create(
+            n, bounds.getResult(0).getType(), group.grid, group.axes,
+            bounds.getResult(0), shard::ReductionKind::Max);
+        auto put = scf::ForOp::create(
+            n, c0, cols, c1, ValueRange{box[0]},
+            [&](OpBuilder &db, Location dl, Value d, ValueRange acc) {
+              Value col = arith::AddIOp::create(db, dl, col0, d);
+              Value mn = arith::XOrIOp::create(
+                  db, dl, tensor::ExtractOp::create(db, dl, all, d), allOnes);
+              Value mx = tensor::ExtractOp::create(
+                  db, dl, all,
+                  arith::AddIOp::create(db, dl, d, cW).getResult());
+              Value v = tensor::InsertOp::create(db, dl, mn, acc[0], col);
+              v = tensor::InsertOp::create(
+                  db, dl, mx, v,
+                  arith::AddIOp::create(db, dl, col, r).getResult());
+              scf::YieldOp::create(db, dl, v);
+            });
+        scf::YieldOp::create(n, put.getResult(0));
+      });
+  return loop.getResult(0);
 }

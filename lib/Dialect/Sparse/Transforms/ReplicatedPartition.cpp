@@ -7,9 +7,10 @@
 // guesses each process's start and proves it (docs/Sharding.md has the
 // argument):
 //
-//   1. c_p = rows of process p inside the box of the shifted output rows
-//      (sparse.slice_grad_count); one all_reduce gives every process all
-//      counts and row counts, so s_p = c_0 + ... + c_{p-1}.
+//   1. The box of the shifted output rows, each process over a share of
+//      them, combined by a max all_reduce; c_p = rows of process p inside
+//      it (sparse.slice_grad_count); one all_reduce gives every process
+//      all counts and row counts, so s_p = c_0 + ... + c_{p-1}.
 //   2. Each process runs TensorFlow's loop on its rows from j = s_p
 //      (sparse.slice_grad_resume, the CPU lowering's parallel algorithm)
 //      and gets its end e_p; a second all_reduce gives every process all
@@ -94,8 +95,9 @@ private:
   void buildCounts() {
     Value c0 = index(0), c1 = index(1);
     Value nLocal = tensor::DimOp::create(b, inIdx, c0);
+    box = buildGroupBox(b, group, me, start, outIdx);
     Value count = SliceGradCountOp::create(b, b.getIndexType(), grad, inIdx,
-                                           start, outIdx);
+                                           start, outIdx, box);
     Value fpBase = index(2 * numProcs + 1);
     counts =
         allSum(b, group,
@@ -137,7 +139,7 @@ private:
   void buildGuessedRun() {
     guessed =
         SliceGradResumeOp::create(b, TypeRange{resultType, b.getIndexType()},
-                                  grad, inIdx, start, outIdx, guess,
+                                  grad, inIdx, start, outIdx, guess, box,
                                   /*out=*/Value());
     ends = allSum(b, group, {{guessed.getEnd(), me}}, numProcs);
   }
@@ -226,7 +228,7 @@ private:
               [&](OpBuilder &rb, Location rl) {
                 auto again = SliceGradResumeOp::create(
                     rb, rl, TypeRange{resultType, rb.getIndexType()}, grad,
-                    inIdx, start, outIdx, j, /*out=*/Value());
+                    inIdx, start, outIdx, j, box, /*out=*/Value());
                 scf::YieldOp::create(
                     rb, rl, ValueRange{again.getValGrad(), again.getEnd()});
               },
@@ -247,8 +249,9 @@ private:
   RankedTensorType resultType;
   /// This process's index on the axes, and P.
   Value me, cP;
-  /// Step 1: the reduced counts, the processes running, the guess, N_in.
-  Value counts, processes, guess, nIn, fpMin, fpMax;
+  /// Step 1: the box of the output rows (computed in shares), the reduced
+  /// counts, the processes running, the guess, N_in.
+  Value box, counts, processes, guess, nIn, fpMin, fpMax;
   /// Step 2: the run from the guess and every process's end.
   SliceGradResumeOp guessed;
   Value ends;

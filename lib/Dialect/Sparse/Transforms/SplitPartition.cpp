@@ -117,7 +117,7 @@ public:
     Value nextRow = buildNextRow();
     auto local = SliceGradResumeOp::create(
         b, TypeRange{resultType, b.getIndexType()}, grad, inIdx, start, outIdx,
-        c0, /*out=*/Value());
+        c0, /*box=*/Value(), /*out=*/Value());
     Value allAccept = buildAcceptance(local.getEnd(), nextRow);
     auto outcome = scf::IfOp::create(
         b, allAccept,
@@ -283,9 +283,9 @@ private:
         b, check,
         [&](OpBuilder &tb, Location tl) {
           ImplicitLocOpBuilder t(tl, tb);
-          Value count = SliceGradCountOp::create(t, t.getIndexType(),
-                                                 zeroValue(t, valueType), inIdx,
-                                                 start, nextRow);
+          Value count = SliceGradCountOp::create(
+              t, t.getIndexType(), zeroValue(t, valueType), inIdx, start,
+              nextRow, /*box=*/Value());
           scf::YieldOp::create(t, count);
         },
         [&](OpBuilder &eb, Location el) { scf::YieldOp::create(eb, el, c0); });

@@ -3,6 +3,7 @@
 #ifndef SLICEGRAD_DIALECT_SPARSE_IR_SPARSE_H
 #define SLICEGRAD_DIALECT_SPARSE_IR_SPARSE_H
 
+#include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"

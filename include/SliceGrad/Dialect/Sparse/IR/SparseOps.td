@@ -349,8 +349,19 @@ def Sparse_SliceGradCountOp : Sparse_Op<"slice_grad_count", [
     process's `input_indices` (that check is global:
     `sparse.slice_grad_global_checks`).
 
+    `box`, if given, is that bounding box, computed elsewhere (the
+    partition computes it once, each process over a share of the output
+    rows, combined by an `all_reduce`): 2R words, the R minima of the
+    shifted columns, then the R maxima (INT64_MAX and INT64_MIN where
+    there are no output rows). The op then does not read `output_indices`'
+    rows for it. A box larger than the exact one gives the same results
+    (more rows are compared, and a flagged row that differs falls back to
+    TensorFlow's loop); a smaller one does not.
+
     ```mlir
     %n = sparse.slice_grad_count %bvg, %ii, %start, %oi
+        : tensor<?xf32>, tensor<?x2xi64>, tensor<2xi64>, tensor<?x2xi64>
+    %m = sparse.slice_grad_count %bvg, %ii, %start, %oi box(%b : tensor<4xi64>)
         : tensor<?xf32>, tensor<?x2xi64>, tensor<2xi64>, tensor<?x2xi64>
     ```
   }];
@@ -358,10 +369,12 @@ def Sparse_SliceGradCountOp : Sparse_Op<"slice_grad_count", [
     Sparse_ValueTensorOrMemRef:$backprop_val_grad,
     Sparse_IndexTensorOrMemRef:$input_indices,
     Sparse_IndexTensorOrMemRef:$input_start,
-    Sparse_IndexTensorOrMemRef:$output_indices);
+    Sparse_IndexTensorOrMemRef:$output_indices,
+    Optional<Sparse_IndexTensorOrMemRef>:$box);
   let results = (outs Index:$count);
   let assemblyFormat = [{
     $backprop_val_grad `,` $input_indices `,` $input_start `,` $output_indices
+    (`box` `(` $box^ `:` type($box) `)`)?
     attr-dict `:` type($backprop_val_grad) `,` type($input_indices) `,`
     type($input_start) `,` type($output_indices)
   }];
@@ -369,6 +382,7 @@ def Sparse_SliceGradCountOp : Sparse_Op<"slice_grad_count", [
 }
 
 def Sparse_SliceGradResumeOp : Sparse_Op<"slice_grad_resume", [
+    AttrSizedOperandSegments,
     DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
   let summary = "TensorFlow's loop over some input rows from output row j";
   let description = [{
@@ -393,13 +407,15 @@ def Sparse_SliceGradResumeOp : Sparse_Op<"slice_grad_resume", [
     `sparse.slice_grad`'s (numbering the flagged rows from `from`).
 
     Tensor form (result values) or memref form (destination after `into`);
-    shape checks as `sparse.slice_grad_count`'s.
+    shape checks and the optional `box` as `sparse.slice_grad_count`'s (the
+    parallel strategy's flags use it; the sequential one needs none).
 
     ```mlir
     %vg, %end = sparse.slice_grad_resume %bvg, %ii, %start, %oi from %j
         : tensor<?xf32>, tensor<?x2xi64>, tensor<2xi64>, tensor<?x2xi64>
         -> tensor<?xf32>
     %end2 = sparse.slice_grad_resume %bvg, %ii, %start, %oi from %j
+        box(%b : memref<4xi64>)
         : memref<?xf32>, memref<?x2xi64>, memref<2xi64>, memref<?x2xi64>
         into %out : memref<?xf32>
     ```
@@ -410,13 +426,14 @@ def Sparse_SliceGradResumeOp : Sparse_Op<"slice_grad_resume", [
     Sparse_IndexTensorOrMemRef:$input_start,
     Sparse_IndexTensorOrMemRef:$output_indices,
     Index:$from,
+    Optional<Sparse_IndexTensorOrMemRef>:$box,
     Optional<MemRefOf<[Sparse_ValueElementType]>>:$out);
   let results = (outs
     Optional<RankedTensorOf<[Sparse_ValueElementType]>>:$val_grad,
     Index:$end);
   let assemblyFormat = [{
     $backprop_val_grad `,` $input_indices `,` $input_start `,` $output_indices
-    `from` $from
+    `from` $from (`box` `(` $box^ `:` type($box) `)`)?
     attr-dict `:` type($backprop_val_grad) `,` type($input_indices) `,`
     type($input_start) `,` type($output_indices)
     (`->` type($val_grad)^)? (`into` $out^ `:` type($out))?
