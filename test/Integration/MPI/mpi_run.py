@@ -16,8 +16,8 @@
 # RUN: %test_python %s --procs 2 --cases 21 | FileCheck %s
 # RUN: %test_python %s --procs 3 --cases 10 | FileCheck %s
 # RUN: %test_python %s --procs 1 --cases 5 --split-out | FileCheck %s
-# RUN: %test_python %s --procs 2 --cases 28 --split-out | FileCheck %s
-# RUN: %test_python %s --procs 3 --cases 21 --split-out | FileCheck %s
+# RUN: %test_python %s --procs 2 --cases 16 --split-out | FileCheck %s
+# RUN: %test_python %s --procs 3 --cases 14 --split-out | FileCheck %s
 # CHECK: mpi run: P={{[1-3]}}, {{[1-9][0-9]*}} value cases, {{[1-9][0-9]*}} error cases, 0 failures
 
 import argparse

@@ -10,14 +10,19 @@
 # on them (the Python models of both kernels), bit for bit; a slice that
 # TensorFlow rejects makes every process fail with TensorFlow's message.
 #
+# With --tf the judge is real TensorFlow: tf.raw_ops.SparseSlice, and the
+# gradient of sum(v^2) / 2 through tf.sparse.slice under tf.GradientTape.
+#
 # REQUIRES: numpy, mpich
 # RUN: %test_python %s --procs 1 --cases 6 | FileCheck %s
-# RUN: %test_python %s --procs 2 --cases 14 | FileCheck %s
+# RUN: %test_python %s --procs 2 --cases 12 | FileCheck %s
 # RUN: %test_python %s --procs 3 --cases 10 | FileCheck %s
+# RUN: %if tensorflow %{ %test_python %s --procs 2 --cases 10 --tf | FileCheck %s %}
 # CHECK: mpi tape: P={{[1-3]}}, {{[1-9][0-9]*}} value cases, {{[1-9][0-9]*}} error cases, 0 failures
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -46,6 +51,7 @@ func.func @tape(%ii: tensor<?x{r}xi64>, %v: tensor<?xf64>, %shape: tensor<{r}xi6
 }}
 """
 RESULTS = ("oi", "ov", "os", "vg")
+USE_TF = False
 
 
 def cases(rng, count):
@@ -80,8 +86,37 @@ def cases(rng, count):
     return out
 
 
+def expected_by_tf(case):
+    """Real TensorFlow: its SparseSlice kernel, and the gradient of
+    sum(v^2) / 2 with respect to the values through tf.sparse.slice under
+    tf.GradientTape (SparseSliceGrad of the kept values)."""
+    import tensorflow as tf
+    ii = tf.constant(case["ii"], tf.int64)
+    v = tf.constant(case["v"], tf.float64)
+    args = [tf.constant(case[k], tf.int64) for k in ("shape", "start",
+                                                     "size")]
+    try:
+        oi, ov, os_ = tf.raw_ops.SparseSlice(indices=ii, values=v,
+                                             shape=args[0], start=args[1],
+                                             size=args[2])
+    except tf.errors.InvalidArgumentError as e:
+        # Eager errors wrap the kernel's message: "{{function_node ...}}
+        # <message> [Op:SparseSlice] name: ".
+        message = re.sub(r"^\{\{[^}]*\}\}\s*", "", e.message)
+        return None, re.sub(r"\s*\[Op:[^]]*\].*$", "", message)
+    with tf.GradientTape() as tape:
+        tape.watch(v)
+        kept = tf.sparse.slice(tf.SparseTensor(ii, v, args[0]), args[1],
+                               args[2])
+        loss = tf.reduce_sum(kept.values * kept.values) / 2
+    vg = tape.gradient(loss, v)
+    return (oi.numpy(), ov.numpy(), os_.numpy(), vg.numpy()), None
+
+
 def expected(case):
     """TensorFlow's slice and gradient, or (None, its message)."""
+    if USE_TF:
+        return expected_by_tf(case)
     try:
         oi, ov, os_ = ref.sparse_slice(case["ii"], case["v"], case["shape"],
                                        case["start"], case["size"])
@@ -157,7 +192,11 @@ def main():
     parser.add_argument("--procs", type=int, required=True)
     parser.add_argument("--cases", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--tf", action="store_true",
+                        help="judge by real TensorFlow")
     args = parser.parse_args()
+    global USE_TF
+    USE_TF = args.tf
     rng = np.random.default_rng(args.seed + 1000 * args.procs)
     failures = values = errors = 0
     with tempfile.TemporaryDirectory() as workdir:
