@@ -183,8 +183,13 @@ void sparse::buildSparseShardToLLVMPipeline(
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createConvertShardToMPIPass());
   pm.addPass(createSparseFinishShardToMPIPass());
-  // Each process's program, as sparse-lower-to-llvm lowers it.
+  // Each process's program, as sparse-lower-to-llvm lowers it. The
+  // partition's branches yield the fast path's buffer on both sides
+  // (partition::overwrite); canonicalization folds such an scf.if away, so
+  // that deallocation sees the buffer the function owns and does not copy
+  // the result before returning it.
   addBufferization(pm);
+  pm.addPass(createCanonicalizerPass());
   addDeallocation(pm, options.deallocate);
   pm.addPass(createConvertSparseToLoopsPass(options.sparseToLoopsOptions()));
   pm.addPass(createSparseCheckAllocationsPass());

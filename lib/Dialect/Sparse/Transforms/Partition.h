@@ -31,6 +31,13 @@ Value element(OpBuilder &b, Location l, Value vec, Value at);
 /// the group.
 Value allSum(ImplicitLocOpBuilder &b, const Group &group,
              ArrayRef<std::pair<Value, Value>> entries, int64_t n);
+/// `values` written over `dest` (of the same length): a branch that
+/// computes the result anew yields it in the buffer of the one that did
+/// not, so that after bufferization both yield one buffer, which the
+/// function owns (a result yielded from a buffer allocated outside the
+/// branch is not owned by the scf.if, and buffer deallocation copies it
+/// before returning it).
+Value overwrite(ImplicitLocOpBuilder &b, Value values, Value dest);
 /// A 62-bit fingerprint of what the processes must hold alike: input_start
 /// and R, and where `wholeOutput` (output rows replicated) output_indices'
 /// words and backprop_val_grad's length.

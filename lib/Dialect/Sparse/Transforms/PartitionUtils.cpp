@@ -40,6 +40,13 @@ Value sparse::partition::allSum(ImplicitLocOpBuilder &b, const Group &group,
       .getResult();
 }
 
+Value sparse::partition::overwrite(ImplicitLocOpBuilder &b, Value values,
+                                   Value dest) {
+  OpFoldResult zero = b.getIndexAttr(0), one = b.getIndexAttr(1);
+  OpFoldResult size = tensor::getMixedSize(b, b.getLoc(), dest, 0);
+  return tensor::InsertSliceOp::create(b, values, dest, {zero}, {size}, {one});
+}
+
 /// The sums of `words` plain and weighted by position (1-based): a changed
 /// or a moved word shows. A loop of additions that vectorizes.
 static std::pair<Value, Value> weightedSums(ImplicitLocOpBuilder &b,

@@ -229,8 +229,10 @@ private:
                 auto again = SliceGradResumeOp::create(
                     rb, rl, TypeRange{resultType, rb.getIndexType()}, grad,
                     inIdx, start, outIdx, j, box, /*out=*/Value());
+                ImplicitLocOpBuilder r(rl, rb);
                 scf::YieldOp::create(
-                    rb, rl, ValueRange{again.getValGrad(), again.getEnd()});
+                    r, ValueRange{overwrite(r, again.getValGrad(), vals),
+                                  again.getEnd()});
               },
               [&](OpBuilder &rb, Location rl) {
                 scf::YieldOp::create(rb, rl, ValueRange{vals, c0});

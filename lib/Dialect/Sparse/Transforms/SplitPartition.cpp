@@ -128,7 +128,8 @@ public:
         },
         [&](OpBuilder &eb, Location el) {
           ImplicitLocOpBuilder e(el, eb);
-          scf::YieldOp::create(e, buildExactPath(e));
+          scf::YieldOp::create(
+              e, overwrite(e, buildExactPath(e), local.getValGrad()));
         });
     return outcome.getResult(0);
   }
