@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/Shard/IR/ShardOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 namespace mlir::sparse::partition {
 
@@ -23,6 +24,22 @@ struct Group {
   int64_t numProcs;
 };
 
+/// Columns of R per all_reduce where the processes exchange words per
+/// column (static sizes: MLIR 22's convert-shard-to-mpi mishandles an
+/// all_reduce of dynamic size).
+constexpr int64_t kColumnsPerReduce = 8;
+
+/// An i64 tensor of `shape` (dynamic sizes in `dynSizes`), every word
+/// `word`.
+Value filledWords(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape,
+                  ValueRange dynSizes, int64_t word = 0);
+/// A loop over R = `r` columns, kColumnsPerReduce at a time, carrying
+/// `init`: `body` gets the chunk's first column, its number of columns
+/// and the carried value, and returns the next one.
+Value buildColumnChunks(ImplicitLocOpBuilder &b, Value r, Value init,
+                        function_ref<Value(ImplicitLocOpBuilder &, Value col0,
+                                           Value cols, Value acc)>
+                            body);
 /// `v` (an index or integer) as an i64.
 Value asI64(OpBuilder &b, Location l, Value v);
 /// Word `at` of a reduced vector, as an index.

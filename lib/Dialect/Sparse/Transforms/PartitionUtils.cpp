@@ -101,9 +101,9 @@ Value sparse::partition::buildFingerprint(ImplicitLocOpBuilder &b, Value grad,
                                     arith::AndIOp::create(b, h, mask));
 }
 
-/// A tensor of i64 words of the given shape, all `word`.
-static Value filled(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape,
-                    ValueRange dynSizes, int64_t word) {
+Value sparse::partition::filledWords(ImplicitLocOpBuilder &b,
+                                     ArrayRef<int64_t> shape,
+                                     ValueRange dynSizes, int64_t word) {
   auto type = RankedTensorType::get(shape, b.getI64Type());
   return tensor::GenerateOp::create(
       b, type, dynSizes, [&](OpBuilder &nb, Location l, ValueRange) {
@@ -112,14 +112,31 @@ static Value filled(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape,
       });
 }
 
+Value sparse::partition::buildColumnChunks(
+    ImplicitLocOpBuilder &b, Value r, Value init,
+    function_ref<Value(ImplicitLocOpBuilder &, Value, Value, Value)> body) {
+  Value c0 = arith::ConstantIndexOp::create(b, 0);
+  Value c1 = arith::ConstantIndexOp::create(b, 1);
+  Value cW = arith::ConstantIndexOp::create(b, kColumnsPerReduce);
+  auto loop = scf::ForOp::create(
+      b, c0, arith::CeilDivUIOp::create(b, r, cW), c1, ValueRange{init},
+      [&](OpBuilder &nb, Location l, Value c, ValueRange acc) {
+        ImplicitLocOpBuilder n(l, nb);
+        Value col0 = arith::MulIOp::create(n, c, cW);
+        Value cols =
+            arith::MinUIOp::create(n, cW, arith::SubIOp::create(n, r, col0));
+        scf::YieldOp::create(n, body(n, col0, cols, acc[0]));
+      });
+  return loop.getResult(0);
+}
+
 Value sparse::partition::buildGroupBox(ImplicitLocOpBuilder &b,
                                        const Group &group, Value me,
                                        Value start, Value outIdx) {
-  constexpr int64_t kColumns = 8;
   Type i64 = b.getI64Type();
   Value c0 = arith::ConstantIndexOp::create(b, 0);
   Value c1 = arith::ConstantIndexOp::create(b, 1);
-  Value cW = arith::ConstantIndexOp::create(b, kColumns);
+  Value cW = arith::ConstantIndexOp::create(b, kColumnsPerReduce);
   Value cP = arith::ConstantIndexOp::create(b, group.numProcs);
   Value nOut = tensor::DimOp::create(b, outIdx, c0);
   Value r = tensor::DimOp::create(b, outIdx, c1);
@@ -134,19 +151,15 @@ Value sparse::partition::buildGroupBox(ImplicitLocOpBuilder &b,
     dyn.push_back(
         arith::MulIOp::create(b, r, arith::ConstantIndexOp::create(b, 2)));
   Value allOnes = arith::ConstantIntOp::create(b, i64, -1);
-  Value chunks = arith::CeilDivUIOp::create(b, r, cW);
-  auto loop = scf::ForOp::create(
-      b, c0, chunks, c1, ValueRange{filled(b, {words}, dyn, 0)},
-      [&](OpBuilder &nb, Location l, Value c, ValueRange box) {
-        ImplicitLocOpBuilder n(l, nb);
-        Value col0 = arith::MulIOp::create(n, c, cW);
-        Value cols =
-            arith::MinUIOp::create(n, cW, arith::SubIOp::create(n, r, col0));
+  return buildColumnChunks(
+      b, r, filledWords(b, {words}, dyn),
+      [&](ImplicitLocOpBuilder &n, Value col0, Value cols, Value box) {
         // (~min, max) of each column of the share: ~ turns the minimum into
         // a maximum without overflow, and an empty share gives the
         // identity (INT64_MIN for both).
         auto bounds = scf::ForOp::create(
-            n, c0, cols, c1, ValueRange{filled(n, {2 * kColumns}, {}, 0)},
+            n, c0, cols, c1,
+            ValueRange{filledWords(n, {2 * kColumnsPerReduce}, {})},
             [&](OpBuilder &db, Location dl, Value d, ValueRange vec) {
               Value col = arith::AddIOp::create(db, dl, col0, d);
               Value s = tensor::ExtractOp::create(db, dl, start, col);
@@ -180,7 +193,7 @@ Value sparse::partition::buildGroupBox(ImplicitLocOpBuilder &b,
             n, bounds.getResult(0).getType(), group.grid, group.axes,
             bounds.getResult(0), shard::ReductionKind::Max);
         auto put = scf::ForOp::create(
-            n, c0, cols, c1, ValueRange{box[0]},
+            n, c0, cols, c1, ValueRange{box},
             [&](OpBuilder &db, Location dl, Value d, ValueRange acc) {
               Value col = arith::AddIOp::create(db, dl, col0, d);
               Value mn = arith::XOrIOp::create(
@@ -194,7 +207,6 @@ Value sparse::partition::buildGroupBox(ImplicitLocOpBuilder &b,
                   arith::AddIOp::create(db, dl, col, r).getResult());
               scf::YieldOp::create(db, dl, v);
             });
-        scf::YieldOp::create(n, put.getResult(0));
+        return put.getResult(0);
       });
-  return loop.getResult(0);
 }

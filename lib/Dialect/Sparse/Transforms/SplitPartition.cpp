@@ -41,23 +41,9 @@ using namespace mlir::sparse;
 using namespace mlir::sparse::partition;
 
 namespace {
-/// Columns of t_p per all_reduce, and words per all_reduce of the exact
-/// path's gather (static sizes: MLIR 22's convert-shard-to-mpi mishandles
-/// an all_reduce of dynamic size).
-constexpr int64_t kColumnsPerReduce = 8;
+/// Words per all_reduce of the exact path's gather (static sizes, as
+/// kColumnsPerReduce).
 constexpr int64_t kWordsPerReduce = 1 << 16;
-
-/// A tensor of the given shape (dynamic sizes in `dynSizes`) filled with
-/// the i64 zero.
-Value zeros(ImplicitLocOpBuilder &b, ArrayRef<int64_t> shape,
-            ValueRange dynSizes) {
-  auto type = RankedTensorType::get(shape, b.getI64Type());
-  return tensor::GenerateOp::create(
-      b, type, dynSizes, [&](OpBuilder &nb, Location l, ValueRange) {
-        tensor::YieldOp::create(
-            nb, l, arith::ConstantIntOp::create(nb, l, nb.getI64Type(), 0));
-      });
-}
 
 /// One value of type `elt` that is zero, as tensor<1 x elt>.
 Value zeroValue(ImplicitLocOpBuilder &b, Type elt) {
@@ -199,24 +185,18 @@ private:
     SmallVector<Value> dyn;
     if (ShapedType::isDynamic(staticR))
       dyn.push_back(r);
-    Value row0 = zeros(b, {1, staticR}, dyn);
     Value hasOwn = arith::CmpIOp::create(b, arith::CmpIPredicate::ne, m, c0);
     Value from = arith::MinUIOp::create(b, next, index(numProcs - 1));
-    Value chunks = arith::CeilDivUIOp::create(b, r, cW);
-    auto loop = scf::ForOp::create(
-        b, c0, chunks, c1, ValueRange{row0},
-        [&](OpBuilder &nb, Location l, Value c, ValueRange acc) {
-          ImplicitLocOpBuilder n(l, nb);
-          Value col0 = arith::MulIOp::create(n, c, cW);
-          Value cols =
-              arith::MinUIOp::create(n, cW, arith::SubIOp::create(n, r, col0));
+    return buildColumnChunks(
+        b, r, filledWords(b, {1, staticR}, dyn),
+        [&](ImplicitLocOpBuilder &n, Value col0, Value cols, Value row) {
           // This process's columns col0.. of its first row, or zeros.
           auto mine = scf::IfOp::create(
               n, hasOwn,
               [&](OpBuilder &tb, Location tl) {
                 ImplicitLocOpBuilder t(tl, tb);
                 auto fill = scf::ForOp::create(
-                    t, c0, cols, c1, ValueRange{zeros(t, {width}, {})},
+                    t, c0, cols, c1, ValueRange{filledWords(t, {width}, {})},
                     [&](OpBuilder &fb, Location fl, Value d, ValueRange v) {
                       Value word = tensor::ExtractOp::create(
                           fb, fl, outIdx,
@@ -231,10 +211,10 @@ private:
               },
               [&](OpBuilder &eb, Location el) {
                 ImplicitLocOpBuilder e(el, eb);
-                scf::YieldOp::create(e, zeros(e, {width}, {}));
+                scf::YieldOp::create(e, filledWords(e, {width}, {}));
               });
           Value slots = tensor::InsertSliceOp::create(
-              n, mine.getResult(0), zeros(n, {numProcs * width}, {}),
+              n, mine.getResult(0), filledWords(n, {numProcs * width}, {}),
               ArrayRef<OpFoldResult>{
                   arith::MulIOp::create(n, me, cW).getResult()},
               ArrayRef<OpFoldResult>{n.getIndexAttr(width)},
@@ -244,21 +224,20 @@ private:
                                                  shard::ReductionKind::Sum);
           Value base = arith::MulIOp::create(n, from, cW);
           auto take = scf::ForOp::create(
-              n, c0, cols, c1, ValueRange{acc[0]},
-              [&](OpBuilder &fb, Location fl, Value d, ValueRange row) {
+              n, c0, cols, c1, ValueRange{row},
+              [&](OpBuilder &fb, Location fl, Value d, ValueRange acc) {
                 Value word = tensor::ExtractOp::create(
                     fb, fl, all,
                     ValueRange{arith::AddIOp::create(fb, fl, base, d)});
                 Value col = arith::AddIOp::create(fb, fl, col0, d);
                 scf::YieldOp::create(
                     fb, fl,
-                    tensor::InsertOp::create(fb, fl, word, row[0],
+                    tensor::InsertOp::create(fb, fl, word, acc[0],
                                              ValueRange{c0, col})
                         .getResult());
               });
-          scf::YieldOp::create(n, take.getResult(0));
+          return take.getResult(0);
         });
-    return loop.getResult(0);
   }
 
   /// 3. Whether every process accepted its run: it matched all its output
@@ -305,8 +284,9 @@ private:
                     Value total) {
     Value cK = arith::ConstantIndexOp::create(e, kWordsPerReduce);
     Value chunks = arith::CeilDivUIOp::create(e, total, cK);
-    Value buffer = zeros(e, {ShapedType::kDynamic},
-                         {arith::MulIOp::create(e, chunks, cK).getResult()});
+    Value buffer =
+        filledWords(e, {ShapedType::kDynamic},
+                    {arith::MulIOp::create(e, chunks, cK).getResult()});
     Value own = tensor::DimOp::create(e, words, c0);
     OpFoldResult one = e.getIndexAttr(1);
     buffer =
