@@ -59,6 +59,31 @@ static StringRef unsupportedRowSplit(const Sharding &sharding) {
   return "";
 }
 
+/// The grid of an op's sharding option: that of the sharding that splits
+/// its rows (`chosen`, null if none), else of any operand's; null if no
+/// operand has one.
+static FlatSymbolRefAttr gridOf(ArrayRef<Sharding> operandShardings,
+                                const Sharding *chosen) {
+  if (chosen && *chosen)
+    return chosen->getGridAttr();
+  FlatSymbolRefAttr grid;
+  for (const Sharding &s : operandShardings)
+    if (s)
+      grid = s.getGridAttr();
+  return grid;
+}
+
+/// Inserts `shardings` (the operands', then the results') as annotations.
+static void insertAnnotations(Operation *op, OpBuilder &b,
+                              ArrayRef<Sharding> shardings) {
+  for (OpOperand &operand : op->getOpOperands())
+    maybeInsertSourceShardingAnnotation(shardings[operand.getOperandNumber()],
+                                        operand, b);
+  for (OpResult result : op->getResults())
+    maybeInsertTargetShardingAnnotation(
+        shardings[op->getNumOperands() + result.getResultNumber()], result, b);
+}
+
 /// Whether the split form's exact path can move values of type `t` as
 /// words (arith has no casts from signed or unsigned integers).
 static bool movableAsWords(Type t) {
@@ -166,12 +191,7 @@ struct SliceGradShardingInterface
                   "signed or unsigned integers): replicate it and "
                   "output_indices";
     }
-    FlatSymbolRefAttr grid;
-    for (const Sharding &s : operandShardings)
-      if (s)
-        grid = s.getGridAttr();
-    if (chosen)
-      grid = chosen.getGridAttr();
+    FlatSymbolRefAttr grid = gridOf(operandShardings, &chosen);
     if (!grid)
       return ShardingOption::makeEmpty();
     ShardingArray array(2);
@@ -201,10 +221,7 @@ struct SliceGradShardingInterface
         getShardingAnnotations(op, option);
     if (failed(shardings))
       return failure();
-    for (OpOperand &operand : op->getOpOperands())
-      maybeInsertSourceShardingAnnotation(
-          (*shardings)[operand.getOperandNumber()], operand, b);
-    maybeInsertTargetShardingAnnotation((*shardings)[4], op->getResult(0), b);
+    insertAnnotations(op, b, *shardings);
     return success();
   }
 
@@ -320,12 +337,7 @@ struct SliceShardingInterface
                                "split by rows on the same grid axes");
       chosen = &s;
     }
-    FlatSymbolRefAttr grid;
-    for (const Sharding &s : operandShardings)
-      if (s)
-        grid = s.getGridAttr();
-    if (chosen)
-      grid = chosen->getGridAttr();
+    FlatSymbolRefAttr grid = gridOf(operandShardings, chosen);
     if (!grid)
       return ShardingOption::makeEmpty();
     ShardingArray array(1);
@@ -350,12 +362,7 @@ struct SliceShardingInterface
         getShardingAnnotations(op, option);
     if (failed(shardings))
       return failure();
-    for (OpOperand &operand : op->getOpOperands())
-      maybeInsertSourceShardingAnnotation(
-          (*shardings)[operand.getOperandNumber()], operand, b);
-    for (OpResult result : op->getResults())
-      maybeInsertTargetShardingAnnotation(
-          (*shardings)[5 + result.getResultNumber()], result, b);
+    insertAnnotations(op, b, *shardings);
     return success();
   }
 
