@@ -104,12 +104,7 @@ for n in range(60):
     cases.append(gen.random_case(rng, "random%d" % n))
 for n in range(12):
     cases.append(gen.size_error_case(rng, "sizes%d" % n))
-base = gen.class_case(rng, "sorted", 40, 2, 0.5, name="base")
-for name, change in (("ii_vector", {"ii": base["ii"][:, 0]}),
-                     ("sh_matrix", {"sh": base["sh"][None, :]}),
-                     ("st_matrix", {"st": base["st"][None, :]}),
-                     ("sz_scalar", {"sz": base["sz"][0]})):
-    cases.append(dict(base, name=name, **change))
+cases += gen.rank_error_cases(rng, 40)
 
 value_cases = error_cases = 0
 for k, case in enumerate(cases):

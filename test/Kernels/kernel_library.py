@@ -284,12 +284,7 @@ def run_slice_child():
     cases += [slice_gen.random_case(rng, "random%d" % n) for n in range(60)]
     cases += [slice_gen.size_error_case(rng, "sizes%d" % n)
               for n in range(12)]
-    base = slice_gen.class_case(rng, "sorted", 30, 2, 0.5, name="base")
-    for name, change in (("ii_vector", {"ii": base["ii"][:, 0]}),
-                         ("sh_matrix", {"sh": base["sh"][None, :]}),
-                         ("st_matrix", {"st": base["st"][None, :]}),
-                         ("sz_scalar", {"sz": base["sz"][0]})):
-        cases.append(dict(base, name=name, **change))
+    cases += slice_gen.rank_error_cases(rng, 30)
     failures, values, errors = [], 0, 0
     for k, case in enumerate(cases):
         f = check_slice(case, dtypes[k % len(dtypes)])

@@ -106,3 +106,14 @@ def class_case(rng, kind, n, r, keep, name=None):
             sz[0] = width
     return {"name": name or "%s-r%d-%d" % (kind, r, int(keep * 100)),
             "ii": ii, "sh": sh, "st": st, "sz": sz}
+
+
+def rank_error_cases(rng, n):
+    """TensorFlow's rank checks: a sorted case of n rows (R = 2, about half
+    kept) with one operand of the wrong rank each."""
+    base = class_case(rng, "sorted", n, 2, 0.5, name="base")
+    return [dict(base, name=name, **change) for name, change in (
+        ("ii_vector", {"ii": base["ii"][:, 0]}),
+        ("sh_matrix", {"sh": base["sh"][None, :]}),
+        ("st_matrix", {"st": base["st"][None, :]}),
+        ("sz_scalar", {"sz": base["sz"][0]}))]
