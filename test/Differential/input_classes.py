@@ -12,7 +12,7 @@
 #
 # REQUIRES: numpy
 # RUN: %test_python %s --seed 11 --configs sequential,sequential-scalar,parallel-t2,parallel-t1,parallel-inline-t2 | FileCheck %s
-# RUN: %test_python %s --seed 12 --dtypes f64,complex128 --configs default,parallel-scalar-t2,parallel-inorder,gpu-algorithm-t2 | FileCheck %s
+# RUN: %test_python %s --seed 12 --dtypes f64,complex128,bf16 --configs default,parallel-scalar-t2,parallel-inorder,gpu-algorithm-t2 | FileCheck %s
 # CHECK: input-classes: {{[1-9][0-9]*}} value cases, {{[1-9][0-9]*}} error cases, {{[2-9]}} configs, {{[0-9]+}} runs, 0 failures
 
 import argparse
@@ -28,6 +28,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--seed", type=int, default=11)
 parser.add_argument("--dtypes", default="f32,i16")
 parser.add_argument("--configs", default="default")
+parser.add_argument("--ranks", default="1,2,3,4,8")
 args = parser.parse_args()
 
 rng = np.random.default_rng(args.seed)
@@ -36,7 +37,7 @@ value_cases = {d: [] for d in dtypes}
 error_cases, failures = [], []
 k = 0
 for kind in gen.CLASSES:
-    for rank in (1, 2, 3, 4, 8):
+    for rank in [int(r) for r in args.ranks.split(",")]:
         for n_in in (37, 700):
             case = gen.class_case(rng, kind, n_in, rank)
             dtype = dtypes[k % len(dtypes)]

@@ -461,9 +461,15 @@ private:
   /// before it in the chunk) if it equals that output row; a row that does
   /// not sets status[kRefuted].
   void buildWrite(OpBuilder &b, Value flags, Value scan) {
+    // A float value crosses blocks as an integer of its width: x86 keeps
+    // bf16 in f32 registers between blocks, and its conversions flush
+    // subnormals and quiet NaNs. The op moves bit patterns.
+    Type moved = ops.eltType;
+    if (isa<FloatType>(moved))
+      moved = b.getIntegerType(moved.getIntOrFloatBitWidth());
     buildRowKernel(b, loc, ops.nIn, [&](OpBuilder &kb, Location l, Value i) {
       SmallVector<Value> start = startCols(kb, l);
-      Value zero = buildZero(kb, l, ops.eltType);
+      Value zero = buildZero(kb, l, moved);
       Value k = arith::DivUIOp::create(kb, l, i, chunk);
       Value lo = arith::MulIOp::create(kb, l, k, chunk);
       Value pos =
@@ -471,7 +477,7 @@ private:
       Value flagged = arith::CmpIOp::create(
           kb, l, arith::CmpIPredicate::ne, load(kb, l, flags, i),
           arith::ConstantIntOp::create(kb, l, kb.getI8Type(), 0));
-      Type types[] = {kb.getI1Type(), ops.eltType};
+      Type types[] = {kb.getI1Type(), moved};
       auto row = scf::IfOp::create(kb, l, types, flagged,
                                    /*withElseRegion=*/true);
       {
@@ -484,6 +490,8 @@ private:
             [&](OpBuilder &tb, Location tl) {
               Value same = buildRowsEqual(tb, tl, ops, start, i, pos);
               Value g = load(tb, tl, ops.grad, pos);
+              if (moved != ops.eltType)
+                g = arith::BitcastOp::create(tb, tl, moved, g);
               scf::YieldOp::create(tb, tl, ValueRange{same, g});
             },
             [&](OpBuilder &eb, Location el) {
@@ -495,7 +503,10 @@ private:
         scf::YieldOp::create(kb, l,
                              ValueRange{constantBool(kb, l, true), zero});
       }
-      memref::StoreOp::create(kb, l, row.getResult(1), ops.out, i);
+      Value value = row.getResult(1);
+      if (moved != ops.eltType)
+        value = arith::BitcastOp::create(kb, l, ops.eltType, value);
+      memref::StoreOp::create(kb, l, value, ops.out, i);
       Value refuted = arith::XOrIOp::create(kb, l, row.getResult(0),
                                             constantBool(kb, l, true));
       scf::IfOp::create(kb, l, refuted, [&](OpBuilder &tb, Location tl) {
