@@ -193,17 +193,23 @@ static std::optional<unsigned> optLevel() {
 /// pipeline's threads, and the mgpu* wrappers for GPU code next to our
 /// other libraries where CUDA was found at build time (loading them
 /// touches no GPU); otherwise stand-ins that stop GPU code with a clear
-/// message. Then the user's libraries.
+/// message. Then the user's libraries. A default library missing where the
+/// build found it is taken from beside our own (a relocated copy of the
+/// tools, such as scripts/gpu-bundle.sh's).
 static std::vector<std::string> jitLibraries() {
-  std::vector<std::string> libs;
-  SmallVector<StringRef> defaults;
-  StringRef(SLICE_GRAD_DEFAULT_SHARED_LIBS).split(defaults, ',', -1, false);
-  for (StringRef lib : defaults)
-    libs.push_back(lib.str());
   static int anchor;
   llvm::SmallString<256> libDir(llvm::sys::path::parent_path(
       llvm::sys::fs::getMainExecutable("sparse-opt", &anchor)));
   llvm::sys::path::append(libDir, "..", "lib");
+  std::vector<std::string> libs;
+  SmallVector<StringRef> defaults;
+  StringRef(SLICE_GRAD_DEFAULT_SHARED_LIBS).split(defaults, ',', -1, false);
+  for (StringRef lib : defaults) {
+    llvm::SmallString<256> beside(libDir);
+    llvm::sys::path::append(beside, llvm::sys::path::filename(lib));
+    bool moved = !llvm::sys::fs::exists(lib) && llvm::sys::fs::exists(beside);
+    libs.push_back(moved ? beside.str().str() : lib.str());
+  }
   llvm::SmallString<256> cudaRuntime(libDir), noCudaRuntime(libDir);
   llvm::sys::path::append(cudaRuntime, "libSliceGradCudaRuntime.so");
   llvm::sys::path::append(noCudaRuntime, "libSliceGradNoCudaRuntime.so");
