@@ -9,7 +9,7 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "SPARSE"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir", ".py", ".c"]
+config.suffixes = [".mlir", ".py", ".c", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.slice_grad_obj_root, "test")
 config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py",
@@ -44,10 +44,14 @@ if config.slice_grad_sanitizers in ("ON", "1", "TRUE", "YES"):
     config.environment["ASAN_OPTIONS"] = (
         "detect_leaks=1:allocator_may_return_null=1")
 
+# scripts/gpu-bundle.sh's copy of the tests carries sparse-opt alone.
+in_bundle = getattr(config, "slice_grad_bundle", False)
+optional = "ignore" if in_bundle else "fatal"
 tools = [ToolSubst("sparse-opt", unresolved="fatal"),
-         ToolSubst("sparse-capi-test", unresolved="fatal"),
-         ToolSubst("host-array-test", unresolved="fatal"),
-         ToolSubst("entry-call-test", unresolved="fatal"),
+         ToolSubst("sparse-capi-test", unresolved=optional),
+         ToolSubst("host-array-test", unresolved=optional),
+         ToolSubst("entry-call-test", unresolved=optional),
+         ToolSubst("slice-grad-gpu-bench-cpu", unresolved=optional),
          ToolSubst("%test_python", config.slice_grad_test_python,
                    unresolved="fatal")]
 llvm_config.add_tool_substitutions(tools, [config.slice_grad_tools_dir,
@@ -91,6 +95,9 @@ ptxas = shutil.which("ptxas") or (
 if ptxas:
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
+# nvcc builds the GPU benchmark (scripts/gpu-check.sh).
+if shutil.which("nvcc") or os.path.exists("/usr/local/cuda/bin/nvcc"):
+    config.available_features.add("nvcc")
 if os.path.exists(os.path.join(config.slice_grad_lib_dir,
                                "libSliceGradCudaRuntime.so")):
     config.available_features.add("cuda-runtime")
