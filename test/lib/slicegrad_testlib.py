@@ -188,13 +188,71 @@ def print_body(dtype):
     return pr.format(v="x", t=elt)
 
 
-def emit_module(cases, dtype, dynamic):
+def memref_type(tensor):
+    return "memref" + tensor[len("tensor"):]
+
+
+def device_resident_kernel(name, g, ii, s, oi, out):
+    """@name(tensors) -> tensor: the op on device buffers, called the way a
+    host that keeps its tensors on the GPU calls it: the operands copied to
+    gpu.alloc buffers, @name_dev's sparse.slice_grad on them in place
+    (sparse-to-nvvm{device-resident=true}), the result copied back."""
+    m = {v: memref_type(t) for v, t in (("g", g), ("ii", ii), ("s", s),
+                                         ("oi", oi), ("out", out))}
+    signature = ", ".join(m[v] for v in ("g", "ii", "s", "oi", "out"))
+    lines = [
+        "func.func private @%s_dev(%%g: %s, %%ii: %s, %%s: %s, %%oi: %s, "
+        "%%out: %s) {" % (name, m["g"], m["ii"], m["s"], m["oi"], m["out"]),
+        "  sparse.slice_grad %%g, %%ii, %%s, %%oi : %s, %s, %s, %s into "
+        "%%out : %s" % (m["g"], m["ii"], m["s"], m["oi"], m["out"]),
+        "  return\n}",
+        "func.func private @%s(%%g: %s, %%ii: %s, %%s: %s, %%oi: %s) -> %s {"
+        % (name, g, ii, s, oi, out),
+        "  %c0 = arith.constant 0 : index",
+        "  %c1 = arith.constant 1 : index"]
+    for v, t in (("g", g), ("ii", ii), ("s", s), ("oi", oi)):
+        lines.append("  %%%s_h = bufferization.to_buffer %%%s : %s to %s"
+                     % (v, v, t, m[v]))
+        sizes = []
+        for d, size in enumerate(t[len("tensor<"):-1].split("x")[:-1]):
+            if size == "?":
+                lines.append("  %%%s_n%d = memref.dim %%%s_h, %%c%d : %s"
+                             % (v, d, v, d, m[v]))
+                sizes.append("%%%s_n%d" % (v, d))
+        lines.append("  %%%s_d = gpu.alloc (%s) : %s"
+                     % (v, ", ".join(sizes), m[v]))
+        lines.append("  gpu.memcpy %%%s_d, %%%s_h : %s, %s"
+                     % (v, v, m[v], m[v]))
+    n = "%ii_n0" if out.startswith("tensor<?") else ""
+    lines += [
+        "  %%out_d = gpu.alloc (%s) : %s" % (n, m["out"]),
+        "  call @%s_dev(%%g_d, %%ii_d, %%s_d, %%oi_d, %%out_d) : (%s) -> ()"
+        % (name, signature),
+        "  %%out_h = memref.alloc (%s) : %s" % (n, m["out"]),
+        "  gpu.memcpy %%out_h, %%out_d : %s, %s" % (m["out"], m["out"])]
+    lines += ["  gpu.dealloc %%%s_d : %s" % (v, m[v])
+              for v in ("g", "ii", "s", "oi", "out")]
+    lines += ["  %%r = bufferization.to_tensor %%out_h restrict : %s to %s"
+              % (m["out"], out),
+              "  return %%r : %s\n}" % out]
+    return "\n".join(lines) + "\n"
+
+
+def emit_module(cases, dtype, dynamic, device_resident=False):
     """One module: @main runs every case and prints `CASE <k>` and its
     result's bit patterns. Dynamic cases go through a function whose operand
-    sizes are all dynamic, so the run-time checks are exercised."""
+    sizes are all dynamic, so the run-time checks are exercised.
+    `device_resident`: every case goes through a function that runs the op
+    on device buffers (device_resident_kernel)."""
     elt = DTYPES[dtype][0]
     lines = [PRINT_FUNC.format(name=dtype, elt=elt, body=print_body(dtype))]
-    if dynamic:
+    dyn = {"g": "tensor<?x%s>" % elt, "ii": "tensor<?x?xi64>",
+           "s": "tensor<?xi64>", "oi": "tensor<?x?xi64>"}
+    if dynamic and device_resident:
+        lines.append(device_resident_kernel(
+            "kernel", dyn["g"], dyn["ii"], dyn["s"], dyn["oi"],
+            "tensor<?x%s>" % elt))
+    elif dynamic:
         lines.append(
             "func.func private @kernel(%g: tensor<?x{e}>, %ii: tensor<?x?xi64>,"
             " %s: tensor<?xi64>, %oi: tensor<?x?xi64>) -> tensor<?x{e}> {{\n"
@@ -205,16 +263,18 @@ def emit_module(cases, dtype, dynamic):
     for k, case in enumerate(cases):
         g = convert(case["g"], dtype)
         ii, s, oi = case["ii"], case["s"], case["oi"]
+        gt, iit = tensor_type(g.shape, elt), tensor_type(ii.shape, "i64")
+        st, oit = tensor_type(s.shape, "i64"), tensor_type(oi.shape, "i64")
+        rt = tensor_type((ii.shape[0],), elt)
+        if device_resident and not dynamic:
+            lines.append(device_resident_kernel("kernel_%d" % k, gt, iit, st,
+                                                oit, rt))
         lines.append("func.func private @case_%d() {" % k)
         lines.append("  %%g = arith.constant %s" % dense_literal(g, elt))
         lines.append("  %%ii = arith.constant %s" % dense_literal(ii, "i64"))
         lines.append("  %%s = arith.constant %s" % dense_literal(s, "i64"))
         lines.append("  %%oi = arith.constant %s" % dense_literal(oi, "i64"))
-        gt, iit = tensor_type(g.shape, elt), tensor_type(ii.shape, "i64")
-        st, oit = tensor_type(s.shape, "i64"), tensor_type(oi.shape, "i64")
         if dynamic:
-            dyn = {"g": "tensor<?x%s>" % elt, "ii": "tensor<?x?xi64>",
-                   "s": "tensor<?xi64>", "oi": "tensor<?x?xi64>"}
             for v, t in (("g", gt), ("ii", iit), ("s", st), ("oi", oit)):
                 lines.append("  %%%s_d = tensor.cast %%%s : %s to %s"
                              % (v, v, t, dyn[v]))
@@ -223,10 +283,14 @@ def emit_module(cases, dtype, dynamic):
                 "%s, %s) -> tensor<?x%s>" % (dyn["g"], dyn["ii"], dyn["s"],
                                              dyn["oi"], elt))
         else:
-            rt = tensor_type((ii.shape[0],), elt)
-            lines.append(
-                "  %%r0 = sparse.slice_grad %%g, %%ii, %%s, %%oi : %s, %s, %s, "
-                "%s -> %s" % (gt, iit, st, oit, rt))
+            if device_resident:
+                lines.append(
+                    "  %%r0 = call @kernel_%d(%%g, %%ii, %%s, %%oi) : (%s, %s, "
+                    "%s, %s) -> %s" % (k, gt, iit, st, oit, rt))
+            else:
+                lines.append(
+                    "  %%r0 = sparse.slice_grad %%g, %%ii, %%s, %%oi : %s, %s, "
+                    "%s, %s -> %s" % (gt, iit, st, oit, rt))
             lines.append("  %%r = tensor.cast %%r0 : %s to tensor<?x%s>"
                          % (rt, elt))
         lines.append('  vector.print str "CASE %d\\n"' % k)
@@ -297,7 +361,13 @@ CONFIGS = {
     # span many threads and blocks.
     "gpu-device": (("--pass-pipeline=builtin.module(sparse-to-nvvm{"
                     "chunk-rows=2 block-size=32})",), None),
+    # The same on device buffers (emit_module's device_resident): the
+    # caller frees them itself, which buffer deallocation does not accept.
+    "gpu-device-resident": (("--pass-pipeline=builtin.module(sparse-to-nvvm{"
+                             "device-resident=true deallocate=false "
+                             "chunk-rows=2 block-size=32})",), None),
 }
+DEVICE_RESIDENT_CONFIGS = ("gpu-device-resident",)
 
 
 def run_module(text, config="default"):
@@ -340,7 +410,8 @@ def check_values(cases, dtype, dynamic, config="default"):
     """Runs `cases` (none of which may fail) in one module and compares every
     value with the reference. Returns a list of failure descriptions."""
     failures = []
-    rc, out, err = run_module(emit_module(cases, dtype, dynamic), config)
+    rc, out, err = run_module(emit_module(
+        cases, dtype, dynamic, config in DEVICE_RESIDENT_CONFIGS), config)
     if rc != 0:
         return ["%s/%s/%s: sparse-opt exited %d: %s" % (
             config, dtype, dynamic, rc, err.strip()[-2000:])]
@@ -369,7 +440,8 @@ def check_error(case, dtype, dynamic, config="default"):
     g = convert(case["g"], dtype)
     _, error = reference(dict(case, g=g))
     assert error is not None, case["name"]
-    rc, out, err = run_module(emit_module([case], dtype, dynamic), config)
+    rc, out, err = run_module(emit_module(
+        [case], dtype, dynamic, config in DEVICE_RESIDENT_CONFIGS), config)
     if rc == 0:
         return "%s (%s, dynamic=%s): expected error %r, but exit 0" % (
             case["name"], dtype, dynamic, error)
