@@ -222,6 +222,7 @@ void sparse::buildSparseToNVVMPipeline(OpPassManager &pm,
 
   // The kernel to NVVM, the host to LLVM, the kernel to a binary.
   pm.addPass(createGpuNVVMAttachTarget(options.nvvmAttachTargetOptions()));
+  pm.addPass(createSparseAttachGpuDataLayoutPass());
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
   kernels.addPass(createSCFToControlFlowPass());
   kernels.addPass(createConvertGpuOpsToNVVMOps());

@@ -107,6 +107,19 @@ def SparseLowerDeviceMemorySpacePass
   }];
 }
 
+def SparseAttachGpuDataLayoutPass
+    : Pass<"sparse-attach-gpu-data-layout", "::mlir::ModuleOp"> {
+  let summary = "Give each gpu.module its NVVM target's LLVM data layout";
+  let description = [{
+    Sets `llvm.data_layout` on every `gpu.module` with an `#nvvm.target` to
+    the data layout of that target's LLVM target machine. MLIR 22's
+    `gpu-module-to-binary` translates a kernel module to LLVM IR before it
+    sets the target's data layout, so without this the translation takes
+    LLVM's default layout, where i64 is 4-byte aligned, and NVPTX splits
+    every 64-bit load and store in two 32-bit ones.
+  }];
+}
+
 def SparseFinishShardToMPIPass
     : Pass<"sparse-finish-shard-to-mpi", "::mlir::ModuleOp"> {
   let summary = "Make MLIR 22's convert-shard-to-mpi output lowerable and "
