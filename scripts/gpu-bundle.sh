@@ -143,6 +143,7 @@ EOF
 for path in test/lit.cfg.py test/lib test/golden test/Integration/GPU \
             test/Pipelines/GPU test/Integration/CPU/golden.py \
             test/Differential/random_cases.py test/Differential/input_classes.py \
+            test/Differential/slice_random.py \
             examples/slice_grad.mlir include/SliceGrad/Runtime/SliceGradMessages.def; do
   mkdir -p "$bundle/src/$(dirname "$path")"
   cp -r "$path" "$bundle/src/$path"
