@@ -14,11 +14,12 @@ import argparse
 import glob
 import os
 import re
-import statistics
 import sys
-import time
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import median_seconds  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument("dump_dir")
@@ -31,16 +32,6 @@ import jax.numpy as jnp  # noqa: E402
 from jax.experimental import sparse as jsparse  # noqa: E402
 
 jax.config.update("jax_enable_x64", True)
-
-
-def median_seconds(fn, reps):
-    fn()
-    times = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def ours_times(path):

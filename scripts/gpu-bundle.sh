@@ -183,7 +183,7 @@ EOF
 
 # The benchmark's sources, built by nvcc on the GPU machine.
 cp bench/SliceGradGpuBench.cpp bench/SliceGradCases.h bench/TfGpuSliceGrad.h \
-   bench/jax_gpu_bench.py "$bundle/src/bench/"
+   bench/jax_gpu_bench.py bench/benchlib.py "$bundle/src/bench/"
 cp "$LLVM_DIR/include/mlir/ExecutionEngine/CRunnerUtils.h" \
    "$bundle/src/bench/include/mlir/ExecutionEngine/"
 cp scripts/gpu-check.sh "$bundle/"
