@@ -116,14 +116,19 @@ static void runTf(int64_t nIn, int64_t nOut, int rank, const int64_t *inIdx,
                   const float *grad, float *out) {
   if (nIn == 0)
     return;
-  int minGrid = 0, block = 0;
-  check(cudaOccupancyMaxPotentialBlockSize(&minGrid, &block,
-                                           tfGpuSliceGradKernel<float>),
-        "occupancy");
-  cudaDeviceProp prop;
-  check(cudaGetDeviceProperties(&prop, 0), "device properties");
-  int64_t resident = int64_t(prop.multiProcessorCount) *
-                     prop.maxThreadsPerMultiProcessor / block;
+  // Queried once: cudaGetDeviceProperties alone can take a millisecond.
+  static int block = 0;
+  static int64_t resident = 0;
+  if (!block) {
+    int minGrid = 0;
+    check(cudaOccupancyMaxPotentialBlockSize(&minGrid, &block,
+                                             tfGpuSliceGradKernel<float>),
+          "occupancy");
+    cudaDeviceProp prop;
+    check(cudaGetDeviceProperties(&prop, 0), "device properties");
+    resident = int64_t(prop.multiProcessorCount) *
+               prop.maxThreadsPerMultiProcessor / block;
+  }
   int64_t blocks = std::min<int64_t>((nIn + block - 1) / block, resident);
   tfGpuSliceGradKernel<float><<<unsigned(blocks), unsigned(block)>>>(
       nIn, nOut, rank, inIdx, start, outIdx, grad, out);
