@@ -51,7 +51,7 @@ tools = [ToolSubst("sparse-opt", unresolved="fatal"),
          ToolSubst("sparse-capi-test", unresolved=optional),
          ToolSubst("host-array-test", unresolved=optional),
          ToolSubst("entry-call-test", unresolved=optional),
-         ToolSubst("slice-grad-gpu-bench-cpu", unresolved=optional),
+         ToolSubst("slice-grad-gpu-bench-cpu", unresolved="ignore"),
          ToolSubst("%test_python", config.slice_grad_test_python,
                    unresolved="fatal")]
 llvm_config.add_tool_substitutions(tools, [config.slice_grad_tools_dir,
@@ -95,6 +95,11 @@ ptxas = shutil.which("ptxas") or (
 if ptxas:
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
+# The GPU benchmark's CPU build (check-sparse builds it; the sanitized
+# build does not).
+if os.path.exists(os.path.join(config.slice_grad_tools_dir,
+                               "slice-grad-gpu-bench-cpu")):
+    config.available_features.add("gpu-bench-cpu")
 # nvcc builds the GPU benchmark (scripts/gpu-check.sh).
 if shutil.which("nvcc") or os.path.exists("/usr/local/cuda/bin/nvcc"):
     config.available_features.add("nvcc")
