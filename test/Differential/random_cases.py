@@ -12,9 +12,9 @@
 # with chunks of 3 to 16 rows so that cases span many chunks, and after the
 # folds and canonicalizations (constant operands fold at compile time).
 #
-# RUN: %test_python %s --seed 1 --cases 250 --configs sequential,parallel-t1,parallel-t2,sequential-inline | FileCheck %s
-# RUN: %test_python %s --seed 2 --cases 180 --dtypes f64,i8,ui16,complex128,bf16 --configs default,parallel-scalar-t2,parallel-inorder | FileCheck %s
-# RUN: %test_python %s --seed 3 --cases 180 --dtypes f32,i16,ui64,complex64 --configs sequential-scalar,canonicalize | FileCheck %s
+# RUN: %test_python %s --seed 1 --cases 200 --configs sequential,parallel-t1,parallel-t2,sequential-inline | FileCheck %s
+# RUN: %test_python %s --seed 2 --cases 150 --dtypes f64,i8,ui16,complex128,bf16 --configs default,parallel-scalar-t2,parallel-inorder | FileCheck %s
+# RUN: %test_python %s --seed 3 --cases 150 --dtypes f32,i16,ui64,complex64 --configs sequential-scalar,canonicalize | FileCheck %s
 # RUN: %test_python %s --seed 4 --cases 180 --dtypes f32,i64,ui8,complex64,f16 --configs gpu-algorithm-t2,parallel-t1 | FileCheck %s
 # RUN: %test_python %s --seed 6 --cases 180 --dtypes f32,i8,f64,bf16 --configs parallel-vw3-t2,parallel-vw16-t1 | FileCheck %s
 # CHECK: differential: {{[1-9][0-9]*}} value cases, {{[1-9][0-9]*}} error cases, {{[2-9]}} configs, {{[0-9]+}} runs, 0 failures
