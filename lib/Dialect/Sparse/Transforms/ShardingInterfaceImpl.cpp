@@ -73,15 +73,21 @@ static FlatSymbolRefAttr gridOf(ArrayRef<Sharding> operandShardings,
   return grid;
 }
 
-/// Inserts `shardings` (the operands', then the results') as annotations.
-static void insertAnnotations(Operation *op, OpBuilder &b,
-                              ArrayRef<Sharding> shardings) {
+/// Inserts `shardings` (the operands', then the results') as annotations;
+/// fails where the model could not give them.
+static LogicalResult
+insertAnnotations(Operation *op, OpBuilder &b,
+                  FailureOr<std::vector<Sharding>> shardings) {
+  if (failed(shardings))
+    return failure();
   for (OpOperand &operand : op->getOpOperands())
-    maybeInsertSourceShardingAnnotation(shardings[operand.getOperandNumber()],
-                                        operand, b);
+    maybeInsertSourceShardingAnnotation(
+        (*shardings)[operand.getOperandNumber()], operand, b);
   for (OpResult result : op->getResults())
     maybeInsertTargetShardingAnnotation(
-        shardings[op->getNumOperands() + result.getResultNumber()], result, b);
+        (*shardings)[op->getNumOperands() + result.getResultNumber()], result,
+        b);
+  return success();
 }
 
 /// Whether the split form's exact path can move values of type `t` as
@@ -217,12 +223,7 @@ struct SliceGradShardingInterface
 
   LogicalResult addShardingAnnotations(Operation *op, OpBuilder &b,
                                        const ShardingOption &option) const {
-    FailureOr<std::vector<Sharding>> shardings =
-        getShardingAnnotations(op, option);
-    if (failed(shardings))
-      return failure();
-    insertAnnotations(op, b, *shardings);
-    return success();
+    return insertAnnotations(op, b, getShardingAnnotations(op, option));
   }
 
   LogicalResult partition(Operation *op, ArrayRef<Value> partitionedOperands,
@@ -358,12 +359,7 @@ struct SliceShardingInterface
 
   LogicalResult addShardingAnnotations(Operation *op, OpBuilder &b,
                                        const ShardingOption &option) const {
-    FailureOr<std::vector<Sharding>> shardings =
-        getShardingAnnotations(op, option);
-    if (failed(shardings))
-      return failure();
-    insertAnnotations(op, b, *shardings);
-    return success();
+    return insertAnnotations(op, b, getShardingAnnotations(op, option));
   }
 
   LogicalResult partition(Operation *op, ArrayRef<Value> partitionedOperands,
