@@ -60,6 +60,9 @@ struct SparseAttachGpuDataLayoutPass
 
   void runOnOperation() override {
     StringRef name = LLVM::LLVMDialect::getDataLayoutAttrName();
+    // One target machine per distinct target: an op's kernels are a
+    // gpu.module each, all for the same chip.
+    llvm::DenseMap<Attribute, StringAttr> layouts;
     WalkResult result = getOperation()->walk([&](gpu::GPUModuleOp module) {
       ArrayAttr targets = module.getTargetsAttr();
       if (!targets || module->hasAttr(name))
@@ -68,14 +71,18 @@ struct SparseAttachGpuDataLayoutPass
         auto target = dyn_cast<NVVM::NVVMTargetAttr>(attr);
         if (!target)
           continue;
-        std::string error;
-        FailureOr<std::string> layout = dataLayoutOf(target, error);
-        if (failed(layout)) {
-          module.emitError("cannot get the data layout of ")
-              << target << ": " << error;
-          return WalkResult::interrupt();
+        StringAttr &layout = layouts[target];
+        if (!layout) {
+          std::string error;
+          FailureOr<std::string> text = dataLayoutOf(target, error);
+          if (failed(text)) {
+            module.emitError("cannot get the data layout of ")
+                << target << ": " << error;
+            return WalkResult::interrupt();
+          }
+          layout = StringAttr::get(module.getContext(), *text);
         }
-        module->setAttr(name, StringAttr::get(module.getContext(), *layout));
+        module->setAttr(name, layout);
         break;
       }
       return WalkResult::advance();
