@@ -333,41 +333,65 @@ template <typename T> std::vector<T> parseList(const std::string &text) {
   return items;
 }
 
+bool usage(const char *program) {
+  std::fprintf(stderr,
+               "usage: %s [--sizes=1e7,1e8] [--ranks=2,4] "
+               "[--classes=sorted,shuffled,blocks,runs,prefix] "
+               "[--reps=5] [--host-reps=3] [--dump-dir=DIR] "
+               "[--dump-max-rows=1e7]\n",
+               program);
+  return false;
+}
+
+bool fail(const std::string &message) {
+  std::fprintf(stderr, "slice-grad-gpu-bench: %s\n", message.c_str());
+  return false;
+}
+
 bool parse(int argc, char **argv, Options &o) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     size_t eq = arg.find('=');
     std::string key = arg.substr(0, eq),
                 value = eq == std::string::npos ? "" : arg.substr(eq + 1);
-    if (key == "--sizes")
-      o.sizes = parseList<int64_t>(value);
-    else if (key == "--ranks")
-      o.ranks = parseList<int>(value);
-    else if (key == "--classes")
-      o.classes = parseList<std::string>(value);
-    else if (key == "--reps")
-      o.reps = std::stoi(value);
-    else if (key == "--host-reps")
-      o.hostReps = std::stoi(value);
-    else if (key == "--dump-dir")
-      o.dumpDir = value;
-    else if (key == "--dump-max-rows")
-      o.dumpMaxRows = int64_t(std::stod(value));
-    else {
-      std::fprintf(stderr,
-                   "usage: %s [--sizes=1e7,1e8] [--ranks=2,4] "
-                   "[--classes=sorted,shuffled,blocks,runs,prefix] "
-                   "[--reps=5] [--host-reps=3] [--dump-dir=DIR] "
-                   "[--dump-max-rows=1e7]\n",
-                   argv[0]);
-      return false;
+    try {
+      if (key == "--sizes")
+        o.sizes = parseList<int64_t>(value);
+      else if (key == "--ranks")
+        o.ranks = parseList<int>(value);
+      else if (key == "--classes")
+        o.classes = parseList<std::string>(value);
+      else if (key == "--reps")
+        o.reps = std::stoi(value);
+      else if (key == "--host-reps")
+        o.hostReps = std::stoi(value);
+      else if (key == "--dump-dir")
+        o.dumpDir = value;
+      else if (key == "--dump-max-rows")
+        o.dumpMaxRows = int64_t(std::stod(value));
+      else
+        return usage(argv[0]);
+    } catch (const std::exception &) {
+      return fail(key + ": not a number or a list of numbers: '" + value + "'");
     }
   }
+  // Up to 2^31 rows: the generator and the reference hold every case in
+  // host memory, several times over.
+  for (int64_t n : o.sizes)
+    if (n < 1 || n > (int64_t(1) << 31))
+      return fail("--sizes: each N_in must be in [1, 2^31]");
+  if (o.ranks.empty())
+    return fail("--ranks: give at least one R");
   for (int r : o.ranks)
-    if (!ourKernel(r, true)) {
-      std::fprintf(stderr, "--ranks: the kernels are built for R = 2 and 4\n");
-      return false;
-    }
+    if (!ourKernel(r, true))
+      return fail("--ranks: the kernels are built for R = 2 and 4");
+  const char *known[] = {"sorted", "shuffled", "blocks", "runs", "prefix"};
+  for (const std::string &kind : o.classes)
+    if (std::find(std::begin(known), std::end(known), kind) == std::end(known))
+      return fail("--classes: unknown class '" + kind +
+                  "' (sorted, shuffled, blocks, runs, prefix)");
+  if (o.reps < 1 || o.hostReps < 1)
+    return fail("--reps and --host-reps must be at least 1");
   return true;
 }
 } // namespace
