@@ -115,8 +115,8 @@ def shape_error_case(rng, name):
 # forward SparseSlice (or a hostile caller) gives.
 CLASSES = ["sorted-scattered-5", "sorted-scattered-50", "sorted-scattered-100",
            "sorted-runs", "shuffled", "blocks", "duplicates", "all-equal",
-           "runs", "runs-skip", "foreign", "not-propagated", "swapped",
-           "permuted", "prefix", "suffix"]
+           "runs", "runs-skip", "runs-some", "runs-skip-swapped", "foreign",
+           "not-propagated", "swapped", "permuted", "prefix", "suffix"]
 
 
 def class_case(rng, kind, n_in, rank, name=None):
@@ -128,7 +128,8 @@ def class_case(rng, kind, n_in, rank, name=None):
     p = 50
     if kind.startswith("sorted-scattered-"):
         p = int(kind.rsplit("-", 1)[1])
-    copies = 3 if kind in ("runs", "runs-skip") else 1
+    runs = ("runs", "runs-skip", "runs-some", "runs-skip-swapped")
+    copies = 3 if kind in runs else 1
     distinct = max(1, -(-n_in // copies))
     rows = np.zeros((distinct, rank), dtype=np.int64)
     rows[:, 0] = np.arange(distinct)
@@ -181,10 +182,14 @@ def class_case(rng, kind, n_in, rank, name=None):
             start[0] = cut
     if kind == "all-equal":
         inside = np.arange(len(ii)) < len(ii) // 2
-    if kind == "runs-skip":
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = order[1:] != order[:-1]
-        inside &= first
+    if kind in ("runs-skip", "runs-some", "runs-skip-swapped"):
+        # Only the first copy of each run inside is an output row (runs-some:
+        # the first 1 to 3 copies); TensorFlow's loop skips the others.
+        copy = np.arange(len(order)) - np.searchsorted(order, order)
+        kept = np.ones(distinct, dtype=np.int64)
+        if kind == "runs-some":
+            kept = rng.integers(1, 4, size=distinct)
+        inside &= copy < kept[order]
     oi = ii[inside] - start
     if rank == 1 and kind != "all-equal":
         oi = ii[inside] - start  # same shift
@@ -195,7 +200,7 @@ def class_case(rng, kind, n_in, rank, name=None):
         extra = oi[k].copy()
         extra[0] += 1 if rank > 1 else 1000 * distinct
         oi = np.insert(oi, k, extra, axis=0)[:len(ii)]
-    if kind == "swapped" and len(oi) >= 2:
+    if kind in ("swapped", "runs-skip-swapped") and len(oi) >= 2:
         # Two output rows trade places: as many rows inside the box as
         # output rows, but not in their order.
         a, b = rng.choice(len(oi), size=2, replace=False)

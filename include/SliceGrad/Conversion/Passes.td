@@ -39,7 +39,9 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
     output row and gets its gradient, every other row gets zero. Up to the
     first flagged row that differs, this is exactly what TensorFlow's loop
     computes; from that row on, TensorFlow's loop runs (blocks past it stop
-    early). On output rows from a real SparseSlice (the rows inside the
+    early), in parts of about `chunk-rows` rows run in parallel, each from a
+    guessed j that a pass in order verifies (a part with a wrong guess runs
+    again). On output rows from a real SparseSlice (the rows inside the
     slice in input order, whatever that order) nothing differs and every row
     is read once from memory. docs/Rationale.md has the proof and the
     vector steps. Extra memory: a few words per block and one flag byte per

@@ -6,7 +6,8 @@
 // vector step first checks whether the next vectorWidth rows are the next
 // vectorWidth output rows (a dense slice) and takes them at once. The
 // sequential strategy runs it over all rows; the parallel strategy resumes with
-// it where its look-back pass could not prove a row.
+// it, in parallel parts (SplitLoop.cpp), where its look-back pass could not
+// prove a row.
 //
 //===----------------------------------------------------------------------===//
 

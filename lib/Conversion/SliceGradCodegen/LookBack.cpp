@@ -9,7 +9,8 @@
 // rows from cache: a flagged row with pos < N_out must equal output row pos
 // and gets its gradient, every other row gets zero. Where a flagged row
 // differs, the rows before it are final, and TensorFlow's greedy loop
-// resumes there with j = pos; blocks that start past such a row stop early.
+// resumes there with j = pos (in parallel parts, SplitLoop.cpp); blocks that
+// start past such a row stop early.
 // Blocks after the first whose inclusive count reaches N_out are zero: the
 // loop stopped before them (a slice keeping only the first rows costs the
 // rows up to its last output row, plus the zero fill, as TensorFlow's loop).
@@ -976,9 +977,12 @@ Value LookBackBuilder::buildResult(OpBuilder &b, Value nBlocks) {
   auto used = scf::IfOp::create(
       b, loc, resume,
       [&](OpBuilder &tb, Location tl) {
-        scf::YieldOp::create(
-            tb, tl,
-            pb.buildGreedyLoop(tb, resumeRow, ops.nIn, first.getResult(1)));
+        // Duplicate-heavy inputs end here early (the first copy that the
+        // loop skips): the rest still runs in parallel parts.
+        scf::YieldOp::create(tb, tl,
+                             pb.buildSplitGreedyLoop(tb, resumeRow, ops.nIn,
+                                                     first.getResult(1),
+                                                     chunkLen));
       },
       [&](OpBuilder &eb, Location el) {
         // Every block verified: the loop used min(total, N_out) gradients.

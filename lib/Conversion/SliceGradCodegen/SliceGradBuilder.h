@@ -43,6 +43,12 @@ public:
   /// writes val_grad[lo..hi) and returns the j it ends with.
   Value buildGreedyLoop(OpBuilder &b, Value lo, Value hi, Value j0);
 
+  /// The same loop over [lo, hi) (lo < hi) in parts of about partRows rows
+  /// run in parallel, each from a guessed j, then verified in order
+  /// (SplitLoop.cpp); the same values and j.
+  Value buildSplitGreedyLoop(OpBuilder &b, Value lo, Value hi, Value j0,
+                             Value partRows);
+
   /// i1: input row `row` equals output row j shifted by input_start; with
   /// a static R >= 4 and contiguous operands, one vector compare.
   Value buildRowEqual(OpBuilder &b, Value row, Value j);

@@ -157,9 +157,11 @@ void lowering::emitGlobalChecks(OpBuilder &b, Operation *op, Value nIn,
             SliceGradCheck::AllPropagated, nOut, used, /*guardRest=*/false);
 }
 
-Value lowering::buildFirstDifferingColumn(OpBuilder &b, Location loc,
-                                          const SliceGradOperands &ops, Value i,
-                                          Value j) {
+/// The first column d < R where input row i differs from row j of `other`
+/// (shifted by input_start where `shifted`), else R.
+static Value firstDifferingColumn(OpBuilder &b, Location loc,
+                                  const SliceGradOperands &ops, Value i,
+                                  Value other, bool shifted, Value j) {
   Type indexType = b.getIndexType();
   Value c0 = constantIndex(b, loc, 0);
   auto loop = scf::WhileOp::create(
@@ -173,13 +175,13 @@ Value lowering::buildFirstDifferingColumn(OpBuilder &b, Location loc,
             [&](OpBuilder &tb, Location tl) {
               Value a =
                   memref::LoadOp::create(tb, tl, ops.inIdx, ValueRange{i, d});
-              Value o =
-                  memref::LoadOp::create(tb, tl, ops.outIdx, ValueRange{j, d});
-              Value s = memref::LoadOp::create(tb, tl, ops.start, d);
+              Value o = memref::LoadOp::create(tb, tl, other, ValueRange{j, d});
               // TensorFlow adds int64 coordinates with wrap-around.
-              Value shifted = arith::AddIOp::create(tb, tl, o, s);
-              Value eq = arith::CmpIOp::create(tb, tl, arith::CmpIPredicate::eq,
-                                               a, shifted);
+              if (shifted)
+                o = arith::AddIOp::create(
+                    tb, tl, o, memref::LoadOp::create(tb, tl, ops.start, d));
+              Value eq =
+                  arith::CmpIOp::create(tb, tl, arith::CmpIPredicate::eq, a, o);
               scf::YieldOp::create(tb, tl, eq);
             },
             [&](OpBuilder &eb, Location el) {
@@ -194,6 +196,18 @@ Value lowering::buildFirstDifferingColumn(OpBuilder &b, Location loc,
         scf::YieldOp::create(nb, l, next);
       });
   return loop.getResult(0);
+}
+
+Value lowering::buildFirstDifferingColumn(OpBuilder &b, Location loc,
+                                          const SliceGradOperands &ops, Value i,
+                                          Value j) {
+  return firstDifferingColumn(b, loc, ops, i, ops.outIdx, /*shifted=*/true, j);
+}
+
+Value lowering::buildFirstDifferingInputColumn(OpBuilder &b, Location loc,
+                                               const SliceGradOperands &ops,
+                                               Value i, Value k) {
+  return firstDifferingColumn(b, loc, ops, i, ops.inIdx, /*shifted=*/false, k);
 }
 
 /// Wide rows: one vector compare of the R coordinates.

@@ -77,6 +77,11 @@ void emitGlobalChecks(OpBuilder &b, Operation *op, Value nIn, Value nOut,
 Value buildFirstDifferingColumn(OpBuilder &b, Location loc,
                                 const SliceGradOperands &ops, Value i, Value j);
 
+/// The same between input rows i and k (unshifted).
+Value buildFirstDifferingInputColumn(OpBuilder &b, Location loc,
+                                     const SliceGradOperands &ops, Value i,
+                                     Value k);
+
 /// The index operands as flat vectors of coordinates (memref<?xi64>), for
 /// vector loads of rows; null where the rows are not contiguous.
 struct FlatRows {

@@ -97,12 +97,46 @@
 //       CHECK:       memref.store %{{.*}}, %[[BADROWS]][%[[BLK]]]
 //       CHECK:       memref.store %{{.*}}, %[[BADPOS]][%[[BLK]]]
 //       CHECK:       memref.atomic_rmw mins %{{.*}}, %[[CONTROL]]
-// The first differing row in block order, the greedy loop from there.
+// The first differing row in block order; the greedy loop from there, in
+// parts of 1000 rows run in parallel: each part's first row (moved past
+// copies of the row before it) and the next one's, a j (part 0: the first
+// differing row's number; others a guess by binary search), the loop; then
+// in order a part is kept where its guess is the j reached, else run again.
 //       CHECK:   %[[FIRST:.*]]:2 = scf.for
 //       CHECK:     memref.load %[[BADROWS]]
 //       CHECK:     memref.load %[[BADPOS]]
 //       CHECK:   scf.if %{{.*}} -> (index) {
-//       CHECK:     scf.while
+//       CHECK:     %[[REST:.*]] = arith.subi %[[NIN]], %[[FIRST]]#0 : index
+//       CHECK:     %[[NPARTS:.*]] = arith.ceildivui %[[REST]], %{{.*}} : index
+//       CHECK:     %[[STARTS:.*]] = memref.alloc(%[[NPARTS]]) : memref<?xindex>
+//       CHECK:     %[[GUESSES:.*]] = memref.alloc(%[[NPARTS]]) : memref<?xindex>
+//       CHECK:     %[[ENDS:.*]] = memref.alloc(%[[NPARTS]]) : memref<?xindex>
+//       CHECK:     scf.parallel (%[[P:.*]]) = (%{{.*}}) to (%[[NPARTS]])
+//       CHECK:       %[[PSTART:.*]] = scf.while
+//       CHECK:       %[[PNEXT:.*]] = scf.while
+//       CHECK:       %[[ISFIRST:.*]] = arith.cmpi eq, %[[P]], %{{.*}} : index
+//       CHECK:       %[[GUESS:.*]] = scf.if %[[ISFIRST]] -> (index) {
+//       CHECK:         scf.yield %[[FIRST]]#1 : index
+//       CHECK:       } else {
+//       CHECK:         %[[SEARCH:.*]]:2 = scf.while (%{{.*}} = %[[FIRST]]#1, %{{.*}} = %[[NOUT]])
+//       CHECK:           arith.shrui
+//       CHECK:           arith.cmpi slt
+//       CHECK:         scf.yield %[[SEARCH]]#0 : index
+//       CHECK:       memref.store %[[PSTART]], %[[STARTS]][%[[P]]]
+//       CHECK:       memref.store %[[GUESS]], %[[GUESSES]][%[[P]]]
+//       CHECK:       %[[PEND:.*]]:2 = scf.while (%{{.*}} = %[[PSTART]], %{{.*}} = %[[GUESS]])
+//       CHECK:       memref.store %[[PEND]]#1, %[[ENDS]][%[[P]]]
+//       CHECK:     %[[END0:.*]] = memref.load %[[ENDS]][%{{.*}}]
+//       CHECK:     %[[J:.*]] = scf.for %[[Q:.*]] = %{{.*}} to %[[NPARTS]] step %{{.*}} iter_args(%[[JQ:.*]] = %[[END0]]) -> (index) {
+//       CHECK:       %[[GQ:.*]] = memref.load %[[GUESSES]][%[[Q]]]
+//       CHECK:       %[[RIGHT:.*]] = arith.cmpi eq, %[[GQ]], %[[JQ]] : index
+//       CHECK:       scf.if %[[RIGHT]] -> (index) {
+//       CHECK:         memref.load %[[ENDS]][%[[Q]]]
+//       CHECK:       } else {
+//       CHECK:         %[[QSTART:.*]] = memref.load %[[STARTS]][%[[Q]]]
+//       CHECK:         scf.while (%{{.*}} = %[[QSTART]], %{{.*}} = %[[JQ]])
+//       CHECK:     memref.dealloc %[[STARTS]]
+//       CHECK:     scf.yield %[[J]] : index
 //       CHECK:   } else {
 //       CHECK:     memref.load %[[STATUS]]
 //       CHECK:     arith.minui %{{.*}}, %[[NOUT]]

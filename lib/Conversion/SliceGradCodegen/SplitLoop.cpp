@@ -1,0 +1,191 @@
+//===- SplitLoop.cpp - TensorFlow's loop in parts from guessed j ----------===//
+//
+// TensorFlow's loop over input rows [lo, hi) from j0, in parts run in
+// parallel: the loop's only state between rows is j, so a part run from the
+// j the loop has at its first row gives the loop's own values for its rows.
+// Part 0 starts from j0; every other part from a guess (the number of
+// shifted output rows below its first row, by binary search: exact where
+// the output rows are sorted and unique, as when they hold one copy of each
+// repeated input row). A pass in order then keeps each part whose guess was
+// the j the loop reached, and runs the loop again over any other. The
+// parallel strategy resumes with it where its look-back could not prove a
+// row (docs/Rationale.md).
+//
+//===----------------------------------------------------------------------===//
+
+#include "SliceGradBuilder.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace mlir::sparse;
+using namespace mlir::sparse::lowering;
+
+/// Part p's first row: min(lo + p * partRows, hi), moved past rows equal to
+/// the row before them (a copy the loop may have skipped or matched: the
+/// guess would not know which), at most to the next part's nominal start.
+static Value buildPartStart(OpBuilder &b, Location loc,
+                            const SliceGradOperands &ops, Value lo, Value hi,
+                            Value partRows, Value p) {
+  Type indexType = b.getIndexType();
+  Value c1 = constantIndex(b, loc, 1);
+  Value base = arith::MinUIOp::create(
+      b, loc,
+      arith::AddIOp::create(b, loc, lo,
+                            arith::MulIOp::create(b, loc, p, partRows)),
+      hi);
+  Value limit = arith::MinUIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, base, partRows), hi);
+  auto loop = scf::WhileOp::create(
+      b, loc, TypeRange{indexType}, ValueRange{base},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value i = args[0];
+        Value movable = arith::AndIOp::create(
+            nb, l,
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, i, limit),
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ugt, i, lo));
+        auto copy = scf::IfOp::create(
+            nb, l, movable,
+            [&](OpBuilder &tb, Location tl) {
+              Value prev = arith::SubIOp::create(tb, tl, i, c1);
+              Value d = buildFirstDifferingInputColumn(tb, tl, ops, i, prev);
+              scf::YieldOp::create(
+                  tb, tl,
+                  arith::CmpIOp::create(tb, tl, arith::CmpIPredicate::eq, d,
+                                        ops.numDims)
+                      .getResult());
+            },
+            [&](OpBuilder &eb, Location el) {
+              scf::YieldOp::create(eb, el, constantBool(eb, el, false));
+            });
+        scf::ConditionOp::create(nb, l, copy.getResult(0), args);
+      },
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        scf::YieldOp::create(
+            nb, l, arith::AddIOp::create(nb, l, args[0], c1).getResult());
+      });
+  return loop.getResult(0);
+}
+
+/// The first output row k in [j0, N_out) whose shifted row is not below
+/// input row i (lexicographic, signed; N_out if none): by binary search,
+/// which only sorted output rows make meaningful. Only a guess.
+static Value buildGuess(OpBuilder &b, Location loc,
+                        const SliceGradOperands &ops, Value i, Value j0) {
+  Type indexType = b.getIndexType();
+  Value c1 = constantIndex(b, loc, 1);
+  auto loop = scf::WhileOp::create(
+      b, loc, TypeRange{indexType, indexType}, ValueRange{j0, ops.nOut},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value open = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
+                                           args[0], args[1]);
+        scf::ConditionOp::create(nb, l, open, args);
+      },
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value mid = arith::AddIOp::create(
+            nb, l, args[0],
+            arith::ShRUIOp::create(
+                nb, l, arith::SubIOp::create(nb, l, args[1], args[0]), c1));
+        // Below: the first differing column has the smaller shifted
+        // coordinate.
+        Value d = buildFirstDifferingColumn(nb, l, ops, i, mid);
+        Value differs = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
+                                              d, ops.numDims);
+        auto below = scf::IfOp::create(
+            nb, l, differs,
+            [&](OpBuilder &tb, Location tl) {
+              Value a =
+                  memref::LoadOp::create(tb, tl, ops.inIdx, ValueRange{i, d});
+              Value o = memref::LoadOp::create(tb, tl, ops.outIdx,
+                                               ValueRange{mid, d});
+              Value s = memref::LoadOp::create(tb, tl, ops.start, d);
+              Value shifted = arith::AddIOp::create(tb, tl, o, s);
+              scf::YieldOp::create(
+                  tb, tl,
+                  arith::CmpIOp::create(tb, tl, arith::CmpIPredicate::slt,
+                                        shifted, a)
+                      .getResult());
+            },
+            [&](OpBuilder &eb, Location el) {
+              scf::YieldOp::create(eb, el, constantBool(eb, el, false));
+            });
+        Value next = arith::AddIOp::create(nb, l, mid, c1);
+        scf::YieldOp::create(
+            nb, l,
+            ValueRange{arith::SelectOp::create(nb, l, below.getResult(0), next,
+                                               args[0]),
+                       arith::SelectOp::create(nb, l, below.getResult(0),
+                                               args[1], mid)});
+      });
+  return loop.getResult(0);
+}
+
+Value SliceGradBuilder::buildSplitGreedyLoop(OpBuilder &b, Value lo, Value hi,
+                                             Value j0, Value partRows) {
+  Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1);
+  Value nParts = arith::CeilDivUIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, hi, lo), partRows);
+  auto bufType = MemRefType::get({ShapedType::kDynamic}, b.getIndexType());
+  Value starts = memref::AllocOp::create(b, loc, bufType, nParts);
+  Value guesses = memref::AllocOp::create(b, loc, bufType, nParts);
+  Value ends = memref::AllocOp::create(b, loc, bufType, nParts);
+  // Each part computes its own first row and the next part's (the same
+  // function of the rows): its rows are [start, next start).
+  scf::ParallelOp::create(
+      b, loc, ValueRange{c0}, ValueRange{nParts}, ValueRange{c1},
+      [&](OpBuilder &nb, Location l, ValueRange ivs) {
+        Value p = ivs[0];
+        Value first = buildPartStart(nb, l, ops, lo, hi, partRows, p);
+        Value next = buildPartStart(nb, l, ops, lo, hi, partRows,
+                                    arith::AddIOp::create(nb, l, p, c1));
+        Value isFirst =
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, p, c0);
+        auto guess = scf::IfOp::create(
+            nb, l, isFirst,
+            [&](OpBuilder &tb, Location tl) {
+              scf::YieldOp::create(tb, tl, j0);
+            },
+            [&](OpBuilder &eb, Location el) {
+              scf::YieldOp::create(eb, el, buildGuess(eb, el, ops, first, j0));
+            });
+        Value g = guess.getResult(0);
+        memref::StoreOp::create(nb, l, first, starts, p);
+        memref::StoreOp::create(nb, l, g, guesses, p);
+        memref::StoreOp::create(nb, l, buildGreedyLoop(nb, first, next, g),
+                                ends, p);
+      });
+  // In order: part p is final when its guess is the j that the parts
+  // before it (final by then) ended with; otherwise the loop runs it again.
+  Value nLess1 = arith::SubIOp::create(b, loc, nParts, c1);
+  Value end0 = memref::LoadOp::create(b, loc, ends, c0);
+  auto verify = scf::ForOp::create(
+      b, loc, c1, nParts, c1, ValueRange{end0},
+      [&](OpBuilder &nb, Location l, Value p, ValueRange acc) {
+        Value j = acc[0];
+        Value g = memref::LoadOp::create(nb, l, guesses, p);
+        Value right =
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, g, j);
+        auto kept = scf::IfOp::create(
+            nb, l, right,
+            [&](OpBuilder &tb, Location tl) {
+              scf::YieldOp::create(
+                  tb, tl, memref::LoadOp::create(tb, tl, ends, p).getResult());
+            },
+            [&](OpBuilder &eb, Location el) {
+              Value first = memref::LoadOp::create(eb, el, starts, p);
+              Value isLast = arith::CmpIOp::create(
+                  eb, el, arith::CmpIPredicate::eq, p, nLess1);
+              Value p1 = arith::MinUIOp::create(
+                  eb, el, arith::AddIOp::create(eb, el, p, c1), nLess1);
+              Value next = arith::SelectOp::create(
+                  eb, el, isLast, hi,
+                  memref::LoadOp::create(eb, el, starts, p1));
+              scf::YieldOp::create(eb, el, buildGreedyLoop(eb, first, next, j));
+            });
+        scf::YieldOp::create(nb, l, kept.getResult(0));
+      });
+  for (Value v : {starts, guesses, ends})
+    memref::DeallocOp::create(b, loc, v);
+  return verify.getResult(0);
+}
