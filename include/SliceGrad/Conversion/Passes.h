@@ -15,7 +15,7 @@ enum class SliceGradStrategy {
   /// TensorFlow's loop on one thread.
   Sequential,
   /// Blocks under scf.parallel: order-free flags, look-back and verify,
-  /// TensorFlow's loop from the first row that differs.
+  /// TensorFlow's loop from the first row that differs (in parallel parts).
   Parallel,
 };
 
@@ -27,7 +27,8 @@ inline llvm::cl::ValuesClass sliceGradStrategyValues() {
                  "TensorFlow's loop, one thread"),
       clEnumValN(SliceGradStrategy::Parallel, "parallel",
                  "Blocks under scf.parallel: order-free flags, look-back and "
-                 "verify, TensorFlow's loop from the first row that differs"));
+                 "verify, TensorFlow's loop from the first row that differs "
+                 "(in parallel parts from guessed j, verified in order)"));
 }
 
 /// The widest vector step convert-sparse-to-loops takes (vector-width).

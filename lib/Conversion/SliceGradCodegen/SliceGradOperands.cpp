@@ -157,29 +157,28 @@ void lowering::emitGlobalChecks(OpBuilder &b, Operation *op, Value nIn,
             SliceGradCheck::AllPropagated, nOut, used, /*guardRest=*/false);
 }
 
-/// The first column d < R where input row i differs from row j of `other`
-/// (shifted by input_start where `shifted`), else R.
-static Value firstDifferingColumn(OpBuilder &b, Location loc,
-                                  const SliceGradOperands &ops, Value i,
-                                  Value other, bool shifted, Value j) {
+/// The first column d < numDims where row i of `rows` differs from row j of
+/// `other` (shifted by `start` where given), else numDims.
+static Value firstDifferingColumn(OpBuilder &b, Location loc, Value numDims,
+                                  Value rows, Value i, Value other, Value j,
+                                  Value start) {
   Type indexType = b.getIndexType();
   Value c0 = constantIndex(b, loc, 0);
   auto loop = scf::WhileOp::create(
       b, loc, TypeRange{indexType}, ValueRange{c0},
       [&](OpBuilder &nb, Location l, ValueRange args) {
         Value d = args[0];
-        Value inRange = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
-                                              d, ops.numDims);
+        Value inRange =
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, d, numDims);
         auto equal = scf::IfOp::create(
             nb, l, inRange,
             [&](OpBuilder &tb, Location tl) {
-              Value a =
-                  memref::LoadOp::create(tb, tl, ops.inIdx, ValueRange{i, d});
+              Value a = memref::LoadOp::create(tb, tl, rows, ValueRange{i, d});
               Value o = memref::LoadOp::create(tb, tl, other, ValueRange{j, d});
               // TensorFlow adds int64 coordinates with wrap-around.
-              if (shifted)
+              if (start)
                 o = arith::AddIOp::create(
-                    tb, tl, o, memref::LoadOp::create(tb, tl, ops.start, d));
+                    tb, tl, o, memref::LoadOp::create(tb, tl, start, d));
               Value eq =
                   arith::CmpIOp::create(tb, tl, arith::CmpIPredicate::eq, a, o);
               scf::YieldOp::create(tb, tl, eq);
@@ -201,13 +200,14 @@ static Value firstDifferingColumn(OpBuilder &b, Location loc,
 Value lowering::buildFirstDifferingColumn(OpBuilder &b, Location loc,
                                           const SliceGradOperands &ops, Value i,
                                           Value j) {
-  return firstDifferingColumn(b, loc, ops, i, ops.outIdx, /*shifted=*/true, j);
+  return firstDifferingColumn(b, loc, ops.numDims, ops.inIdx, i, ops.outIdx, j,
+                              ops.start);
 }
 
-Value lowering::buildFirstDifferingInputColumn(OpBuilder &b, Location loc,
-                                               const SliceGradOperands &ops,
-                                               Value i, Value k) {
-  return firstDifferingColumn(b, loc, ops, i, ops.inIdx, /*shifted=*/false, k);
+Value lowering::buildFirstDifferingColumn(OpBuilder &b, Location loc,
+                                          Value numDims, Value rows, Value i,
+                                          Value j) {
+  return firstDifferingColumn(b, loc, numDims, rows, i, rows, j, Value());
 }
 
 /// Wide rows: one vector compare of the R coordinates.

@@ -7,9 +7,10 @@
 // shifted output rows below its first row, by binary search: exact where
 // the output rows are sorted and unique, as when they hold one copy of each
 // repeated input row). A pass in order then keeps each part whose guess was
-// the j the loop reached, and runs the loop again over any other. The
-// parallel strategy resumes with it where its look-back could not prove a
-// row (docs/Rationale.md).
+// the j the loop reached, and runs the loop again over any other. Where a
+// sample of the output rows does not ascend, guesses would be wrong: the
+// loop runs as one part. The parallel strategy resumes with it where its
+// look-back could not prove a row (docs/Rationale.md).
 //
 //===----------------------------------------------------------------------===//
 
@@ -49,7 +50,8 @@ static Value buildPartStart(OpBuilder &b, Location loc,
             nb, l, movable,
             [&](OpBuilder &tb, Location tl) {
               Value prev = arith::SubIOp::create(tb, tl, i, c1);
-              Value d = buildFirstDifferingInputColumn(tb, tl, ops, i, prev);
+              Value d = buildFirstDifferingColumn(tb, tl, ops.numDims,
+                                                  ops.inIdx, i, prev);
               scf::YieldOp::create(
                   tb, tl,
                   arith::CmpIOp::create(tb, tl, arith::CmpIPredicate::eq, d,
@@ -121,11 +123,70 @@ static Value buildGuess(OpBuilder &b, Location loc,
   return loop.getResult(0);
 }
 
+/// i1: kSamples output rows spread evenly over [j0, N_out) ascend (signed,
+/// lexicographic). Otherwise the guesses' binary search means nothing (output
+/// rows in no order: each part would run twice), and the loop runs as one part.
+static Value buildSampleAscends(OpBuilder &b, Location loc,
+                                const SliceGradOperands &ops, Value j0) {
+  constexpr int64_t kSamples = 32;
+  Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1);
+  Value gaps = constantIndex(b, loc, kSamples - 1);
+  Value span = arith::SubIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, ops.nOut, j0), c1);
+  auto sample = [&](OpBuilder &nb, Location l, Value k) -> Value {
+    Value at = arith::DivUIOp::create(
+        nb, l, arith::MulIOp::create(nb, l, k, span), gaps);
+    return arith::AddIOp::create(nb, l, j0, at);
+  };
+  auto loop = scf::ForOp::create(
+      b, loc, c0, gaps, c1, ValueRange{constantBool(b, loc, true)},
+      [&](OpBuilder &nb, Location l, Value k, ValueRange acc) {
+        Value a = sample(nb, l, k);
+        Value next = sample(nb, l, arith::AddIOp::create(nb, l, k, c1));
+        Value d =
+            buildFirstDifferingColumn(nb, l, ops.numDims, ops.outIdx, a, next);
+        Value differs = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
+                                              d, ops.numDims);
+        auto ascends = scf::IfOp::create(
+            nb, l, differs,
+            [&](OpBuilder &tb, Location tl) {
+              Value x =
+                  memref::LoadOp::create(tb, tl, ops.outIdx, ValueRange{a, d});
+              Value y = memref::LoadOp::create(tb, tl, ops.outIdx,
+                                               ValueRange{next, d});
+              scf::YieldOp::create(
+                  tb, tl,
+                  arith::CmpIOp::create(tb, tl, arith::CmpIPredicate::slt, x, y)
+                      .getResult());
+            },
+            [&](OpBuilder &eb, Location el) {
+              scf::YieldOp::create(eb, el, constantBool(eb, el, true));
+            });
+        scf::YieldOp::create(
+            nb, l,
+            arith::AndIOp::create(nb, l, acc[0], ascends.getResult(0))
+                .getResult());
+      });
+  return loop.getResult(0);
+}
+
 Value SliceGradBuilder::buildSplitGreedyLoop(OpBuilder &b, Value lo, Value hi,
                                              Value j0, Value partRows) {
   Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1);
-  Value nParts = arith::CeilDivUIOp::create(
-      b, loc, arith::SubIOp::create(b, loc, hi, lo), partRows);
+  Value rows = arith::SubIOp::create(b, loc, hi, lo);
+  Value anyLeft =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, j0, ops.nOut);
+  auto ascends = scf::IfOp::create(
+      b, loc, anyLeft,
+      [&](OpBuilder &tb, Location tl) {
+        scf::YieldOp::create(tb, tl, buildSampleAscends(tb, tl, ops, j0));
+      },
+      [&](OpBuilder &eb, Location el) {
+        scf::YieldOp::create(eb, el, constantBool(eb, el, false));
+      });
+  partRows =
+      arith::SelectOp::create(b, loc, ascends.getResult(0), partRows, rows);
+  Value nParts = arith::CeilDivUIOp::create(b, loc, rows, partRows);
   auto bufType = MemRefType::get({ShapedType::kDynamic}, b.getIndexType());
   Value starts = memref::AllocOp::create(b, loc, bufType, nParts);
   Value guesses = memref::AllocOp::create(b, loc, bufType, nParts);

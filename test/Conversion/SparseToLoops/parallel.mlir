@@ -98,16 +98,23 @@
 //       CHECK:       memref.store %{{.*}}, %[[BADPOS]][%[[BLK]]]
 //       CHECK:       memref.atomic_rmw mins %{{.*}}, %[[CONTROL]]
 // The first differing row in block order; the greedy loop from there, in
-// parts of 1000 rows run in parallel: each part's first row (moved past
-// copies of the row before it) and the next one's, a j (part 0: the first
-// differing row's number; others a guess by binary search), the loop; then
-// in order a part is kept where its guess is the j reached, else run again.
+// parts of 1000 rows run in parallel (one part where 32 output rows from
+// there do not ascend): each part's first row (moved past copies of the row
+// before it) and the next one's, a j (part 0: the first differing row's
+// number; others a guess by binary search), the loop; then in order a part
+// is kept where its guess is the j reached, else run again.
 //       CHECK:   %[[FIRST:.*]]:2 = scf.for
 //       CHECK:     memref.load %[[BADROWS]]
 //       CHECK:     memref.load %[[BADPOS]]
 //       CHECK:   scf.if %{{.*}} -> (index) {
 //       CHECK:     %[[REST:.*]] = arith.subi %[[NIN]], %[[FIRST]]#0 : index
-//       CHECK:     %[[NPARTS:.*]] = arith.ceildivui %[[REST]], %{{.*}} : index
+//       CHECK:     %[[ASCENDS:.*]] = scf.if %{{.*}} -> (i1) {
+//       CHECK:       scf.for %{{.*}} = %{{.*}} to %c31 step %{{.*}} iter_args(%{{.*}} = %true) -> (i1) {
+//       CHECK:         memref.load %[[OI]]
+//       CHECK:         memref.load %[[OI]]
+//       CHECK:         arith.cmpi slt
+//       CHECK:     %[[PARTROWS:.*]] = arith.select %[[ASCENDS]], %c1000, %[[REST]] : index
+//       CHECK:     %[[NPARTS:.*]] = arith.ceildivui %[[REST]], %[[PARTROWS]] : index
 //       CHECK:     %[[STARTS:.*]] = memref.alloc(%[[NPARTS]]) : memref<?xindex>
 //       CHECK:     %[[GUESSES:.*]] = memref.alloc(%[[NPARTS]]) : memref<?xindex>
 //       CHECK:     %[[ENDS:.*]] = memref.alloc(%[[NPARTS]]) : memref<?xindex>
