@@ -2,7 +2,9 @@
 # inside rows at 5, 50 and 100%, sorted with runs of inside rows, shuffled,
 # sorted blocks in random order, duplicate-heavy, all-equal, runs of equal
 # rows with every copy, only the first one, or the first 1 to 3 sliced (and
-# the first only with two output rows swapped), a foreign output row,
+# the first only with two output rows swapped, or with neighbouring runs
+# traded at random: the split loop's guesses are often wrong), a foreign
+# output row,
 # an output row that is not propagated, output rows swapped or permuted:
 # as many rows inside the box as output rows, but out of order), a slice of
 # the first or the last tenth of the rows (TF's loop stops early; runs to

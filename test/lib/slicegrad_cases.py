@@ -115,7 +115,8 @@ def shape_error_case(rng, name):
 # forward SparseSlice (or a hostile caller) gives.
 CLASSES = ["sorted-scattered-5", "sorted-scattered-50", "sorted-scattered-100",
            "sorted-runs", "shuffled", "blocks", "duplicates", "all-equal",
-           "runs", "runs-skip", "runs-some", "runs-skip-swapped", "foreign",
+           "runs", "runs-skip", "runs-some", "runs-skip-swapped",
+           "runs-skip-local", "foreign",
            "not-propagated", "swapped", "permuted", "prefix", "suffix"]
 
 
@@ -128,7 +129,8 @@ def class_case(rng, kind, n_in, rank, name=None):
     p = 50
     if kind.startswith("sorted-scattered-"):
         p = int(kind.rsplit("-", 1)[1])
-    runs = ("runs", "runs-skip", "runs-some", "runs-skip-swapped")
+    runs = ("runs", "runs-skip", "runs-some", "runs-skip-swapped",
+            "runs-skip-local")
     copies = 3 if kind in runs else 1
     distinct = max(1, -(-n_in // copies))
     rows = np.zeros((distinct, rank), dtype=np.int64)
@@ -154,6 +156,13 @@ def class_case(rng, kind, n_in, rank, name=None):
     else:
         rows[:, rank - 1] = last
     order = np.repeat(np.arange(distinct), copies)[:n_in]
+    if kind == "runs-skip-local":
+        # Neighbouring runs trade places at random: the output rows ascend
+        # at a coarse scale only (guessed positions are often off by one).
+        runs_order = np.arange(distinct)
+        swap = np.flatnonzero(rng.random(distinct // 2) < 0.5) * 2
+        runs_order[swap], runs_order[swap + 1] = swap + 1, swap
+        order = np.repeat(runs_order, copies)[:n_in]
     if kind == "shuffled":
         order = rng.permutation(order)
     elif kind == "blocks":
@@ -182,10 +191,13 @@ def class_case(rng, kind, n_in, rank, name=None):
             start[0] = cut
     if kind == "all-equal":
         inside = np.arange(len(ii)) < len(ii) // 2
-    if kind in ("runs-skip", "runs-some", "runs-skip-swapped"):
+    if kind in runs[1:]:
         # Only the first copy of each run inside is an output row (runs-some:
         # the first 1 to 3 copies); TensorFlow's loop skips the others.
-        copy = np.arange(len(order)) - np.searchsorted(order, order)
+        run_start = np.ones(len(order), dtype=bool)
+        run_start[1:] = order[1:] != order[:-1]
+        starts = np.flatnonzero(run_start)
+        copy = np.arange(len(order)) - starts[np.cumsum(run_start) - 1]
         kept = np.ones(distinct, dtype=np.int64)
         if kind == "runs-some":
             kept = rng.integers(1, 4, size=distinct)

@@ -172,6 +172,7 @@ static Value buildSampleAscends(OpBuilder &b, Location loc,
 
 Value SliceGradBuilder::buildSplitGreedyLoop(OpBuilder &b, Value lo, Value hi,
                                              Value j0, Value partRows) {
+  Type indexType = b.getIndexType();
   Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1);
   Value rows = arith::SubIOp::create(b, loc, hi, lo);
   Value anyLeft =
@@ -187,66 +188,87 @@ Value SliceGradBuilder::buildSplitGreedyLoop(OpBuilder &b, Value lo, Value hi,
   partRows =
       arith::SelectOp::create(b, loc, ascends.getResult(0), partRows, rows);
   Value nParts = arith::CeilDivUIOp::create(b, loc, rows, partRows);
-  auto bufType = MemRefType::get({ShapedType::kDynamic}, b.getIndexType());
-  Value starts = memref::AllocOp::create(b, loc, bufType, nParts);
+  auto bufType = MemRefType::get({ShapedType::kDynamic}, indexType);
+  Value starts = memref::AllocOp::create(
+      b, loc, bufType,
+      ValueRange{arith::AddIOp::create(b, loc, nParts, c1).getResult()});
   Value guesses = memref::AllocOp::create(b, loc, bufType, nParts);
   Value ends = memref::AllocOp::create(b, loc, bufType, nParts);
-  // Each part computes its own first row and the next part's (the same
-  // function of the rows): its rows are [start, next start).
-  scf::ParallelOp::create(
-      b, loc, ValueRange{c0}, ValueRange{nParts}, ValueRange{c1},
-      [&](OpBuilder &nb, Location l, ValueRange ivs) {
-        Value p = ivs[0];
+  // Each part's first row and guess, in order (a few row comparisons per
+  // part); part p's rows are [starts[p], starts[p + 1]).
+  scf::ForOp::create(
+      b, loc, c0, nParts, c1, ValueRange{},
+      [&](OpBuilder &nb, Location l, Value p, ValueRange) {
         Value first = buildPartStart(nb, l, ops, lo, hi, partRows, p);
-        Value next = buildPartStart(nb, l, ops, lo, hi, partRows,
-                                    arith::AddIOp::create(nb, l, p, c1));
-        Value isFirst =
-            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, p, c0);
-        auto guess = scf::IfOp::create(
-            nb, l, isFirst,
-            [&](OpBuilder &tb, Location tl) {
-              scf::YieldOp::create(tb, tl, j0);
-            },
-            [&](OpBuilder &eb, Location el) {
-              scf::YieldOp::create(eb, el, buildGuess(eb, el, ops, first, j0));
-            });
-        Value g = guess.getResult(0);
         memref::StoreOp::create(nb, l, first, starts, p);
-        memref::StoreOp::create(nb, l, g, guesses, p);
-        memref::StoreOp::create(nb, l, buildGreedyLoop(nb, first, next, g),
-                                ends, p);
+        memref::StoreOp::create(nb, l, buildGuess(nb, l, ops, first, j0),
+                                guesses, p);
+        scf::YieldOp::create(nb, l);
       });
-  // In order: part p is final when its guess is the j that the parts
-  // before it (final by then) ended with; otherwise the loop runs it again.
-  Value nLess1 = arith::SubIOp::create(b, loc, nParts, c1);
-  Value end0 = memref::LoadOp::create(b, loc, ends, c0);
-  auto verify = scf::ForOp::create(
-      b, loc, c1, nParts, c1, ValueRange{end0},
-      [&](OpBuilder &nb, Location l, Value p, ValueRange acc) {
-        Value j = acc[0];
-        Value g = memref::LoadOp::create(nb, l, guesses, p);
-        Value right =
-            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, g, j);
-        auto kept = scf::IfOp::create(
-            nb, l, right,
-            [&](OpBuilder &tb, Location tl) {
-              scf::YieldOp::create(
-                  tb, tl, memref::LoadOp::create(tb, tl, ends, p).getResult());
-            },
-            [&](OpBuilder &eb, Location el) {
-              Value first = memref::LoadOp::create(eb, el, starts, p);
-              Value isLast = arith::CmpIOp::create(
-                  eb, el, arith::CmpIPredicate::eq, p, nLess1);
-              Value p1 = arith::MinUIOp::create(
-                  eb, el, arith::AddIOp::create(eb, el, p, c1), nLess1);
-              Value next = arith::SelectOp::create(
-                  eb, el, isLast, hi,
-                  memref::LoadOp::create(eb, el, starts, p1));
-              scf::YieldOp::create(eb, el, buildGreedyLoop(eb, first, next, j));
+  memref::StoreOp::create(b, loc, hi, starts, nParts);
+  // Rounds: parts [q, until) run in parallel, part q from the loop's own j
+  // (jq), the others from their guesses; then the parts after q whose j
+  // was right are kept, in order, up to the first wrong one, which the
+  // next round runs alone. The first round runs every part. One loop
+  // body serves both, so the op's code holds TensorFlow's loop once.
+  auto rounds = scf::WhileOp::create(
+      b, loc, TypeRange{indexType, indexType, indexType},
+      ValueRange{c0, j0, nParts},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value q = args[0], jq = args[1], until = args[2];
+        memref::StoreOp::create(nb, l, jq, guesses, q);
+        scf::ParallelOp::create(
+            nb, l, ValueRange{q}, ValueRange{until}, ValueRange{c1},
+            [&](OpBuilder &pb, Location pl, ValueRange ivs) {
+              Value p = ivs[0];
+              Value first = memref::LoadOp::create(pb, pl, starts, p);
+              Value next = memref::LoadOp::create(
+                  pb, pl, starts,
+                  ValueRange{arith::AddIOp::create(pb, pl, p, c1).getResult()});
+              Value j = memref::LoadOp::create(pb, pl, guesses, p);
+              memref::StoreOp::create(
+                  pb, pl, buildGreedyLoop(pb, first, next, j), ends, p);
             });
-        scf::YieldOp::create(nb, l, kept.getResult(0));
+        // The parts after q that ran from the j the loop reached.
+        Value endQ = memref::LoadOp::create(nb, l, ends, q);
+        auto kept = scf::WhileOp::create(
+            nb, l, TypeRange{indexType, indexType},
+            ValueRange{arith::AddIOp::create(nb, l, q, c1), endQ},
+            [&](OpBuilder &cb, Location cl, ValueRange kargs) {
+              Value inRange = arith::CmpIOp::create(
+                  cb, cl, arith::CmpIPredicate::ult, kargs[0], nParts);
+              auto right = scf::IfOp::create(
+                  cb, cl, inRange,
+                  [&](OpBuilder &tb, Location tl) {
+                    Value g = memref::LoadOp::create(tb, tl, guesses, kargs[0]);
+                    scf::YieldOp::create(
+                        tb, tl,
+                        arith::CmpIOp::create(tb, tl, arith::CmpIPredicate::eq,
+                                              g, kargs[1])
+                            .getResult());
+                  },
+                  [&](OpBuilder &eb, Location el) {
+                    scf::YieldOp::create(eb, el, constantBool(eb, el, false));
+                  });
+              scf::ConditionOp::create(cb, cl, right.getResult(0), kargs);
+            },
+            [&](OpBuilder &cb, Location cl, ValueRange kargs) {
+              Value end = memref::LoadOp::create(cb, cl, ends, kargs[0]);
+              scf::YieldOp::create(
+                  cb, cl,
+                  ValueRange{arith::AddIOp::create(cb, cl, kargs[0], c1), end});
+            });
+        Value wrong = kept.getResult(0), j = kept.getResult(1);
+        Value more = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
+                                           wrong, nParts);
+        scf::ConditionOp::create(
+            nb, l, more,
+            ValueRange{wrong, j, arith::AddIOp::create(nb, l, wrong, c1)});
+      },
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        scf::YieldOp::create(nb, l, args);
       });
   for (Value v : {starts, guesses, ends})
     memref::DeallocOp::create(b, loc, v);
-  return verify.getResult(0);
+  return rounds.getResult(1);
 }
