@@ -4,14 +4,13 @@
 # rows with every copy, only the first one, or the first 1 to 3 sliced (and
 # the first only with two output rows swapped, or with neighbouring runs
 # traded at random: the split loop's guesses are often wrong), a foreign
-# output row,
-# an output row that is not propagated, output rows swapped or permuted:
-# as many rows inside the box as output rows, but out of order), a slice of
-# the first or the last tenth of the rows (TF's loop stops early; runs to
-# the end), R = 1, 2, 3, 4 and 8, under every strategy, through the shared
-# kernels (outline-kernels, the default) and inline: TensorFlow's loop (the
-# Python reference) decides every value, bit for bit, and every error
-# message.
+# output row, an output row that is not propagated, output rows swapped or
+# permuted: as many rows inside the box as output rows, but out of order),
+# a slice of the first or the last tenth of the rows (TF's loop stops
+# early; runs to the end), R = 1, 2, 3, 4 and 8, under every strategy,
+# through the shared kernels (outline-kernels, the default) and inline:
+# TensorFlow's loop (the Python reference) decides every value, bit for
+# bit, and every error message.
 #
 # REQUIRES: numpy
 # RUN: %test_python %s --seed 11 --configs sequential,sequential-scalar,parallel-t2,parallel-t1,parallel-inline-t2 | FileCheck %s
