@@ -28,6 +28,8 @@ llvm::orc::SymbolMap runtimeSymbols(llvm::orc::MangleAndInterner interner) {
       entry(&_mlir_ciface_sparseAllocationFailed);
   symbols[interner(ciface + kSparseSliceCheckAndShapeName)] =
       entry(&_mlir_ciface_sparseSliceCheckAndShape);
+  symbols[interner(ciface + kSparseSliceGradSplitPlanName)] =
+      entry(&_mlir_ciface_sparseSliceGradSplitPlan);
   return symbols;
 }
 } // namespace

@@ -33,6 +33,8 @@ inline constexpr const char *kSparseSliceGradShapeCheckFailedName =
     "sparseSliceGradShapeCheckFailed";
 inline constexpr const char *kSparseSliceCheckAndShapeName =
     "sparseSliceCheckAndShape";
+inline constexpr const char *kSparseSliceGradSplitPlanName =
+    "sparseSliceGradSplitPlan";
 inline constexpr const char *kSparseAllocationFailedName =
     "sparseAllocationFailed";
 
@@ -63,6 +65,19 @@ int32_t _mlir_ciface_sparseSliceCheckAndShape(
 [[noreturn]] void
 _mlir_ciface_sparseAllocationFailed(const char *where, const char *type,
                                     StridedMemRefType<int64_t, 1> *shape);
+
+/// The split loop's plan (SplitPlan.cpp) for TensorFlow's loop over input
+/// rows [lo, hi) (lo < hi) from output row j0, in parts of about partRows
+/// rows: writes each part's first row to `starts` (and hi after the last)
+/// and its guessed j to `guesses` (j0 for the first part), and returns the
+/// number of parts: ceil((hi - lo) / partRows), or 1 where a sample of the
+/// output rows from j0 does not ascend. `starts` holds ceil((hi - lo) /
+/// partRows) + 1 entries, `guesses` one fewer.
+int64_t _mlir_ciface_sparseSliceGradSplitPlan(
+    StridedMemRefType<int64_t, 2> *in, StridedMemRefType<int64_t, 2> *out,
+    StridedMemRefType<int64_t, 1> *start, int64_t lo, int64_t hi, int64_t j0,
+    int64_t partRows, StridedMemRefType<int64_t, 1> *starts,
+    StridedMemRefType<int64_t, 1> *guesses);
 
 /// The same for a check whose message shows shapes (`a`, `b`: the sizes of
 /// each dimension; `b` may be empty).

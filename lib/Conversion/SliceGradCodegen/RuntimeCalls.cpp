@@ -48,6 +48,28 @@ void lowering::declareRuntimeFunctions(ModuleOp module, OpBuilder &b) {
   }
 }
 
+void lowering::declareSplitPlan(ModuleOp module, OpBuilder &b) {
+  if (module.lookupSymbol(kSparseSliceGradSplitPlanName))
+    return;
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(module.getBody());
+  Type i64 = b.getI64Type();
+  int64_t dyn = ShapedType::kDynamic;
+  auto strided = [&](ArrayRef<int64_t> shape) {
+    return MemRefType::get(
+        shape, i64,
+        StridedLayoutAttr::get(b.getContext(), dyn,
+                               SmallVector<int64_t>(shape.size(), dyn)));
+  };
+  auto rows = strided({dyn, dyn}), vec = strided({dyn});
+  auto type =
+      b.getFunctionType({rows, rows, vec, i64, i64, i64, i64, vec, vec}, {i64});
+  auto func = func::FuncOp::create(b, module.getLoc(),
+                                   kSparseSliceGradSplitPlanName, type);
+  func.setPrivate();
+  func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(), b.getUnitAttr());
+}
+
 Value lowering::buildWhere(OpBuilder &b, Operation *op) {
   // "@function (file:line:col)": what a user needs to find the failing op.
   std::string text;

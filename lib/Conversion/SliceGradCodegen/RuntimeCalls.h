@@ -25,6 +25,11 @@ namespace lowering {
 /// memref<?xi64>, memref<?xi64>).
 void declareRuntimeFunctions(ModuleOp module, OpBuilder &b);
 
+/// Declares (where missing), with its C interface, the split loop's plan
+/// sparseSliceGradSplitPlan (SliceGradRuntime.h): i64 (two
+/// memref<?x?xi64>, memref<?xi64>, four i64, two memref<?xi64>), strided.
+void declareSplitPlan(ModuleOp module, OpBuilder &b);
+
 /// The address of a constant string naming `op` for run-time errors:
 /// "@function (file:line:col)".
 Value buildWhere(OpBuilder &b, Operation *op);

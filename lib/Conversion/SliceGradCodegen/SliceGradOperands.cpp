@@ -157,30 +157,29 @@ void lowering::emitGlobalChecks(OpBuilder &b, Operation *op, Value nIn,
             SliceGradCheck::AllPropagated, nOut, used, /*guardRest=*/false);
 }
 
-/// The first column d < numDims where row i of `rows` differs from row j of
-/// `other` (shifted by `start` where given), else numDims.
-static Value firstDifferingColumn(OpBuilder &b, Location loc, Value numDims,
-                                  Value rows, Value i, Value other, Value j,
-                                  Value start) {
+Value lowering::buildFirstDifferingColumn(OpBuilder &b, Location loc,
+                                          const SliceGradOperands &ops, Value i,
+                                          Value j) {
   Type indexType = b.getIndexType();
   Value c0 = constantIndex(b, loc, 0);
   auto loop = scf::WhileOp::create(
       b, loc, TypeRange{indexType}, ValueRange{c0},
       [&](OpBuilder &nb, Location l, ValueRange args) {
         Value d = args[0];
-        Value inRange =
-            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, d, numDims);
+        Value inRange = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
+                                              d, ops.numDims);
         auto equal = scf::IfOp::create(
             nb, l, inRange,
             [&](OpBuilder &tb, Location tl) {
-              Value a = memref::LoadOp::create(tb, tl, rows, ValueRange{i, d});
-              Value o = memref::LoadOp::create(tb, tl, other, ValueRange{j, d});
+              Value a =
+                  memref::LoadOp::create(tb, tl, ops.inIdx, ValueRange{i, d});
+              Value o =
+                  memref::LoadOp::create(tb, tl, ops.outIdx, ValueRange{j, d});
+              Value s = memref::LoadOp::create(tb, tl, ops.start, d);
               // TensorFlow adds int64 coordinates with wrap-around.
-              if (start)
-                o = arith::AddIOp::create(
-                    tb, tl, o, memref::LoadOp::create(tb, tl, start, d));
-              Value eq =
-                  arith::CmpIOp::create(tb, tl, arith::CmpIPredicate::eq, a, o);
+              Value shifted = arith::AddIOp::create(tb, tl, o, s);
+              Value eq = arith::CmpIOp::create(tb, tl, arith::CmpIPredicate::eq,
+                                               a, shifted);
               scf::YieldOp::create(tb, tl, eq);
             },
             [&](OpBuilder &eb, Location el) {
@@ -195,19 +194,6 @@ static Value firstDifferingColumn(OpBuilder &b, Location loc, Value numDims,
         scf::YieldOp::create(nb, l, next);
       });
   return loop.getResult(0);
-}
-
-Value lowering::buildFirstDifferingColumn(OpBuilder &b, Location loc,
-                                          const SliceGradOperands &ops, Value i,
-                                          Value j) {
-  return firstDifferingColumn(b, loc, ops.numDims, ops.inIdx, i, ops.outIdx, j,
-                              ops.start);
-}
-
-Value lowering::buildFirstDifferingColumn(OpBuilder &b, Location loc,
-                                          Value numDims, Value rows, Value i,
-                                          Value j) {
-  return firstDifferingColumn(b, loc, numDims, rows, i, rows, j, Value());
 }
 
 /// Wide rows: one vector compare of the R coordinates.

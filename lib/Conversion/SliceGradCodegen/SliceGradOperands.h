@@ -77,10 +77,6 @@ void emitGlobalChecks(OpBuilder &b, Operation *op, Value nIn, Value nOut,
 Value buildFirstDifferingColumn(OpBuilder &b, Location loc,
                                 const SliceGradOperands &ops, Value i, Value j);
 
-/// The same between rows i and j of one index operand `rows` (unshifted).
-Value buildFirstDifferingColumn(OpBuilder &b, Location loc, Value numDims,
-                                Value rows, Value i, Value j);
-
 /// The index operands as flat vectors of coordinates (memref<?xi64>), for
 /// vector loads of rows; null where the rows are not contiguous.
 struct FlatRows {

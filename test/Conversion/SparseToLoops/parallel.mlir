@@ -98,52 +98,41 @@
 //       CHECK:       memref.store %{{.*}}, %[[BADPOS]][%[[BLK]]]
 //       CHECK:       memref.atomic_rmw mins %{{.*}}, %[[CONTROL]]
 // The first differing row in block order; the greedy loop from there, in
-// parts of 1000 rows run in parallel (one part where 32 output rows from
-// there do not ascend): each part's first row (moved past copies of the row
-// before it) and the next one's, a j (part 0: the first differing row's
-// number; others a guess by binary search), the loop; then in order a part
-// is kept where its guess is the j reached, else run again.
+// parts of 1000 rows run in parallel: the runtime's plan gives each part's
+// first row and a guessed j (part 0: the first differing row's number; one
+// part where the output rows do not ascend); rounds run parts [q, until)
+// in parallel, part q from the loop's own j, then keep, in order, the parts
+// whose guess was the j reached; the next round runs the first wrong one
+// alone.
 //       CHECK:   %[[FIRST:.*]]:2 = scf.for
 //       CHECK:     memref.load %[[BADROWS]]
 //       CHECK:     memref.load %[[BADPOS]]
 //       CHECK:   scf.if %{{.*}} -> (index) {
 //       CHECK:     %[[REST:.*]] = arith.subi %[[NIN]], %[[FIRST]]#0 : index
-//       CHECK:     %[[ASCENDS:.*]] = scf.if %{{.*}} -> (i1) {
-//       CHECK:       scf.for %{{.*}} = %{{.*}} to %c31 step %{{.*}} iter_args(%{{.*}} = %true) -> (i1) {
-//       CHECK:         memref.load %[[OI]]
-//       CHECK:         memref.load %[[OI]]
-//       CHECK:         arith.cmpi slt
-//       CHECK:     %[[PARTROWS:.*]] = arith.select %[[ASCENDS]], %c1000, %[[REST]] : index
-//       CHECK:     %[[NPARTS:.*]] = arith.ceildivui %[[REST]], %[[PARTROWS]] : index
-//       CHECK:     %[[STARTS:.*]] = memref.alloc(%[[NPARTS]]) : memref<?xindex>
-//       CHECK:     %[[GUESSES:.*]] = memref.alloc(%[[NPARTS]]) : memref<?xindex>
-//       CHECK:     %[[ENDS:.*]] = memref.alloc(%[[NPARTS]]) : memref<?xindex>
-//       CHECK:     scf.parallel (%[[P:.*]]) = (%{{.*}}) to (%[[NPARTS]])
-//       CHECK:       %[[PSTART:.*]] = scf.while
-//       CHECK:       %[[PNEXT:.*]] = scf.while
-//       CHECK:       %[[ISFIRST:.*]] = arith.cmpi eq, %[[P]], %{{.*}} : index
-//       CHECK:       %[[GUESS:.*]] = scf.if %[[ISFIRST]] -> (index) {
-//       CHECK:         scf.yield %[[FIRST]]#1 : index
-//       CHECK:       } else {
-//       CHECK:         %[[SEARCH:.*]]:2 = scf.while (%{{.*}} = %[[FIRST]]#1, %{{.*}} = %[[NOUT]])
-//       CHECK:           arith.shrui
-//       CHECK:           arith.cmpi slt
-//       CHECK:         scf.yield %[[SEARCH]]#0 : index
-//       CHECK:       memref.store %[[PSTART]], %[[STARTS]][%[[P]]]
-//       CHECK:       memref.store %[[GUESS]], %[[GUESSES]][%[[P]]]
-//       CHECK:       %[[PEND:.*]]:2 = scf.while (%{{.*}} = %[[PSTART]], %{{.*}} = %[[GUESS]])
-//       CHECK:       memref.store %[[PEND]]#1, %[[ENDS]][%[[P]]]
-//       CHECK:     %[[END0:.*]] = memref.load %[[ENDS]][%{{.*}}]
-//       CHECK:     %[[J:.*]] = scf.for %[[Q:.*]] = %{{.*}} to %[[NPARTS]] step %{{.*}} iter_args(%[[JQ:.*]] = %[[END0]]) -> (index) {
-//       CHECK:       %[[GQ:.*]] = memref.load %[[GUESSES]][%[[Q]]]
-//       CHECK:       %[[RIGHT:.*]] = arith.cmpi eq, %[[GQ]], %[[JQ]] : index
-//       CHECK:       scf.if %[[RIGHT]] -> (index) {
-//       CHECK:         memref.load %[[ENDS]][%[[Q]]]
-//       CHECK:       } else {
-//       CHECK:         %[[QSTART:.*]] = memref.load %[[STARTS]][%[[Q]]]
-//       CHECK:         scf.while (%{{.*}} = %[[QSTART]], %{{.*}} = %[[JQ]])
+//       CHECK:     %[[MAXPARTS:.*]] = arith.ceildivui %[[REST]], %c1000 : index
+//       CHECK:     %[[STARTS:.*]] = memref.alloc(%{{.*}}) : memref<?xi64>
+//       CHECK:     %[[GUESSES:.*]] = memref.alloc(%[[MAXPARTS]]) : memref<?xi64>
+//       CHECK:     %[[ENDS:.*]] = memref.alloc(%[[MAXPARTS]]) : memref<?xi64>
+//       CHECK:     %[[PLAN:.*]] = func.call @sparseSliceGradSplitPlan(
+//       CHECK:     %[[NPARTS:.*]] = arith.index_cast %[[PLAN]] : i64 to index
+//       CHECK:     %[[ROUNDS:.*]]:3 = scf.while (%[[Q:.*]] = %{{.*}}, %[[JQ:.*]] = %[[FIRST]]#1, %[[UNTIL:.*]] = %[[NPARTS]])
+//       CHECK:       %[[JQ64:.*]] = arith.index_cast %[[JQ]] : index to i64
+//       CHECK:       memref.store %[[JQ64]], %[[GUESSES]][%[[Q]]]
+//       CHECK:       scf.parallel (%[[P:.*]]) = (%[[Q]]) to (%[[UNTIL]])
+//       CHECK:         memref.load %[[STARTS]][%[[P]]]
+//       CHECK:         memref.load %[[STARTS]]
+//       CHECK:         memref.load %[[GUESSES]][%[[P]]]
+//       CHECK:         scf.while
+//       CHECK:         memref.store %{{.*}}, %[[ENDS]][%[[P]]]
+//       CHECK:       memref.load %[[ENDS]][%[[Q]]]
+//       CHECK:       %[[KEPT:.*]]:2 = scf.while
+//       CHECK:         memref.load %[[GUESSES]]
+//       CHECK:         arith.cmpi eq
+//       CHECK:         memref.load %[[ENDS]]
+//       CHECK:       %[[MORE:.*]] = arith.cmpi ult, %[[KEPT]]#0, %[[NPARTS]] : index
+//       CHECK:       scf.condition(%[[MORE]]) %[[KEPT]]#0, %[[KEPT]]#1
 //       CHECK:     memref.dealloc %[[STARTS]]
-//       CHECK:     scf.yield %[[J]] : index
+//       CHECK:     scf.yield %[[ROUNDS]]#1 : index
 //       CHECK:   } else {
 //       CHECK:     memref.load %[[STATUS]]
 //       CHECK:     arith.minui %{{.*}}, %[[NOUT]]

@@ -1,0 +1,110 @@
+//===- SplitPlan.cpp - Where the split loop's parts start, and their j ----===//
+//
+// The parallel strategy's split loop (SplitLoop.cpp in the code generation)
+// runs TensorFlow's loop over the rows after a differing row in parts, each
+// from a guessed j that an ordered pass verifies. This is its scalar
+// planning, compiled once here rather than into every kernel: each part's
+// first row and guess, or a single part where a sample of output rows does
+// not ascend (the guesses would be wrong). Guesses only cost time when
+// wrong, never a value.
+//
+//===----------------------------------------------------------------------===//
+
+#include "SliceGrad/Runtime/SliceGradRuntime.h"
+
+#include <algorithm>
+
+namespace {
+/// The rows of an index operand and input_start.
+struct Rows {
+  const StridedMemRefType<int64_t, 2> &in, &out;
+  const StridedMemRefType<int64_t, 1> &start;
+  int64_t numDims;
+
+  int64_t input(int64_t i, int64_t d) const {
+    return in.data[in.offset + i * in.strides[0] + d * in.strides[1]];
+  }
+  /// Output row k's coordinate d shifted by input_start, as TensorFlow adds
+  /// them (int64 wrap-around).
+  int64_t shifted(int64_t k, int64_t d) const {
+    uint64_t o = out.data[out.offset + k * out.strides[0] + d * out.strides[1]];
+    uint64_t s = start.data[start.offset + d * start.strides[0]];
+    return static_cast<int64_t>(o + s);
+  }
+  /// Shifted output row k below input row i (signed, lexicographic).
+  bool outputBelow(int64_t k, int64_t i) const {
+    for (int64_t d = 0; d < numDims; ++d)
+      if (shifted(k, d) != input(i, d))
+        return shifted(k, d) < input(i, d);
+    return false;
+  }
+  bool outputsAscend(int64_t k, int64_t l) const {
+    for (int64_t d = 0; d < numDims; ++d)
+      if (shifted(k, d) != shifted(l, d))
+        return shifted(k, d) < shifted(l, d);
+    return true;
+  }
+  bool inputsEqual(int64_t i, int64_t k) const {
+    for (int64_t d = 0; d < numDims; ++d)
+      if (input(i, d) != input(k, d))
+        return false;
+    return true;
+  }
+};
+
+constexpr int64_t kSamples = 32;
+
+bool sampleAscends(const Rows &rows, int64_t j0, int64_t nOut) {
+  if (j0 >= nOut)
+    return false;
+  int64_t span = nOut - 1 - j0;
+  auto at = [&](int64_t k) {
+    return j0 + k * (span / (kSamples - 1)) +
+           k * (span % (kSamples - 1)) / (kSamples - 1);
+  };
+  for (int64_t k = 0; k + 1 < kSamples; ++k)
+    if (!rows.outputsAscend(at(k), at(k + 1)))
+      return false;
+  return true;
+}
+} // namespace
+
+extern "C" int64_t _mlir_ciface_sparseSliceGradSplitPlan(
+    StridedMemRefType<int64_t, 2> *in, StridedMemRefType<int64_t, 2> *out,
+    StridedMemRefType<int64_t, 1> *start, int64_t lo, int64_t hi, int64_t j0,
+    int64_t partRows, StridedMemRefType<int64_t, 1> *starts,
+    StridedMemRefType<int64_t, 1> *guesses) {
+  Rows rows{*in, *out, *start, in->sizes[1]};
+  int64_t nOut = out->sizes[0];
+  int64_t nParts = 1;
+  if (partRows < hi - lo && sampleAscends(rows, j0, nOut))
+    nParts = (hi - lo + partRows - 1) / partRows;
+  auto set = [](StridedMemRefType<int64_t, 1> *m, int64_t k, int64_t v) {
+    m->data[m->offset + k * m->strides[0]] = v;
+  };
+  for (int64_t p = 0; p < nParts; ++p) {
+    // Moved past rows equal to the row before them: the guess cannot tell
+    // whether the loop matched or skipped such a copy.
+    int64_t first = lo + p * partRows;
+    int64_t limit = std::min(first + partRows, hi);
+    while (p > 0 && first < limit && rows.inputsEqual(first, first - 1))
+      ++first;
+    int64_t guess = j0;
+    if (p > 0) {
+      // The first output row from j0 not below the part's first row.
+      int64_t l = j0, h = nOut;
+      while (l < h) {
+        int64_t mid = l + (h - l) / 2;
+        if (rows.outputBelow(mid, first))
+          l = mid + 1;
+        else
+          h = mid;
+      }
+      guess = l;
+    }
+    set(starts, p, first);
+    set(guesses, p, guess);
+  }
+  set(starts, nParts, hi);
+  return nParts;
+}
