@@ -1042,6 +1042,10 @@ Value LookBackBuilder::buildCountOnly(OpBuilder &b, Value blockRows) {
   return sum.getResult(0);
 }
 
+/// From this static R on, sorted output rows take the split loop from the
+/// start (see buildParallelLoop).
+static constexpr int64_t kSplitFirstRank = 5;
+
 Value lowering::buildParallelLoop(OpBuilder &b, Location loc,
                                   const SliceGradOperands &ops,
                                   int64_t chunkRows, unsigned vectorWidth,
@@ -1057,8 +1061,29 @@ Value lowering::buildParallelLoop(OpBuilder &b, Location loc,
   return buildIfElse(
       b, loc, hasOut,
       [&](OpBuilder &tb) {
-        LookBackBuilder builder(tb, loc, ops, vectorWidth, from);
-        return builder.build(tb, constantIndex(tb, loc, chunkRows));
+        Value blockRows = constantIndex(tb, loc, chunkRows);
+        auto lookBack = [&](OpBuilder &lb) {
+          LookBackBuilder builder(lb, loc, ops, vectorWidth, from);
+          return builder.build(lb, blockRows);
+        };
+        if (!ops.hasStaticNumDims() || ops.staticNumDims < kSplitFirstRank)
+          return lookBack(tb);
+        // Wide rows whose output rows ascend (a slice of sorted input):
+        // TensorFlow's loop in parallel parts reads each row once, where
+        // the look-back reads output_indices twice (the box, then the
+        // write). Otherwise, the look-back.
+        SliceGradBuilder sb(tb, loc, ops, vectorWidth);
+        SplitPlan plan = sb.buildSplitPlan(tb, c0, ops.nIn, from, blockRows);
+        Value split =
+            arith::CmpIOp::create(tb, loc, arith::CmpIPredicate::ugt,
+                                  plan.nParts, constantIndex(tb, loc, 1));
+        return buildIfElse(
+            tb, loc, split,
+            [&](OpBuilder &rb) { return sb.buildSplitRounds(rb, plan, from); },
+            [&](OpBuilder &lb) {
+              sb.freeSplitPlan(lb, plan);
+              return lookBack(lb);
+            });
       },
       [&](OpBuilder &eb) {
         // No output rows left (or no rows): the loop stops at once and

@@ -33,6 +33,12 @@ inline Value extractColumn(OpBuilder &b, Location loc, Value rows,
   return vector::ShuffleOp::create(b, loc, rows, rows, mask);
 }
 
+/// The split loop's parts (SplitLoop.cpp): part p's rows are [starts[p],
+/// starts[p + 1]), its guessed j guesses[p] (i64 buffers).
+struct SplitPlan {
+  Value starts, guesses, nParts;
+};
+
 /// Builds the pieces of the lowering of one op.
 class SliceGradBuilder {
 public:
@@ -48,6 +54,12 @@ public:
   /// (SplitLoop.cpp); the same values and j.
   Value buildSplitGreedyLoop(OpBuilder &b, Value lo, Value hi, Value j0,
                              Value partRows);
+  /// Its two stages: the runtime's plan (one part where the output rows
+  /// from j0 do not ascend), and the rounds that run it (and free it).
+  SplitPlan buildSplitPlan(OpBuilder &b, Value lo, Value hi, Value j0,
+                           Value partRows);
+  Value buildSplitRounds(OpBuilder &b, const SplitPlan &plan, Value j0);
+  void freeSplitPlan(OpBuilder &b, const SplitPlan &plan);
 
   /// i1: input row `row` equals output row j shifted by input_start; with
   /// a static R >= 4 and contiguous operands, one vector compare.

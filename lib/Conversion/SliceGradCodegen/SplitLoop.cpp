@@ -38,10 +38,10 @@ static Value castToStrided(OpBuilder &b, Location loc, Value v) {
   return memref::CastOp::create(b, loc, target, v);
 }
 
-Value SliceGradBuilder::buildSplitGreedyLoop(OpBuilder &b, Value lo, Value hi,
-                                             Value j0, Value partRows) {
-  Type indexType = b.getIndexType(), i64 = b.getI64Type();
-  Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1);
+SplitPlan SliceGradBuilder::buildSplitPlan(OpBuilder &b, Value lo, Value hi,
+                                           Value j0, Value partRows) {
+  Type i64 = b.getI64Type();
+  Value c1 = constantIndex(b, loc, 1);
   Value maxParts = arith::CeilDivUIOp::create(
       b, loc, arith::SubIOp::create(b, loc, hi, lo), partRows);
   auto bufType = MemRefType::get({ShapedType::kDynamic}, i64);
@@ -49,7 +49,6 @@ Value SliceGradBuilder::buildSplitGreedyLoop(OpBuilder &b, Value lo, Value hi,
       b, loc, bufType,
       ValueRange{arith::AddIOp::create(b, loc, maxParts, c1).getResult()});
   Value guesses = memref::AllocOp::create(b, loc, bufType, maxParts);
-  Value ends = memref::AllocOp::create(b, loc, bufType, maxParts);
   // The insertion block may not be attached yet (a region under
   // construction); the operands' blocks are.
   Value anchor = ops.inIdx;
@@ -67,6 +66,21 @@ Value SliceGradBuilder::buildSplitGreedyLoop(OpBuilder &b, Value lo, Value hi,
                      toI64(b, loc, partRows), castToStrided(b, loc, starts),
                      castToStrided(b, loc, guesses)})
           .getResult(0));
+  return {starts, guesses, nParts};
+}
+
+void SliceGradBuilder::freeSplitPlan(OpBuilder &b, const SplitPlan &plan) {
+  for (Value v : {plan.starts, plan.guesses})
+    memref::DeallocOp::create(b, loc, v);
+}
+
+Value SliceGradBuilder::buildSplitRounds(OpBuilder &b, const SplitPlan &plan,
+                                         Value j0) {
+  Type indexType = b.getIndexType();
+  Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1);
+  Value starts = plan.starts, guesses = plan.guesses, nParts = plan.nParts;
+  Value ends = memref::AllocOp::create(
+      b, loc, cast<MemRefType>(guesses.getType()), nParts);
   auto load = [&](OpBuilder &nb, Location l, Value buf, Value at) {
     return toIndex(nb, l, memref::LoadOp::create(nb, l, buf, at));
   };
@@ -132,7 +146,12 @@ Value SliceGradBuilder::buildSplitGreedyLoop(OpBuilder &b, Value lo, Value hi,
       [&](OpBuilder &nb, Location l, ValueRange args) {
         scf::YieldOp::create(nb, l, args);
       });
-  for (Value v : {starts, guesses, ends})
-    memref::DeallocOp::create(b, loc, v);
+  memref::DeallocOp::create(b, loc, ends);
+  freeSplitPlan(b, plan);
   return rounds.getResult(1);
+}
+
+Value SliceGradBuilder::buildSplitGreedyLoop(OpBuilder &b, Value lo, Value hi,
+                                             Value j0, Value partRows) {
+  return buildSplitRounds(b, buildSplitPlan(b, lo, hi, j0, partRows), j0);
 }

@@ -112,9 +112,9 @@
 //       CHECK:     %[[MAXPARTS:.*]] = arith.ceildivui %[[REST]], %c1000 : index
 //       CHECK:     %[[STARTS:.*]] = memref.alloc(%{{.*}}) : memref<?xi64>
 //       CHECK:     %[[GUESSES:.*]] = memref.alloc(%[[MAXPARTS]]) : memref<?xi64>
-//       CHECK:     %[[ENDS:.*]] = memref.alloc(%[[MAXPARTS]]) : memref<?xi64>
 //       CHECK:     %[[PLAN:.*]] = func.call @sparseSliceGradSplitPlan(
 //       CHECK:     %[[NPARTS:.*]] = arith.index_cast %[[PLAN]] : i64 to index
+//       CHECK:     %[[ENDS:.*]] = memref.alloc(%[[NPARTS]]) : memref<?xi64>
 //       CHECK:     %[[ROUNDS:.*]]:3 = scf.while (%[[Q:.*]] = %{{.*}}, %[[JQ:.*]] = %[[FIRST]]#1, %[[UNTIL:.*]] = %[[NPARTS]])
 //       CHECK:       %[[JQ64:.*]] = arith.index_cast %[[JQ]] : index to i64
 //       CHECK:       memref.store %[[JQ64]], %[[GUESSES]][%[[Q]]]
@@ -237,5 +237,33 @@ func.func @complex_values(%g: memref<3xcomplex<f64>>, %ii: memref<5x3xi64>, %s: 
 // SCALAR-LABEL: func @strided
 func.func @strided(%g: memref<?xf32>, %ii: memref<?x2xi64, strided<[4, 1]>>, %s: memref<2xi64>, %oi: memref<?x2xi64>, %out: memref<?xf32>) {
   sparse.slice_grad %g, %ii, %s, %oi : memref<?xf32>, memref<?x2xi64, strided<[4, 1]>>, memref<2xi64>, memref<?x2xi64> into %out : memref<?xf32>
+  return
+}
+
+// -----
+
+// Wide rows (static R >= 5): where the runtime's sample finds the output
+// rows ascending (several parts), TensorFlow's loop runs in parallel parts
+// from the start, without the box (each row read once); otherwise the
+// look-back.
+
+// CHECK-LABEL: func @wide_rows
+//       CHECK: scf.if %{{.*}} -> (index) {
+//       CHECK:   %[[LO:.*]] = arith.index_cast %[[C0:.*]] : index to i64
+//       CHECK:   %[[J0:.*]] = arith.index_cast %[[C0]] : index to i64
+//       CHECK:   %[[PLAN:.*]] = func.call @sparseSliceGradSplitPlan(%{{.*}}, %{{.*}}, %{{.*}}, %[[LO]], %{{.*}}, %[[J0]], %{{.*}}, %{{.*}}, %{{.*}})
+//       CHECK:   %[[NPARTS:.*]] = arith.index_cast %[[PLAN]] : i64 to index
+//       CHECK:   %[[SPLIT:.*]] = arith.cmpi ugt, %[[NPARTS]], %c1
+//       CHECK:   scf.if %[[SPLIT]] -> (index) {
+//       CHECK:     scf.while
+//       CHECK:       scf.parallel
+//   CHECK-NOT:     memref.atomic_rmw
+//       CHECK:   } else {
+//       CHECK:     memref.dealloc
+//       CHECK:     memref.dealloc
+//       CHECK:     scf.parallel
+//       CHECK:       memref.atomic_rmw
+func.func @wide_rows(%g: memref<?xf32>, %ii: memref<?x5xi64>, %s: memref<5xi64>, %oi: memref<?x5xi64>, %out: memref<?xf32>) {
+  sparse.slice_grad %g, %ii, %s, %oi : memref<?xf32>, memref<?x5xi64>, memref<5xi64>, memref<?x5xi64> into %out : memref<?xf32>
   return
 }
