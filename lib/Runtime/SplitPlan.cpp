@@ -89,6 +89,12 @@ extern "C" int64_t _mlir_ciface_sparseSliceGradSplitPlan(
     int64_t limit = std::min(first + partRows, hi);
     while (p > 0 && first < limit && rows.inputsEqual(first, first - 1))
       ++first;
+    // A whole part of copies (all rows equal, say): its guess would be
+    // wrong, and so would every later one's. One part.
+    if (p > 0 && first == limit && limit < hi) {
+      nParts = 1;
+      break;
+    }
     int64_t guess = j0;
     if (p > 0) {
       // The first output row from j0 not below the part's first row.

@@ -1044,7 +1044,7 @@ Value LookBackBuilder::buildCountOnly(OpBuilder &b, Value blockRows) {
 
 /// From this static R on, sorted output rows take the split loop from the
 /// start (see buildParallelLoop).
-static constexpr int64_t kSplitFirstRank = 5;
+static constexpr int64_t kSplitFirstRank = 4;
 
 Value lowering::buildParallelLoop(OpBuilder &b, Location loc,
                                   const SliceGradOperands &ops,

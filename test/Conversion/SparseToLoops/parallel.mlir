@@ -242,7 +242,7 @@ func.func @strided(%g: memref<?xf32>, %ii: memref<?x2xi64, strided<[4, 1]>>, %s:
 
 // -----
 
-// Wide rows (static R >= 5): where the runtime's sample finds the output
+// Wide rows (static R >= 4): where the runtime's sample finds the output
 // rows ascending (several parts), TensorFlow's loop runs in parallel parts
 // from the start, without the box (each row read once); otherwise the
 // look-back.
