@@ -1074,12 +1074,9 @@ Value lowering::buildParallelLoop(OpBuilder &b, Location loc,
         // TensorFlow's loop in parallel parts reads each row once, where
         // the look-back reads output_indices twice (the box, then the
         // write). Otherwise, the look-back.
-        // Values that take no vector steps (what canVectorizeExpand refuses).
-        bool scalarValues = isa<ComplexType>(ops.eltType) ||
-                            (isa<FloatType>(ops.eltType) &&
-                             ops.eltType.getIntOrFloatBitWidth() == 16);
-        int64_t firstRank =
-            scalarValues ? kSplitFirstRankScalarValues : kSplitFirstRank;
+        int64_t firstRank = SliceGradBuilder::expandStepsMoveValues(ops.eltType)
+                                ? kSplitFirstRank
+                                : kSplitFirstRankScalarValues;
         if (!ops.hasStaticNumDims() || ops.staticNumDims < firstRank)
           return lookBack(tb);
         SliceGradBuilder sb(tb, loc, ops, vectorWidth);

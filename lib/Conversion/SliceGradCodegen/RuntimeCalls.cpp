@@ -5,11 +5,27 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
 using namespace mlir::sparse;
 using namespace mlir::sparse::lowering;
+
+MemRefType lowering::runtimeMemRefType(MLIRContext *context, int64_t rank) {
+  SmallVector<int64_t> dynamic(rank, ShapedType::kDynamic);
+  return MemRefType::get(
+      dynamic, IntegerType::get(context, 64),
+      StridedLayoutAttr::get(context, ShapedType::kDynamic, dynamic));
+}
+
+Value lowering::castForRuntime(OpBuilder &b, Location loc, Value v) {
+  auto type = runtimeMemRefType(b.getContext(),
+                                cast<MemRefType>(v.getType()).getRank());
+  if (v.getType() == type)
+    return v;
+  return memref::CastOp::create(b, loc, type, v);
+}
 
 void lowering::declareRuntimeFunctions(ModuleOp module, OpBuilder &b) {
   OpBuilder::InsertionGuard guard(b);
@@ -33,10 +49,7 @@ void lowering::declareRuntimeFunctions(ModuleOp module, OpBuilder &b) {
                   b.getUnitAttr());
   }
   if (!module.lookupSymbol(kSparseSliceCheckAndShapeName)) {
-    auto vec = MemRefType::get({ShapedType::kDynamic}, b.getI64Type(),
-                               StridedLayoutAttr::get(b.getContext(),
-                                                      ShapedType::kDynamic,
-                                                      {ShapedType::kDynamic}));
+    auto vec = runtimeMemRefType(b.getContext(), 1);
     Type i64 = b.getI64Type();
     auto type = b.getFunctionType({ptr, i64, i64, i64, vec, vec, vec, vec},
                                   {b.getI32Type()});
@@ -54,14 +67,8 @@ void lowering::declareSplitPlan(ModuleOp module, OpBuilder &b) {
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(module.getBody());
   Type i64 = b.getI64Type();
-  int64_t dyn = ShapedType::kDynamic;
-  auto strided = [&](ArrayRef<int64_t> shape) {
-    return MemRefType::get(
-        shape, i64,
-        StridedLayoutAttr::get(b.getContext(), dyn,
-                               SmallVector<int64_t>(shape.size(), dyn)));
-  };
-  auto rows = strided({dyn, dyn}), vec = strided({dyn});
+  auto rows = runtimeMemRefType(b.getContext(), 2);
+  auto vec = runtimeMemRefType(b.getContext(), 1);
   auto type =
       b.getFunctionType({rows, rows, vec, i64, i64, i64, i64, vec, vec}, {i64});
   auto func = func::FuncOp::create(b, module.getLoc(),

@@ -30,6 +30,13 @@ void declareRuntimeFunctions(ModuleOp module, OpBuilder &b);
 /// memref<?x?xi64>, memref<?xi64>, four i64, two memref<?xi64>), strided.
 void declareSplitPlan(ModuleOp module, OpBuilder &b);
 
+/// The runtime's memref type of i64 and `rank`: every size and stride
+/// dynamic (memref<?xi64, strided<[?], offset: ?>> for rank 1).
+MemRefType runtimeMemRefType(MLIRContext *context, int64_t rank);
+
+/// `v` (i64 elements) cast to runtimeMemRefType of its rank.
+Value castForRuntime(OpBuilder &b, Location loc, Value v);
+
 /// The address of a constant string naming `op` for run-time errors:
 /// "@function (file:line:col)".
 Value buildWhere(OpBuilder &b, Operation *op);

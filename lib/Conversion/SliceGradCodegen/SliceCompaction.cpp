@@ -320,17 +320,6 @@ Value allocRows(OpBuilder &b, Location loc, MemRefType type, Value n,
   return memref::AllocOp::create(b, loc, type, sizes);
 }
 
-/// `v` cast to the runtime's memref<?xi64, strided<[?], offset: ?>>.
-Value castForRuntime(OpBuilder &b, Location loc, Value v) {
-  auto type = MemRefType::get({ShapedType::kDynamic}, b.getI64Type(),
-                              StridedLayoutAttr::get(b.getContext(),
-                                                     ShapedType::kDynamic,
-                                                     {ShapedType::kDynamic}));
-  if (v.getType() == type)
-    return v;
-  return memref::CastOp::create(b, loc, type, v);
-}
-
 /// `v` with static R columns (the checks made R its column count).
 Value castToRank(OpBuilder &b, Location loc, Value v, int64_t r) {
   auto type = cast<MemRefType>(v.getType());

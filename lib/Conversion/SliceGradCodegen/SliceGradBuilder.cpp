@@ -78,13 +78,17 @@ bool SliceGradBuilder::canVectorizeOutputRows() const {
          cast<MemRefType>(ops.outIdx.getType()).getLayout().isIdentity();
 }
 
-bool SliceGradBuilder::canVectorizeExpand() const {
+bool SliceGradBuilder::expandStepsMoveValues(Type eltType) {
   // LLVM promotes vectors of 16-bit floats to f32 around selects and
   // expanding loads on targets without native support, which quiets
   // signaling NaNs: the op must move bit patterns exactly.
-  if (isa<FloatType>(ops.eltType) && ops.eltType.getIntOrFloatBitWidth() == 16)
+  if (isa<FloatType>(eltType) && eltType.getIntOrFloatBitWidth() == 16)
     return false;
-  return canVectorize() &&
+  return VectorType::isValidElementType(eltType) && !isa<ComplexType>(eltType);
+}
+
+bool SliceGradBuilder::canVectorizeExpand() const {
+  return expandStepsMoveValues(ops.eltType) && canVectorize() &&
          cast<MemRefType>(ops.outIdx.getType()).getLayout().isIdentity() &&
          cast<MemRefType>(ops.grad.getType()).getLayout().isIdentity();
 }

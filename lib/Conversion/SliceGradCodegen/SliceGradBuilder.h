@@ -92,8 +92,13 @@ public:
   bool canVectorizeOutputRows() const;
 
   /// The look-back pass's vector steps also need contiguous output indices
-  /// and gradients (expanding loads).
+  /// and gradients (expanding loads), and values whose bits vectors move
+  /// exactly (expandStepsMoveValues).
   bool canVectorizeExpand() const;
+
+  /// Values that the expanding steps (the greedy loop's runs, the write's
+  /// vector steps) can move: not complex, not 16-bit floats.
+  static bool expandStepsMoveValues(Type eltType);
 
   const SliceGradOperands &ops;
   Location loc;

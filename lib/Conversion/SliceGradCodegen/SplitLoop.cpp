@@ -26,18 +26,6 @@ using namespace mlir;
 using namespace mlir::sparse;
 using namespace mlir::sparse::lowering;
 
-/// `v` cast to the plan's fully dynamic, strided type of its rank.
-static Value castToStrided(OpBuilder &b, Location loc, Value v) {
-  auto type = cast<MemRefType>(v.getType());
-  int64_t dyn = ShapedType::kDynamic;
-  SmallVector<int64_t> shape(type.getRank(), dyn);
-  auto target =
-      MemRefType::get(shape, type.getElementType(),
-                      StridedLayoutAttr::get(b.getContext(), dyn, shape),
-                      type.getMemorySpace());
-  return memref::CastOp::create(b, loc, target, v);
-}
-
 SplitPlan SliceGradBuilder::buildSplitPlan(OpBuilder &b, Value lo, Value hi,
                                            Value j0, Value partRows) {
   Type i64 = b.getI64Type();
@@ -59,12 +47,12 @@ SplitPlan SliceGradBuilder::buildSplitPlan(OpBuilder &b, Value lo, Value hi,
       b, loc,
       func::CallOp::create(
           b, loc, kSparseSliceGradSplitPlanName, TypeRange{i64},
-          ValueRange{castToStrided(b, loc, ops.inIdx),
-                     castToStrided(b, loc, ops.outIdx),
-                     castToStrided(b, loc, ops.start), toI64(b, loc, lo),
+          ValueRange{castForRuntime(b, loc, ops.inIdx),
+                     castForRuntime(b, loc, ops.outIdx),
+                     castForRuntime(b, loc, ops.start), toI64(b, loc, lo),
                      toI64(b, loc, hi), toI64(b, loc, j0),
-                     toI64(b, loc, partRows), castToStrided(b, loc, starts),
-                     castToStrided(b, loc, guesses)})
+                     toI64(b, loc, partRows), castForRuntime(b, loc, starts),
+                     castForRuntime(b, loc, guesses)})
           .getResult(0));
   return {starts, guesses, nParts};
 }
