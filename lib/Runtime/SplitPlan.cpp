@@ -86,7 +86,8 @@ extern "C" int64_t _mlir_ciface_sparseSliceGradSplitPlan(
     // Moved past rows equal to the row before them: the guess cannot tell
     // whether the loop matched or skipped such a copy.
     int64_t first = lo + p * partRows;
-    int64_t limit = std::min(first + partRows, hi);
+    // (hi - first, not first + partRows: chunk-rows may be near INT64_MAX.)
+    int64_t limit = hi - first > partRows ? first + partRows : hi;
     while (p > 0 && first < limit && rows.inputsEqual(first, first - 1))
       ++first;
     // A whole part of copies (all rows equal, say): its guess would be
