@@ -7,10 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export SLICE_GRAD_SANITIZE=1
 bash scripts/install-deps.sh
-BUILD_DIR=build-san bash scripts/build.sh sparse-opt sparse-capi-test host-array-test entry-call-test
+BUILD_DIR=build-san bash scripts/build.sh sparse-opt sparse-capi-test host-array-test entry-call-test \
+  split-plan-test
 /usr/lib/llvm-22/bin/lit -sv -j2 \
   build-san/test/Fuzz \
   build-san/test/Runner \
+  build-san/test/Runtime \
   build-san/test/Dialect \
   build-san/test/Conversion \
   build-san/test/sparse-opt \

@@ -51,6 +51,7 @@ tools = [ToolSubst("sparse-opt", unresolved="fatal"),
          ToolSubst("sparse-capi-test", unresolved=optional),
          ToolSubst("host-array-test", unresolved=optional),
          ToolSubst("entry-call-test", unresolved=optional),
+         ToolSubst("split-plan-test", unresolved=optional),
          ToolSubst("slice-grad-gpu-bench-cpu", unresolved="ignore"),
          ToolSubst("%test_python", config.slice_grad_test_python,
                    unresolved="fatal")]

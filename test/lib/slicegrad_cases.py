@@ -116,7 +116,8 @@ def shape_error_case(rng, name):
 CLASSES = ["sorted-scattered-5", "sorted-scattered-50", "sorted-scattered-100",
            "sorted-runs", "shuffled", "blocks", "duplicates", "all-equal",
            "runs", "runs-skip", "runs-some", "runs-skip-swapped",
-           "runs-skip-local", "foreign",
+           "runs-skip-local", "shuffled-all", "shuffled-all-swapped",
+           "foreign",
            "not-propagated", "swapped", "permuted", "prefix", "suffix"]
 
 
@@ -129,6 +130,10 @@ def class_case(rng, kind, n_in, rank, name=None):
     p = 50
     if kind.startswith("sorted-scattered-"):
         p = int(kind.rsplit("-", 1)[1])
+    if kind.startswith("shuffled-all"):
+        # Every row kept, in any order: the output rows are the input rows
+        # (the split loop's in-order guesses).
+        p = 100
     runs = ("runs", "runs-skip", "runs-some", "runs-skip-swapped",
             "runs-skip-local")
     copies = 3 if kind in runs else 1
@@ -163,7 +168,7 @@ def class_case(rng, kind, n_in, rank, name=None):
         swap = np.flatnonzero(rng.random(distinct // 2) < 0.5) * 2
         runs_order[swap], runs_order[swap + 1] = swap + 1, swap
         order = np.repeat(runs_order, copies)[:n_in]
-    if kind == "shuffled":
+    if kind.startswith("shuffled"):
         order = rng.permutation(order)
     elif kind == "blocks":
         block = max(1, n_in // 7)
@@ -212,7 +217,8 @@ def class_case(rng, kind, n_in, rank, name=None):
         extra = oi[k].copy()
         extra[0] += 1 if rank > 1 else 1000 * distinct
         oi = np.insert(oi, k, extra, axis=0)[:len(ii)]
-    if kind in ("swapped", "runs-skip-swapped") and len(oi) >= 2:
+    if kind in ("swapped", "runs-skip-swapped",
+                "shuffled-all-swapped") and len(oi) >= 2:
         # Two output rows trade places: as many rows inside the box as
         # output rows, but not in their order.
         a, b = rng.choice(len(oi), size=2, replace=False)

@@ -71,8 +71,9 @@ _mlir_ciface_sparseAllocationFailed(const char *where, const char *type,
 /// rows: writes each part's first row to `starts` (and hi after the last)
 /// and its guessed j to `guesses` (j0 for the first part), and returns the
 /// number of parts: ceil((hi - lo) / partRows), or 1 where a sample of the
-/// output rows from j0 does not ascend. `starts` holds ceil((hi - lo) /
-/// partRows) + 1 entries, `guesses` one fewer.
+/// rows fits neither guess (output rows from j0 that are the input rows from
+/// lo in order, or that ascend). `starts` holds ceil((hi - lo) / partRows) +
+/// 1 entries, `guesses` one fewer.
 int64_t _mlir_ciface_sparseSliceGradSplitPlan(
     StridedMemRefType<int64_t, 2> *in, StridedMemRefType<int64_t, 2> *out,
     StridedMemRefType<int64_t, 1> *start, int64_t lo, int64_t hi, int64_t j0,

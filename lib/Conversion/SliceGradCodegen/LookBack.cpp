@@ -1070,10 +1070,12 @@ Value lowering::buildParallelLoop(OpBuilder &b, Location loc,
           LookBackBuilder builder(lb, loc, ops, vectorWidth, from);
           return builder.build(lb, blockRows);
         };
-        // Wide rows whose output rows ascend (a slice of sorted input):
-        // TensorFlow's loop in parallel parts reads each row once, where
-        // the look-back reads output_indices twice (the box, then the
-        // write). Otherwise, the look-back.
+        // Wide rows whose parts the plan can guess (output rows that
+        // ascend, as in a slice of sorted input, or that are the input rows
+        // in order, as when every row is kept): TensorFlow's loop in
+        // parallel parts reads each row once, where the look-back reads
+        // output_indices twice (the box, then the write). Otherwise, the
+        // look-back.
         int64_t firstRank = SliceGradBuilder::expandStepsMoveValues(ops.eltType)
                                 ? kSplitFirstRank
                                 : kSplitFirstRankScalarValues;

@@ -55,7 +55,8 @@ public:
   Value buildSplitGreedyLoop(OpBuilder &b, Value lo, Value hi, Value j0,
                              Value partRows);
   /// Its two stages: the runtime's plan (one part where the output rows
-  /// from j0 do not ascend), and the rounds that run it (and free it).
+  /// from j0 neither ascend nor are the input rows from lo in order), and
+  /// the rounds that run it (and free it).
   SplitPlan buildSplitPlan(OpBuilder &b, Value lo, Value hi, Value j0,
                            Value partRows);
   Value buildSplitRounds(OpBuilder &b, const SplitPlan &plan, Value j0);
