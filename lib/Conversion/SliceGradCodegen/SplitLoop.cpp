@@ -3,15 +3,18 @@
 // TensorFlow's loop over input rows [lo, hi) from j0, in parts run in
 // parallel: the loop's only state between rows is j, so a part run from the
 // j the loop has at its first row gives the loop's own values for its rows.
-// Part 0 starts from j0; every other part from a guess (the number of
-// shifted output rows below its first row, by binary search: exact where
-// the output rows are sorted and unique, as when they hold one copy of each
-// repeated input row). A pass in order then keeps each part whose guess was
-// the j the loop reached, and the loop runs again over the first other one,
-// and so on. The runtime's sparseSliceGradSplitPlan chooses the parts and
-// the guesses (one part where a sample of output rows does not ascend), so
-// that each kernel holds only the rounds. The parallel strategy resumes
-// with it where its look-back could not prove a row (docs/Rationale.md).
+// Part 0 starts from j0; every other part from a guess (its row number
+// from lo, where the output rows are the input rows in order; else the
+// number of shifted output rows below its first row, by binary search:
+// exact where the output rows are sorted and unique, as when they hold one
+// copy of each repeated input row). A pass in order then keeps each part
+// whose guess was the j the loop reached, and the loop runs again over the
+// first other one, and so on. The runtime's sparseSliceGradSplitPlan
+// chooses the parts and the guesses (one part where a sample of the rows
+// fits neither guess), so that each kernel holds only the rounds. Parts go
+// to threads one at a time (their work is uneven). The parallel strategy
+// resumes with it where its look-back could not prove a row, and runs it
+// from the first row for wide rows (docs/Rationale.md).
 //
 //===----------------------------------------------------------------------===//
 
@@ -64,11 +67,15 @@ void SliceGradBuilder::freeSplitPlan(OpBuilder &b, const SplitPlan &plan) {
 
 Value SliceGradBuilder::buildSplitRounds(OpBuilder &b, const SplitPlan &plan,
                                          Value j0) {
-  Type indexType = b.getIndexType();
+  Type indexType = b.getIndexType(), i64Type = b.getI64Type();
   Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1);
   Value starts = plan.starts, guesses = plan.guesses, nParts = plan.nParts;
   Value ends = memref::AllocOp::create(
       b, loc, cast<MemRefType>(guesses.getType()), nParts);
+  // The next part to hand out: parts go to threads one at a time, since
+  // their work is uneven (those past the last output row only zero-fill,
+  // and a static schedule gave one thread every part of a prefix slice).
+  Value next = memref::AllocOp::create(b, loc, MemRefType::get({1}, i64Type));
   auto load = [&](OpBuilder &nb, Location l, Value buf, Value at) {
     return toIndex(nb, l, memref::LoadOp::create(nb, l, buf, at));
   };
@@ -83,10 +90,14 @@ Value SliceGradBuilder::buildSplitRounds(OpBuilder &b, const SplitPlan &plan,
       [&](OpBuilder &nb, Location l, ValueRange args) {
         Value q = args[0], jq = args[1], until = args[2];
         memref::StoreOp::create(nb, l, toI64(nb, l, jq), guesses, q);
+        memref::StoreOp::create(nb, l, toI64(nb, l, q), next, c0);
         scf::ParallelOp::create(
             nb, l, ValueRange{q}, ValueRange{until}, ValueRange{c1},
-            [&](OpBuilder &pb, Location pl, ValueRange ivs) {
-              Value p = ivs[0];
+            [&](OpBuilder &pb, Location pl, ValueRange) {
+              Value p = toIndex(pb, pl,
+                                memref::AtomicRMWOp::create(
+                                    pb, pl, arith::AtomicRMWKind::addi,
+                                    constantI64(pb, pl, 1), next, c0));
               Value first = load(pb, pl, starts, p);
               Value next =
                   load(pb, pl, starts, arith::AddIOp::create(pb, pl, p, c1));
@@ -134,7 +145,8 @@ Value SliceGradBuilder::buildSplitRounds(OpBuilder &b, const SplitPlan &plan,
       [&](OpBuilder &nb, Location l, ValueRange args) {
         scf::YieldOp::create(nb, l, args);
       });
-  memref::DeallocOp::create(b, loc, ends);
+  for (Value v : {ends, next})
+    memref::DeallocOp::create(b, loc, v);
   freeSplitPlan(b, plan);
   return rounds.getResult(1);
 }

@@ -100,10 +100,10 @@
 // The first differing row in block order; the greedy loop from there, in
 // parts of 1000 rows run in parallel: the runtime's plan gives each part's
 // first row and a guessed j (part 0: the first differing row's number; one
-// part where the output rows do not ascend); rounds run parts [q, until)
-// in parallel, part q from the loop's own j, then keep, in order, the parts
-// whose guess was the j reached; the next round runs the first wrong one
-// alone.
+// part where no guess fits a sample); rounds run parts [q, until) in
+// parallel (each iteration takes the next part from a counter), part q from
+// the loop's own j, then keep, in order, the parts whose guess was the j
+// reached; the next round runs the first wrong one alone.
 //       CHECK:   %[[FIRST:.*]]:2 = scf.for
 //       CHECK:     memref.load %[[BADROWS]]
 //       CHECK:     memref.load %[[BADPOS]]
@@ -115,10 +115,15 @@
 //       CHECK:     %[[PLAN:.*]] = func.call @sparseSliceGradSplitPlan(
 //       CHECK:     %[[NPARTS:.*]] = arith.index_cast %[[PLAN]] : i64 to index
 //       CHECK:     %[[ENDS:.*]] = memref.alloc(%[[NPARTS]]) : memref<?xi64>
+//       CHECK:     %[[NEXT:.*]] = memref.alloc() : memref<1xi64>
 //       CHECK:     %[[ROUNDS:.*]]:3 = scf.while (%[[Q:.*]] = %{{.*}}, %[[JQ:.*]] = %[[FIRST]]#1, %[[UNTIL:.*]] = %[[NPARTS]])
 //       CHECK:       %[[JQ64:.*]] = arith.index_cast %[[JQ]] : index to i64
 //       CHECK:       memref.store %[[JQ64]], %[[GUESSES]][%[[Q]]]
-//       CHECK:       scf.parallel (%[[P:.*]]) = (%[[Q]]) to (%[[UNTIL]])
+//       CHECK:       %[[Q64:.*]] = arith.index_cast %[[Q]] : index to i64
+//       CHECK:       memref.store %[[Q64]], %[[NEXT]]
+//       CHECK:       scf.parallel (%{{.*}}) = (%[[Q]]) to (%[[UNTIL]])
+//       CHECK:         %[[TAKEN:.*]] = memref.atomic_rmw addi %{{.*}}, %[[NEXT]]
+//       CHECK:         %[[P:.*]] = arith.index_cast %[[TAKEN]] : i64 to index
 //       CHECK:         memref.load %[[STARTS]][%[[P]]]
 //       CHECK:         memref.load %[[STARTS]]
 //       CHECK:         memref.load %[[GUESSES]][%[[P]]]
@@ -131,6 +136,8 @@
 //       CHECK:         memref.load %[[ENDS]]
 //       CHECK:       %[[MORE:.*]] = arith.cmpi ult, %[[KEPT]]#0, %[[NPARTS]] : index
 //       CHECK:       scf.condition(%[[MORE]]) %[[KEPT]]#0, %[[KEPT]]#1
+//       CHECK:     memref.dealloc %[[ENDS]]
+//       CHECK:     memref.dealloc %[[NEXT]]
 //       CHECK:     memref.dealloc %[[STARTS]]
 //       CHECK:     scf.yield %[[ROUNDS]]#1 : index
 //       CHECK:   } else {
@@ -242,10 +249,10 @@ func.func @strided(%g: memref<?xf32>, %ii: memref<?x2xi64, strided<[4, 1]>>, %s:
 
 // -----
 
-// Wide rows (static R >= 4): where the runtime's sample finds the output
-// rows ascending (several parts), TensorFlow's loop runs in parallel parts
-// from the start, without the box (each row read once); otherwise the
-// look-back.
+// Wide rows (static R >= 4): where the runtime's sample finds guesses for
+// the parts (output rows that ascend, or that are the input rows in order),
+// TensorFlow's loop runs in parallel parts from the start, without the box
+// (each row read once); otherwise the look-back (its blocks' states).
 
 // CHECK-LABEL: func @wide_rows
 //       CHECK: scf.if %{{.*}} -> (index) {
@@ -257,7 +264,7 @@ func.func @strided(%g: memref<?xf32>, %ii: memref<?x2xi64, strided<[4, 1]>>, %s:
 //       CHECK:   scf.if %[[SPLIT]] -> (index) {
 //       CHECK:     scf.while
 //       CHECK:       scf.parallel
-//   CHECK-NOT:     memref.atomic_rmw
+//   CHECK-NOT:     memref.atomic_rmw {{.*}}memref<?xi64>
 //       CHECK:   } else {
 //       CHECK:     memref.dealloc
 //       CHECK:     memref.dealloc
