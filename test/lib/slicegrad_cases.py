@@ -117,7 +117,7 @@ CLASSES = ["sorted-scattered-5", "sorted-scattered-50", "sorted-scattered-100",
            "sorted-runs", "shuffled", "blocks", "duplicates", "all-equal",
            "runs", "runs-skip", "runs-some", "runs-skip-swapped",
            "runs-skip-local", "shuffled-all", "shuffled-all-swapped",
-           "foreign",
+           "shuffled-then-runs-skip", "foreign",
            "not-propagated", "swapped", "permuted", "prefix", "suffix"]
 
 
@@ -127,6 +127,19 @@ def class_case(rng, kind, n_in, rank, name=None):
     where p is the share of rows inside; output rows are the input rows
     inside, in input order, unless the class says otherwise."""
     rank = max(rank, 1)
+    if kind == "shuffled-then-runs-skip":
+        # A third of the rows shuffled, every one kept, then sorted runs
+        # whose first copies are kept: the output rows ascend only after
+        # the head, so the parallel strategy proves the head and resumes
+        # from the first skipped copy in parallel parts.
+        head = class_case(rng, "shuffled-all", max(1, n_in // 3), rank)
+        tail = class_case(rng, "runs-skip", max(1, n_in - n_in // 3), rank)
+        shift = np.zeros(rank, dtype=np.int64)
+        shift[0] = 1000 * (n_in + 1)
+        return {"name": name or "%s_R%d_n%d" % (kind, rank, n_in), "g": None,
+                "ii": np.concatenate([head["ii"], tail["ii"] + shift]),
+                "s": head["s"],
+                "oi": np.concatenate([head["oi"], tail["oi"] + shift])}
     p = 50
     if kind.startswith("sorted-scattered-"):
         p = int(kind.rsplit("-", 1)[1])

@@ -41,9 +41,8 @@ def ConvertSparseToLoopsPass : Pass<"convert-sparse-to-loops", "ModuleOp"> {
     computes; from that row on, TensorFlow's loop runs (blocks past it stop
     early), in parts of about `chunk-rows` rows run in parallel, each from a
     guessed j that a pass in order verifies (a part with a wrong guess runs
-    again); with a static R >= 4 (5 for complex and 16-bit float values) and
-    output rows that ascend or are the input rows in order, from the first
-    row (no box, each row read once). On output rows from a real SparseSlice (the rows inside the slice
+    again); with a static R >= 2 and output rows that ascend or are the
+    input rows in order, from the first row (no box, each row read once). On output rows from a real SparseSlice (the rows inside the slice
     in input order, whatever that order) nothing differs and every row
     is read once from memory. docs/Rationale.md has the proof and the
     vector steps. Extra memory: a few words per block and one flag byte per

@@ -54,9 +54,10 @@ public:
       : pb(b, loc, ops, vectorWidth), ops(ops), loc(loc), width(vectorWidth),
         from(from) {}
 
-  /// The whole strategy for from < N_out with blocks of blockRows rows;
-  /// returns the final j of the greedy loop (index).
-  Value build(OpBuilder &b, Value blockRows);
+  /// The proof for from < N_out with blocks of blockRows rows: returns the
+  /// first differing row in order and the loop's j there, where TensorFlow's
+  /// loop must go on, or N_in and the loop's final j (indices).
+  std::pair<Value, Value> build(OpBuilder &b, Value blockRows);
 
   /// Only the count of flagged rows, by blocks of blockRows rows in
   /// parallel (N_out >= 1).
@@ -76,8 +77,9 @@ private:
   /// The inclusive count of the block before blk (`from` for the first);
   /// waits until it is published.
   Value buildPredecessorCount(OpBuilder &b, Value blk);
-  /// The greedy loop from the first differing row, or min(total, N_out).
-  Value buildResult(OpBuilder &b, Value nBlocks);
+  /// The first differing row and its number, or N_in and min(total,
+  /// N_out).
+  std::pair<Value, Value> buildResult(OpBuilder &b, Value nBlocks);
 
   /// Where block blk's inclusive count lives in `status`.
   Value statusIndex(OpBuilder &b, Value blk) {
@@ -955,7 +957,8 @@ void LookBackBuilder::buildBlock(OpBuilder &b) {
       });
 }
 
-Value LookBackBuilder::buildResult(OpBuilder &b, Value nBlocks) {
+std::pair<Value, Value> LookBackBuilder::buildResult(OpBuilder &b,
+                                                     Value nBlocks) {
   Value c0 = constantIndex(b, loc, 0), c1 = constantIndex(b, loc, 1);
   // The first block in order with a differing row: the rows before it are
   // final, and the greedy loop resumes there.
@@ -974,30 +977,16 @@ Value LookBackBuilder::buildResult(OpBuilder &b, Value nBlocks) {
   Value resumeRow = first.getResult(0);
   Value resume = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
                                        resumeRow, ops.nIn);
-  auto used = scf::IfOp::create(
-      b, loc, resume,
-      [&](OpBuilder &tb, Location tl) {
-        // Duplicate-heavy inputs end here early (the first copy that the
-        // loop skips): the rest still runs in parallel parts.
-        scf::YieldOp::create(tb, tl,
-                             pb.buildSplitGreedyLoop(tb, resumeRow, ops.nIn,
-                                                     first.getResult(1),
-                                                     chunkLen));
-      },
-      [&](OpBuilder &eb, Location el) {
-        // Every block verified: the loop used min(total, N_out) gradients.
-        Value last = arith::SubIOp::create(eb, el, nBlocks, c1);
-        Value total = toIndex(
-            eb, loc,
-            memref::LoadOp::create(eb, el, status, statusIndex(eb, last)));
-        scf::YieldOp::create(
-            eb, el,
-            arith::MinUIOp::create(eb, el, total, ops.nOut).getResult());
-      });
-  return used.getResult(0);
+  // Every block verified: the loop used min(total, N_out) gradients.
+  Value last = arith::SubIOp::create(b, loc, nBlocks, c1);
+  Value total = toIndex(
+      b, loc, memref::LoadOp::create(b, loc, status, statusIndex(b, last)));
+  Value used = arith::MinUIOp::create(b, loc, total, ops.nOut);
+  return {resumeRow,
+          arith::SelectOp::create(b, loc, resume, first.getResult(1), used)};
 }
 
-Value LookBackBuilder::build(OpBuilder &b, Value blockRows) {
+std::pair<Value, Value> LookBackBuilder::build(OpBuilder &b, Value blockRows) {
   chunkLen = blockRows;
   buildBox(b, chunkLen);
   Value nBlocks = arith::CeilDivUIOp::create(b, loc, ops.nIn, chunkLen);
@@ -1006,11 +995,11 @@ Value LookBackBuilder::build(OpBuilder &b, Value blockRows) {
   scf::ParallelOp::create(
       b, loc, ValueRange{c0}, ValueRange{nBlocks}, ValueRange{c1},
       [&](OpBuilder &nb, Location, ValueRange) { buildBlock(nb); });
-  Value used = buildResult(b, nBlocks);
+  std::pair<Value, Value> result = buildResult(b, nBlocks);
   for (Value v : {status, badRows, badPos, control, boxLo, boxHi, flagWords})
     if (v)
       memref::DeallocOp::create(b, loc, v);
-  return used;
+  return result;
 }
 
 Value LookBackBuilder::buildCountOnly(OpBuilder &b, Value blockRows) {
@@ -1042,13 +1031,14 @@ Value LookBackBuilder::buildCountOnly(OpBuilder &b, Value blockRows) {
   return sum.getResult(0);
 }
 
-/// From this static R on, sorted output rows take the split loop from the
-/// start (see buildParallelLoop); one more where values take no vector steps
-/// (complex, 16-bit floats): the look-back's flag-word writes beat the
-/// loop's scalar steps there (complex<f64>, a slice of the first half of
-/// the rows, R = 4: 0.66-0.73x TensorFlow's kernel split, 0.91-0.97x not).
-static constexpr int64_t kSplitFirstRank = 4;
-static constexpr int64_t kSplitFirstRankScalarValues = 5;
+/// From this static R on, output rows that the plan can guess take the
+/// split loop from the start (see buildParallelLoop). At R = 1 the
+/// look-back won on sparse slices (5% kept: prefix, runs and suffix input in
+/// f32, sorted in complex<f64>: 1.9-4.3x the C++ loop against 1.5-3.1x
+/// split); from R = 2 the split loop won on most classes (up to 2.6x on
+/// dense slices) and lost at most 15% on a few 5% slices, for f32 and
+/// complex<f64> (BENCHMARKS.md, issue 24).
+static constexpr int64_t kSplitFirstRank = 2;
 
 Value lowering::buildParallelLoop(OpBuilder &b, Location loc,
                                   const SliceGradOperands &ops,
@@ -1066,33 +1056,67 @@ Value lowering::buildParallelLoop(OpBuilder &b, Location loc,
       b, loc, hasOut,
       [&](OpBuilder &tb) {
         Value blockRows = constantIndex(tb, loc, chunkRows);
+        SliceGradBuilder sb(tb, loc, ops, vectorWidth);
         auto lookBack = [&](OpBuilder &lb) {
           LookBackBuilder builder(lb, loc, ops, vectorWidth, from);
           return builder.build(lb, blockRows);
         };
-        // Wide rows whose parts the plan can guess (output rows that
-        // ascend, as in a slice of sorted input, or that are the input rows
-        // in order, as when every row is kept): TensorFlow's loop in
-        // parallel parts reads each row once, where the look-back reads
-        // output_indices twice (the box, then the write). Otherwise, the
-        // look-back.
-        int64_t firstRank = SliceGradBuilder::expandStepsMoveValues(ops.eltType)
-                                ? kSplitFirstRank
-                                : kSplitFirstRankScalarValues;
-        if (!ops.hasStaticNumDims() || ops.staticNumDims < firstRank)
-          return lookBack(tb);
-        SliceGradBuilder sb(tb, loc, ops, vectorWidth);
+        // TensorFlow's loop in parallel parts from where the look-back
+        // stopped (row, j), if it did (row < N_in).
+        auto resumeFrom = [&](OpBuilder &rb, Value row, Value j,
+                              function_ref<Value(OpBuilder &)> plannedParts,
+                              const SplitPlan *plan) {
+          Value resume = arith::CmpIOp::create(
+              rb, loc, arith::CmpIPredicate::ult, row, ops.nIn);
+          return buildIfElse(
+              rb, loc, resume,
+              [&](OpBuilder &pb) {
+                if (!plan)
+                  return sb.buildSplitGreedyLoop(pb, row, ops.nIn, j,
+                                                 blockRows);
+                return sb.buildSplitRounds(
+                    pb, {plan->starts, plan->guesses, plannedParts(pb)}, j);
+              },
+              [&](OpBuilder &) { return j; });
+        };
+        if (!ops.hasStaticNumDims() || ops.staticNumDims < kSplitFirstRank) {
+          auto [row, j] = lookBack(tb);
+          return resumeFrom(tb, row, j, nullptr, nullptr);
+        }
+        // Rows whose parts the plan can guess (output rows that ascend, as
+        // in a slice of sorted input, or that are the input rows in order,
+        // as when every row is kept): TensorFlow's loop in parallel parts
+        // from the first row reads each row once, where the look-back
+        // reads output_indices twice (the box, then the write). Otherwise
+        // the look-back, and its resume, which reuses the plan's buffers:
+        // one instance of the rounds serves both (compile cost).
         SplitPlan plan = sb.buildSplitPlan(tb, c0, ops.nIn, from, blockRows);
         Value split =
             arith::CmpIOp::create(tb, loc, arith::CmpIPredicate::ugt,
                                   plan.nParts, constantIndex(tb, loc, 1));
-        return buildIfElse(
+        auto start = scf::IfOp::create(
             tb, loc, split,
-            [&](OpBuilder &rb) { return sb.buildSplitRounds(rb, plan, from); },
-            [&](OpBuilder &lb) {
-              sb.freeSplitPlan(lb, plan);
-              return lookBack(lb);
+            [&](OpBuilder &rb, Location l) {
+              scf::YieldOp::create(rb, l, ValueRange{c0, from});
+            },
+            [&](OpBuilder &lb, Location l) {
+              auto [row, j] = lookBack(lb);
+              scf::YieldOp::create(lb, l, ValueRange{row, j});
             });
+        Value row = start.getResult(0), j = start.getResult(1);
+        Value used = resumeFrom(
+            tb, row, j,
+            [&](OpBuilder &pb) {
+              return buildIfElse(
+                  pb, loc, split, [&](OpBuilder &) { return plan.nParts; },
+                  [&](OpBuilder &rb) {
+                    return sb.callSplitPlan(rb, row, ops.nIn, j, blockRows,
+                                            plan.starts, plan.guesses);
+                  });
+            },
+            &plan);
+        sb.freeSplitPlan(tb, plan);
+        return used;
       },
       [&](OpBuilder &eb) {
         // No output rows left (or no rows): the loop stops at once and

@@ -54,11 +54,14 @@ public:
   /// (SplitLoop.cpp); the same values and j.
   Value buildSplitGreedyLoop(OpBuilder &b, Value lo, Value hi, Value j0,
                              Value partRows);
-  /// Its two stages: the runtime's plan (one part where the output rows
-  /// from j0 neither ascend nor are the input rows from lo in order), and
-  /// the rounds that run it (and free it).
+  /// Its stages: the runtime's plan (one part where the output rows from
+  /// j0 neither ascend nor are the input rows from lo in order) in new
+  /// buffers, or in given ones (as large as a plan of more rows needs;
+  /// returns the number of parts), and the rounds that run it.
   SplitPlan buildSplitPlan(OpBuilder &b, Value lo, Value hi, Value j0,
                            Value partRows);
+  Value callSplitPlan(OpBuilder &b, Value lo, Value hi, Value j0,
+                      Value partRows, Value starts, Value guesses);
   Value buildSplitRounds(OpBuilder &b, const SplitPlan &plan, Value j0);
   void freeSplitPlan(OpBuilder &b, const SplitPlan &plan);
 

@@ -31,25 +31,31 @@ using namespace mlir::sparse::lowering;
 
 SplitPlan SliceGradBuilder::buildSplitPlan(OpBuilder &b, Value lo, Value hi,
                                            Value j0, Value partRows) {
-  Type i64 = b.getI64Type();
   Value c1 = constantIndex(b, loc, 1);
   Value maxParts = arith::CeilDivUIOp::create(
       b, loc, arith::SubIOp::create(b, loc, hi, lo), partRows);
-  auto bufType = MemRefType::get({ShapedType::kDynamic}, i64);
+  auto bufType = MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
   Value starts = memref::AllocOp::create(
       b, loc, bufType,
       ValueRange{arith::AddIOp::create(b, loc, maxParts, c1).getResult()});
   Value guesses = memref::AllocOp::create(b, loc, bufType, maxParts);
+  return {starts, guesses,
+          callSplitPlan(b, lo, hi, j0, partRows, starts, guesses)};
+}
+
+Value SliceGradBuilder::callSplitPlan(OpBuilder &b, Value lo, Value hi,
+                                      Value j0, Value partRows, Value starts,
+                                      Value guesses) {
   // The insertion block may not be attached yet (a region under
   // construction); the operands' blocks are.
   Value anchor = ops.inIdx;
   auto module =
       anchor.getParentBlock()->getParentOp()->getParentOfType<ModuleOp>();
   declareSplitPlan(module, b);
-  Value nParts = toIndex(
+  return toIndex(
       b, loc,
       func::CallOp::create(
-          b, loc, kSparseSliceGradSplitPlanName, TypeRange{i64},
+          b, loc, kSparseSliceGradSplitPlanName, TypeRange{b.getI64Type()},
           ValueRange{castForRuntime(b, loc, ops.inIdx),
                      castForRuntime(b, loc, ops.outIdx),
                      castForRuntime(b, loc, ops.start), toI64(b, loc, lo),
@@ -57,7 +63,6 @@ SplitPlan SliceGradBuilder::buildSplitPlan(OpBuilder &b, Value lo, Value hi,
                      toI64(b, loc, partRows), castForRuntime(b, loc, starts),
                      castForRuntime(b, loc, guesses)})
           .getResult(0));
-  return {starts, guesses, nParts};
 }
 
 void SliceGradBuilder::freeSplitPlan(OpBuilder &b, const SplitPlan &plan) {
@@ -147,11 +152,13 @@ Value SliceGradBuilder::buildSplitRounds(OpBuilder &b, const SplitPlan &plan,
       });
   for (Value v : {ends, next})
     memref::DeallocOp::create(b, loc, v);
-  freeSplitPlan(b, plan);
   return rounds.getResult(1);
 }
 
 Value SliceGradBuilder::buildSplitGreedyLoop(OpBuilder &b, Value lo, Value hi,
                                              Value j0, Value partRows) {
-  return buildSplitRounds(b, buildSplitPlan(b, lo, hi, j0, partRows), j0);
+  SplitPlan plan = buildSplitPlan(b, lo, hi, j0, partRows);
+  Value j = buildSplitRounds(b, plan, j0);
+  freeSplitPlan(b, plan);
+  return j;
 }

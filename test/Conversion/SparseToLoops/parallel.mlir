@@ -2,7 +2,9 @@
 // RUN: sparse-opt %s -convert-sparse-to-loops="strategy=parallel vector-width=0" -split-input-file | FileCheck %s --check-prefix=SCALAR
 // RUN: not sparse-opt %s -convert-sparse-to-loops="strategy=parallel chunk-rows=0" -split-input-file 2>&1 | FileCheck %s --check-prefix=BADCHUNK
 
-// The parallel strategy (docs/Rationale.md): where N_out > 0, the bounding
+// The parallel strategy (docs/Rationale.md): where N_out > 0 and the
+// runtime's plan finds no guesses for the split loop from the first row
+// (R >= 2; @wide_rows checks that branch), the bounding
 // box B of the shifted output rows (partial boxes of blocks of output rows
 // under scf.parallel, then combined), then one scf.parallel over blocks of
 // 1000 input rows that hands blocks out in order (an atomic counter). A
@@ -21,6 +23,16 @@
 //       CHECK: %[[NIN:.*]] = memref.dim %[[II]]
 //       CHECK: %[[NOUT:.*]] = memref.dim %[[OI]]
 //       CHECK: %[[USED:.*]] = scf.if %{{.*}} -> (index) {
+// R >= 2: first the runtime's plan of the split loop over every row; the
+// look-back where it gives one part.
+//       CHECK:   %[[STARTS:.*]] = memref.alloc(%{{.*}}) : memref<?xi64>
+//       CHECK:   %[[GUESSES:.*]] = memref.alloc(%{{.*}}) : memref<?xi64>
+//       CHECK:   %[[PLAN0:.*]] = func.call @sparseSliceGradSplitPlan(
+//       CHECK:   %[[NPARTS0:.*]] = arith.index_cast %[[PLAN0]] : i64 to index
+//       CHECK:   %[[SPLIT:.*]] = arith.cmpi ugt, %[[NPARTS0]], %{{.*}} : index
+//       CHECK:   %[[START:.*]]:2 = scf.if %[[SPLIT]] -> (index, index) {
+//       CHECK:     scf.yield %{{.*}}, %{{.*}} : index, index
+//       CHECK:   } else {
 //       CHECK:   %[[FLAT:.*]] = memref.collapse_shape %[[II]] {{\[\[}}0, 1]] : memref<?x2xi64> into memref<?xi64>
 //       CHECK:   %[[OFLAT:.*]] = memref.collapse_shape %[[OI]] {{\[\[}}0, 1]] : memref<?x2xi64> into memref<?xi64>
 // The box: partial boxes per block of output rows, then combined.
@@ -97,26 +109,41 @@
 //       CHECK:       memref.store %{{.*}}, %[[BADROWS]][%[[BLK]]]
 //       CHECK:       memref.store %{{.*}}, %[[BADPOS]][%[[BLK]]]
 //       CHECK:       memref.atomic_rmw mins %{{.*}}, %[[CONTROL]]
-// The first differing row in block order; the greedy loop from there, in
-// parts of 1000 rows run in parallel: the runtime's plan gives each part's
-// first row and a guessed j (part 0: the first differing row's number; one
-// part where no guess fits a sample); rounds run parts [q, until) in
-// parallel (each iteration takes the next part from a counter), part q from
-// the loop's own j, then keep, in order, the parts whose guess was the j
-// reached; the next round runs the first wrong one alone.
-//       CHECK:   %[[FIRST:.*]]:2 = scf.for
-//       CHECK:     memref.load %[[BADROWS]]
-//       CHECK:     memref.load %[[BADPOS]]
-//       CHECK:   scf.if %{{.*}} -> (index) {
-//       CHECK:     %[[REST:.*]] = arith.subi %[[NIN]], %[[FIRST]]#0 : index
-//       CHECK:     %[[MAXPARTS:.*]] = arith.ceildivui %[[REST]], %c1000 : index
-//       CHECK:     %[[STARTS:.*]] = memref.alloc(%{{.*}}) : memref<?xi64>
-//       CHECK:     %[[GUESSES:.*]] = memref.alloc(%[[MAXPARTS]]) : memref<?xi64>
-//       CHECK:     %[[PLAN:.*]] = func.call @sparseSliceGradSplitPlan(
-//       CHECK:     %[[NPARTS:.*]] = arith.index_cast %[[PLAN]] : i64 to index
+// The first differing row in block order and the loop's j there (part 0
+// starts there), or N_in and min(total, N_out).
+//       CHECK:     %[[FIRST:.*]]:2 = scf.for
+//       CHECK:       memref.load %[[BADROWS]]
+//       CHECK:       memref.load %[[BADPOS]]
+//       CHECK:     %[[PROVED:.*]] = arith.cmpi ult, %[[FIRST]]#0, %[[NIN]] : index
+//       CHECK:     memref.load %[[STATUS]]
+//       CHECK:     %[[TOTAL:.*]] = arith.minui %{{.*}}, %[[NOUT]]
+//       CHECK:     %[[J:.*]] = arith.select %[[PROVED]], %[[FIRST]]#1, %[[TOTAL]] : index
+//       CHECK:     memref.dealloc %[[STATUS]]
+//       CHECK:     memref.dealloc %[[FLAGS]]
+//       CHECK:     scf.yield %[[FIRST]]#0, %[[J]] : index, index
+// From there, the greedy loop in parts of 1000 rows run in parallel: the
+// runtime's plan gives each part's first row and a guessed j (part 0: the
+// first differing row's number; one part where no guess fits a sample),
+// in the first plan's buffers, which are large enough; rounds run parts
+// [q, until) in parallel (each iteration takes the next part from a
+// counter), part q from the loop's own j, then keep, in order, the parts
+// whose guess was the j reached; the next round runs the first wrong one
+// alone. One instance of the rounds serves both branches.
+//       CHECK:   %[[RESUME:.*]] = arith.cmpi ult, %[[START]]#0, %[[NIN]] : index
+//       CHECK:   scf.if %[[RESUME]] -> (index) {
+//       CHECK:     %[[NPARTS:.*]] = scf.if %[[SPLIT]] -> (index) {
+//       CHECK:       scf.yield %[[NPARTS0]] : index
+//       CHECK:     } else {
+//       CHECK:       %[[LO64:.*]] = arith.index_cast %[[START]]#0 : index to i64
+//       CHECK:       %[[J064:.*]] = arith.index_cast %[[START]]#1 : index to i64
+//       CHECK:       %[[STARTSARG:.*]] = memref.cast %[[STARTS]]
+//       CHECK:       %[[GUESSESARG:.*]] = memref.cast %[[GUESSES]]
+//       CHECK:       %[[PLAN:.*]] = func.call @sparseSliceGradSplitPlan(%{{.*}}, %{{.*}}, %{{.*}}, %[[LO64]], %{{.*}}, %[[J064]], %{{.*}}, %[[STARTSARG]], %[[GUESSESARG]])
+//       CHECK:       %[[REPLANNED:.*]] = arith.index_cast %[[PLAN]] : i64 to index
+//       CHECK:       scf.yield %[[REPLANNED]] : index
 //       CHECK:     %[[ENDS:.*]] = memref.alloc(%[[NPARTS]]) : memref<?xi64>
 //       CHECK:     %[[NEXT:.*]] = memref.alloc() : memref<1xi64>
-//       CHECK:     %[[ROUNDS:.*]]:3 = scf.while (%[[Q:.*]] = %{{.*}}, %[[JQ:.*]] = %[[FIRST]]#1, %[[UNTIL:.*]] = %[[NPARTS]])
+//       CHECK:     %[[ROUNDS:.*]]:3 = scf.while (%[[Q:.*]] = %{{.*}}, %[[JQ:.*]] = %[[START]]#1, %[[UNTIL:.*]] = %[[NPARTS]])
 //       CHECK:       %[[JQ64:.*]] = arith.index_cast %[[JQ]] : index to i64
 //       CHECK:       memref.store %[[JQ64]], %[[GUESSES]][%[[Q]]]
 //       CHECK:       %[[Q64:.*]] = arith.index_cast %[[Q]] : index to i64
@@ -138,13 +165,11 @@
 //       CHECK:       scf.condition(%[[MORE]]) %[[KEPT]]#0, %[[KEPT]]#1
 //       CHECK:     memref.dealloc %[[ENDS]]
 //       CHECK:     memref.dealloc %[[NEXT]]
-//       CHECK:     memref.dealloc %[[STARTS]]
 //       CHECK:     scf.yield %[[ROUNDS]]#1 : index
 //       CHECK:   } else {
-//       CHECK:     memref.load %[[STATUS]]
-//       CHECK:     arith.minui %{{.*}}, %[[NOUT]]
-//       CHECK:   memref.dealloc %[[STATUS]]
-//       CHECK:   memref.dealloc %[[FLAGS]]
+//       CHECK:     scf.yield %[[START]]#1 : index
+//       CHECK:   memref.dealloc %[[STARTS]]
+//       CHECK:   memref.dealloc %[[GUESSES]]
 // No output rows: the loop stops at once, every value is zero.
 //       CHECK: } else {
 //       CHECK:   scf.for
@@ -249,10 +274,12 @@ func.func @strided(%g: memref<?xf32>, %ii: memref<?x2xi64, strided<[4, 1]>>, %s:
 
 // -----
 
-// Wide rows (static R >= 4): where the runtime's sample finds guesses for
-// the parts (output rows that ascend, or that are the input rows in order),
-// TensorFlow's loop runs in parallel parts from the start, without the box
-// (each row read once); otherwise the look-back (its blocks' states).
+// Static R >= 2: where the runtime's sample finds guesses for the parts
+// over every row (output rows that ascend, or that are the input rows in
+// order), TensorFlow's loop runs in parallel parts from row 0, without the
+// box (each row read once); otherwise the look-back (its blocks' states),
+// and from its first differing row the same parts loop: the kernel holds
+// the rounds once.
 
 // CHECK-LABEL: func @wide_rows
 //       CHECK: scf.if %{{.*}} -> (index) {
@@ -261,15 +288,17 @@ func.func @strided(%g: memref<?xf32>, %ii: memref<?x2xi64, strided<[4, 1]>>, %s:
 //       CHECK:   %[[PLAN:.*]] = func.call @sparseSliceGradSplitPlan(%{{.*}}, %{{.*}}, %{{.*}}, %[[LO]], %{{.*}}, %[[J0]], %{{.*}}, %{{.*}}, %{{.*}})
 //       CHECK:   %[[NPARTS:.*]] = arith.index_cast %[[PLAN]] : i64 to index
 //       CHECK:   %[[SPLIT:.*]] = arith.cmpi ugt, %[[NPARTS]], %c1
-//       CHECK:   scf.if %[[SPLIT]] -> (index) {
+//       CHECK:   %[[START:.*]]:2 = scf.if %[[SPLIT]] -> (index, index) {
+//       CHECK:     scf.yield %[[C0]], %[[C0]] : index, index
+//       CHECK:   } else {
+//       CHECK:     scf.parallel
+//       CHECK:       memref.atomic_rmw addi {{.*}} : (i64, memref<?xi64>) -> i64
+//       CHECK:   scf.if %{{.*}} -> (index) {
 //       CHECK:     scf.while
 //       CHECK:       scf.parallel
-//   CHECK-NOT:     memref.atomic_rmw {{.*}}memref<?xi64>
-//       CHECK:   } else {
-//       CHECK:     memref.dealloc
-//       CHECK:     memref.dealloc
-//       CHECK:     scf.parallel
-//       CHECK:       memref.atomic_rmw
+//       CHECK:         memref.atomic_rmw addi {{.*}} : (i64, memref<1xi64>) -> i64
+//   CHECK-NOT: scf.parallel
+//       CHECK: return
 func.func @wide_rows(%g: memref<?xf32>, %ii: memref<?x5xi64>, %s: memref<5xi64>, %oi: memref<?x5xi64>, %out: memref<?xf32>) {
   sparse.slice_grad %g, %ii, %s, %oi : memref<?xf32>, memref<?x5xi64>, memref<5xi64>, memref<?x5xi64> into %out : memref<?xf32>
   return
