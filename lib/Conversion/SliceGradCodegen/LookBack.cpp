@@ -1061,27 +1061,21 @@ Value lowering::buildParallelLoop(OpBuilder &b, Location loc,
           LookBackBuilder builder(lb, loc, ops, vectorWidth, from);
           return builder.build(lb, blockRows);
         };
-        // TensorFlow's loop in parallel parts from where the look-back
-        // stopped (row, j), if it did (row < N_in).
+        // Where the look-back stopped (row < N_in), TensorFlow's loop runs
+        // on from (row, j) in parallel parts (`rounds`); else j is final.
         auto resumeFrom = [&](OpBuilder &rb, Value row, Value j,
-                              function_ref<Value(OpBuilder &)> plannedParts,
-                              const SplitPlan *plan) {
+                              function_ref<Value(OpBuilder &)> rounds) {
           Value resume = arith::CmpIOp::create(
               rb, loc, arith::CmpIPredicate::ult, row, ops.nIn);
-          return buildIfElse(
-              rb, loc, resume,
-              [&](OpBuilder &pb) {
-                if (!plan)
-                  return sb.buildSplitGreedyLoop(pb, row, ops.nIn, j,
-                                                 blockRows);
-                return sb.buildSplitRounds(
-                    pb, {plan->starts, plan->guesses, plannedParts(pb)}, j);
-              },
-              [&](OpBuilder &) { return j; });
+          return buildIfElse(rb, loc, resume, rounds,
+                             [&](OpBuilder &) { return j; });
         };
         if (!ops.hasStaticNumDims() || ops.staticNumDims < kSplitFirstRank) {
-          auto [row, j] = lookBack(tb);
-          return resumeFrom(tb, row, j, nullptr, nullptr);
+          std::pair<Value, Value> stop = lookBack(tb);
+          Value row = stop.first, j = stop.second;
+          return resumeFrom(tb, row, j, [&](OpBuilder &pb) {
+            return sb.buildSplitGreedyLoop(pb, row, ops.nIn, j, blockRows);
+          });
         }
         // Rows whose parts the plan can guess (output rows that ascend, as
         // in a slice of sorted input, or that are the input rows in order,
@@ -1104,17 +1098,18 @@ Value lowering::buildParallelLoop(OpBuilder &b, Location loc,
               scf::YieldOp::create(lb, l, ValueRange{row, j});
             });
         Value row = start.getResult(0), j = start.getResult(1);
-        Value used = resumeFrom(
-            tb, row, j,
-            [&](OpBuilder &pb) {
-              return buildIfElse(
-                  pb, loc, split, [&](OpBuilder &) { return plan.nParts; },
-                  [&](OpBuilder &rb) {
-                    return sb.callSplitPlan(rb, row, ops.nIn, j, blockRows,
-                                            plan.starts, plan.guesses);
-                  });
-            },
-            &plan);
+        Value used = resumeFrom(tb, row, j, [&](OpBuilder &pb) {
+          // From row 0 the first plan holds; from the look-back's row the
+          // plan is made again in its buffers.
+          Value nParts = buildIfElse(
+              pb, loc, split, [&](OpBuilder &) { return plan.nParts; },
+              [&](OpBuilder &rb) {
+                return sb.callSplitPlan(rb, row, ops.nIn, j, blockRows,
+                                        plan.starts, plan.guesses);
+              });
+          return sb.buildSplitRounds(pb, {plan.starts, plan.guesses, nParts},
+                                     j);
+        });
         sb.freeSplitPlan(tb, plan);
         return used;
       },
