@@ -80,7 +80,8 @@ Value SliceGradBuilder::buildSplitRounds(OpBuilder &b, const SplitPlan &plan,
   // The next part to hand out: parts go to threads one at a time, since
   // their work is uneven (those past the last output row only zero-fill,
   // and a static schedule gave one thread every part of a prefix slice).
-  Value next = memref::AllocOp::create(b, loc, MemRefType::get({1}, i64Type));
+  Value nextPart =
+      memref::AllocOp::create(b, loc, MemRefType::get({1}, i64Type));
   auto load = [&](OpBuilder &nb, Location l, Value buf, Value at) {
     return toIndex(nb, l, memref::LoadOp::create(nb, l, buf, at));
   };
@@ -95,14 +96,14 @@ Value SliceGradBuilder::buildSplitRounds(OpBuilder &b, const SplitPlan &plan,
       [&](OpBuilder &nb, Location l, ValueRange args) {
         Value q = args[0], jq = args[1], until = args[2];
         memref::StoreOp::create(nb, l, toI64(nb, l, jq), guesses, q);
-        memref::StoreOp::create(nb, l, toI64(nb, l, q), next, c0);
+        memref::StoreOp::create(nb, l, toI64(nb, l, q), nextPart, c0);
         scf::ParallelOp::create(
             nb, l, ValueRange{q}, ValueRange{until}, ValueRange{c1},
             [&](OpBuilder &pb, Location pl, ValueRange) {
               Value p = toIndex(pb, pl,
                                 memref::AtomicRMWOp::create(
                                     pb, pl, arith::AtomicRMWKind::addi,
-                                    constantI64(pb, pl, 1), next, c0));
+                                    constantI64(pb, pl, 1), nextPart, c0));
               Value first = load(pb, pl, starts, p);
               Value next =
                   load(pb, pl, starts, arith::AddIOp::create(pb, pl, p, c1));
@@ -150,7 +151,7 @@ Value SliceGradBuilder::buildSplitRounds(OpBuilder &b, const SplitPlan &plan,
       [&](OpBuilder &nb, Location l, ValueRange args) {
         scf::YieldOp::create(nb, l, args);
       });
-  for (Value v : {ends, next})
+  for (Value v : {ends, nextPart})
     memref::DeallocOp::create(b, loc, v);
   return rounds.getResult(1);
 }
